@@ -1,0 +1,47 @@
+# kubeiam: thin wrapper over CMake + Ninja. `make run`, `make test`, `make bench`.
+BUILD        ?= build
+BUILD_ASAN   ?= build-asan
+BUILD_FUZZ   ?= build-fuzz
+CMAKE_FLAGS  ?=
+JOBS         ?= $(shell nproc)
+
+.PHONY: all deps build run test test-sanitize bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Until `kubeiam serve` exists, the main job prints a token for the example profile.
+run: build
+	@examples/run-token-example $(BUILD)/kubeiam
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+$(BUILD_ASAN)/build.ninja:
+	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKUBEIAM_SANITIZE=ON -DKUBEIAM_BENCH=OFF $(CMAKE_FLAGS)
+
+test-sanitize: deps $(BUILD_ASAN)/build.ninja
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build
+	bench/run-benchmarks $(BUILD)
+
+$(BUILD_FUZZ)/build.ninja:
+	CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKUBEIAM_FUZZ=ON -DKUBEIAM_BENCH=OFF $(CMAKE_FLAGS)
+
+fuzz: deps $(BUILD_FUZZ)/build.ninja
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	tests/fuzz/run-fuzzers $(BUILD_FUZZ) $${FUZZ_SECONDS:-20}
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

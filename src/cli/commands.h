@@ -1,0 +1,15 @@
+// Each command registers itself on the root CLI11 app and runs when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace kubeiam::cli {
+
+// Adds the subcommand; the returned function runs it (after parsing) and gives the exit code.
+using Runner = std::function<int()>;
+
+Runner AddTokenCommand(CLI::App& app);
+Runner AddVersionCommand(CLI::App& app);
+
+}  // namespace kubeiam::cli

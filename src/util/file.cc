@@ -1,0 +1,118 @@
+#include "util/file.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+namespace kubeiam {
+namespace {
+
+std::unexpected<Error> Errno(const std::string& what, const std::string& path) {
+  int e = errno;
+  ErrorCode code = e == ENOENT ? ErrorCode::kNotFound
+                   : (e == EACCES || e == EPERM) ? ErrorCode::kPermissionDenied
+                                                 : ErrorCode::kInternal;
+  return Fail(code, what + " " + path + ": " + std::strerror(e));
+}
+
+}  // namespace
+
+Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("cannot open", path);
+  std::string out;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      auto err = Errno("cannot read", path);
+      ::close(fd);
+      return err;
+    }
+    if (n == 0) break;
+    if (out.size() + size_t(n) > max_bytes) {
+      ::close(fd);
+      return Fail(ErrorCode::kInvalidArgument,
+                  "file " + path + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Errno("cannot create", tmp);
+  // The umask may have narrowed the mode; make it exactly what was asked.
+  ::fchmod(fd, mode);
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      auto err = Errno("cannot write", tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return err;
+    }
+    off += size_t(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    auto err = Errno("cannot flush", tmp);
+    ::unlink(tmp.c_str());
+    return err;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto err = Errno("cannot rename into", path);
+    ::unlink(tmp.c_str());
+    return err;
+  }
+  return {};
+}
+
+Status MakeDirs(const std::string& path, unsigned mode) {
+  if (path.empty()) return {};
+  std::string cur;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || (path[i] == '/' && i > 0)) {
+      cur = path.substr(0, i);
+      if (::mkdir(cur.c_str(), mode) != 0 && errno != EEXIST) return Errno("cannot create directory", cur);
+    }
+  }
+  return {};
+}
+
+Result<FileLock> FileLock::Acquire(const std::string& path, std::chrono::milliseconds timeout) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("cannot open lock file", path);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      auto err = Errno("cannot lock", path);
+      ::close(fd);
+      return err;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd);
+      return Fail(ErrorCode::kUnavailable, "timed out waiting for lock " + path);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return FileLock(fd);
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+}  // namespace kubeiam
