@@ -1,12 +1,63 @@
 #include "token/decode.h"
 
-#include <boost/url/parse.hpp>
-
 #include "token/generate.h"
 #include "util/encoding.h"
 #include "util/strings.h"
 
 namespace kubeiam::token {
+
+namespace {
+
+bool SchemeChar(char c, bool first) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return !first && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.');
+}
+
+// Splits a URL into its parts the way Go's url.Parse does for absolute URLs, so that errors
+// surface at the same step as in the reference: a bad escape in the query is a query error.
+Result<PresignedUrl> SplitUrl(const std::string& url) {
+  auto fail = [&](std::string_view why) {
+    return Fail(ErrorCode::kFormat, "parse \"" + url + "\": " + std::string(why));
+  };
+  for (unsigned char c : url) {
+    if (c < 0x20 || c == 0x7f) return fail("net/url: invalid control character in URL");
+  }
+  PresignedUrl out;
+  out.url = url;
+  size_t colon = url.find(':');
+  if (colon == 0) return fail("missing protocol scheme");
+  if (colon == std::string::npos) return fail("missing protocol scheme");
+  for (size_t i = 0; i < colon; ++i) {
+    if (!SchemeChar(url[i], i == 0)) return fail("missing protocol scheme");
+  }
+  out.scheme = ToLower(std::string_view(url).substr(0, colon));
+  std::string_view rest = std::string_view(url).substr(colon + 1);
+  if (size_t hash = rest.find('#'); hash != std::string_view::npos) {
+    out.has_fragment = true;
+    rest = rest.substr(0, hash);
+  }
+  if (size_t q = rest.find('?'); q != std::string_view::npos) {
+    out.raw_query = std::string(rest.substr(q + 1));
+    rest = rest.substr(0, q);
+  }
+  if (rest.starts_with("//")) {
+    rest.remove_prefix(2);
+    size_t slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+      out.has_userinfo = true;
+      authority = authority.substr(at + 1);
+    }
+    out.host = std::string(authority);
+  }
+  auto path = aws::UriDecode(rest);
+  if (!path) return fail("invalid URL escape in path");
+  out.path = std::move(*path);
+  return out;
+}
+
+}  // namespace
 
 Result<PresignedUrl> Decode(std::string_view token) {
   if (!token.starts_with(kPrefix)) {
@@ -14,18 +65,7 @@ Result<PresignedUrl> Decode(std::string_view token) {
   }
   auto bytes = Base64UrlDecodeNoPad(token.substr(kPrefix.size()));
   if (!bytes) return std::unexpected(bytes.error());
-  auto u = boost::urls::parse_uri_reference(*bytes);
-  if (!u) return Fail(ErrorCode::kFormat, "parse \"" + *bytes + "\": " + u.error().message());
-  if (!u->has_scheme()) return Fail(ErrorCode::kFormat, "parse \"" + *bytes + "\": missing protocol scheme");
-  PresignedUrl out;
-  out.url = *bytes;
-  out.scheme = ToLower(u->scheme());
-  out.host = std::string(u->encoded_host_and_port());
-  out.path = std::string(u->path());
-  out.raw_query = std::string(u->encoded_query());
-  out.has_userinfo = u->has_userinfo();
-  out.has_fragment = u->has_fragment();
-  return out;
+  return SplitUrl(*bytes);
 }
 
 Result<aws::SignableRequest> ToSignableRequest(const PresignedUrl& url, std::string_view cluster_id) {

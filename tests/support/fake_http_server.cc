@@ -1,6 +1,9 @@
 #include "support/fake_http_server.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <cstdlib>
+#include <optional>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -26,6 +29,7 @@ struct FakeHttpServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   Handler handler;
+  std::optional<asio::ssl::context> ssl;
   mutable std::mutex mu;
   std::vector<SeenRequest> seen;
   std::thread thread;
@@ -33,13 +37,21 @@ struct FakeHttpServer::Impl {
   void Accept() {
     acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
       if (ec) return;
-      Serve(std::move(socket));
+      if (ssl) {
+        asio::ssl::stream<tcp::socket> stream(std::move(socket), *ssl);
+        boost::system::error_code hec;
+        stream.handshake(asio::ssl::stream_base::server, hec);
+        if (!hec) Serve(stream);
+      } else {
+        Serve(socket);
+      }
       Accept();
     });
   }
 
   // Sequential and synchronous: tests make few requests, and simplicity beats throughput here.
-  void Serve(tcp::socket socket) {
+  template <typename Stream>
+  void Serve(Stream& socket) {
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     while (true) {
@@ -64,7 +76,18 @@ struct FakeHttpServer::Impl {
   }
 };
 
-FakeHttpServer::FakeHttpServer(Handler handler) : impl_(std::make_unique<Impl>()) {
+FakeHttpServer::FakeHttpServer(Handler handler, const std::string& cert_file, const std::string& key_file)
+    : impl_(std::make_unique<Impl>()) {
+  tls_ = true;
+  impl_->ssl.emplace(asio::ssl::context::tls_server);
+  impl_->ssl->use_certificate_chain_file(cert_file);
+  impl_->ssl->use_private_key_file(key_file, asio::ssl::context::pem);
+  Start(std::move(handler));
+}
+
+FakeHttpServer::FakeHttpServer(Handler handler) : impl_(std::make_unique<Impl>()) { Start(std::move(handler)); }
+
+void FakeHttpServer::Start(Handler handler) {
   impl_->handler = std::move(handler);
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
   impl_->acceptor.open(ep.protocol());
@@ -85,6 +108,15 @@ FakeHttpServer::~FakeHttpServer() {
 std::vector<SeenRequest> FakeHttpServer::requests() const {
   std::lock_guard<std::mutex> l(impl_->mu);
   return impl_->seen;
+}
+
+
+
+bool MakeSelfSignedCert(const std::string& dir) {
+  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+                    "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout '" +
+                    dir + "/key.pem' -out '" + dir + "/cert.pem' >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
 }
 
 }  // namespace kubeiam::testing

@@ -1,0 +1,80 @@
+#include "integration/cli_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace kubeiam::testing {
+
+Outcome Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+            const std::string& stdin_text) {
+  int out[2], err[2], in[2];
+  if (pipe(out) || pipe(err) || pipe(in)) return {};
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  for (int fd : {out[0], out[1], err[0], err[1], in[0], in[1]}) posix_spawn_file_actions_addclose(&fa, fd);
+  std::vector<std::string> envs;
+  bool has_path = false;
+  for (const auto& [k, v] : env) {
+    envs.push_back(k + "=" + v);
+    has_path |= k == "PATH";
+  }
+  if (!has_path) envs.push_back(std::string("PATH=") + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"));
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (auto& e : envs) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, cargv.data(), cenv.data());
+  posix_spawn_file_actions_destroy(&fa);
+  close(out[1]);
+  close(err[1]);
+  close(in[0]);
+  Outcome o;
+  if (rc != 0) {
+    close(out[0]);
+    close(err[0]);
+    close(in[1]);
+    o.err = "cannot start " + argv[0];
+    return o;
+  }
+  if (!stdin_text.empty()) {
+    ssize_t ignored = write(in[1], stdin_text.data(), stdin_text.size());
+    (void)ignored;
+  }
+  close(in[1]);
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  int open_fds = 2;
+  char buf[8192];
+  while (open_fds > 0) {
+    if (poll(fds, 2, 30000) <= 0) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      } else {
+        (i == 0 ? o.out : o.err).append(buf, size_t(n));
+      }
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) close(f.fd);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+}  // namespace kubeiam::testing
