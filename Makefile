@@ -37,7 +37,7 @@ bench: build
 	bench/run-benchmarks $(BUILD)
 
 $(BUILD_FUZZ)/build.ninja:
-	CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKUBEIAM_FUZZ=ON -DKUBEIAM_BENCH=OFF $(CMAKE_FLAGS)
+	CXX=clang++-16 cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKUBEIAM_FUZZ=ON -DKUBEIAM_BENCH=OFF $(CMAKE_FLAGS)
 
 fuzz: deps $(BUILD_FUZZ)/build.ninja
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)

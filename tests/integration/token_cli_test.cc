@@ -139,6 +139,22 @@ TEST_F(TokenCli, AssumesTheRoleAndCapsExpiryAtTheRoleCredentials) {
   EXPECT_NE(url->raw_query.find("X-Amz-Security-Token=token-for-" + issued), std::string::npos);
 }
 
+TEST_F(TokenCli, StsOverTlsTrustsOnlyTheConfiguredBundle) {
+  ASSERT_TRUE(testing::MakeSelfSignedCert(home.path()));
+  FakeSts sts(testing::Secrets{{kKey, kSecret}}, home.path() + "/cert.pem", home.path() + "/key.pem");
+  ASSERT_TRUE(sts.url().starts_with("https://"));
+  std::vector<std::string> args = {"-i", "demo", "--role", "arn:aws:iam::1:role/R", "--sts-endpoint", sts.url()};
+  Outcome untrusted = Token(args);
+  EXPECT_EQ(untrusted.exit_code, 1);
+  EXPECT_NE(untrusted.err.find("certificate verify failed"), std::string::npos) << untrusted.err;
+  EXPECT_TRUE(sts.requests().empty());
+  auto env = Env();
+  env["AWS_CA_BUNDLE"] = home.path() + "/cert.pem";
+  Outcome trusted = Token(args, env);
+  ASSERT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_EQ(sts.requests().size(), 1u);
+}
+
 TEST_F(TokenCli, ForwardSessionName) {
   FakeSts sts(testing::Secrets{{kKey, kSecret}});
   Outcome o = Token({"-i", "demo", "--role-arn", "arn:aws:iam::1:role/R", "--sts-endpoint", sts.url(),

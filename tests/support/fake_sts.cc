@@ -9,6 +9,10 @@ namespace kubeiam::testing {
 FakeSts::FakeSts(std::map<std::string, std::string> secrets)
     : secrets_(std::move(secrets)), server_([this](const SeenRequest& r) { return Handle(r); }) {}
 
+FakeSts::FakeSts(std::map<std::string, std::string> secrets, const std::string& cert_file, const std::string& key_file)
+    : secrets_(std::move(secrets)),
+      server_([this](const SeenRequest& r) { return Handle(r); }, cert_file, key_file) {}
+
 std::string FakeSts::FormValue(const SeenRequest& r, const std::string& name) {
   auto q = aws::ParseQuery(r.body);
   if (!q) return "";

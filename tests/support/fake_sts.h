@@ -15,6 +15,8 @@ class FakeSts {
  public:
   // secrets: access key id -> secret access key, for signature checks.
   explicit FakeSts(std::map<std::string, std::string> secrets);
+  // Over HTTPS with the given certificate and key (see MakeSelfSignedCert).
+  FakeSts(std::map<std::string, std::string> secrets, const std::string& cert_file, const std::string& key_file);
   std::string url() const { return server_.url(); }
   std::vector<SeenRequest> requests() const { return server_.requests(); }
   // Form field `name` of request i.
