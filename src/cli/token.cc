@@ -1,5 +1,7 @@
 // kubeiam token: the kubectl credential plugin. Prints an ExecCredential (or the bare token)
 // for a cluster, signed with the caller's AWS credentials or a role assumed with them.
+#include <sys/stat.h>
+
 #include <iostream>
 #include <regex>
 
@@ -63,6 +65,24 @@ Result<aws::Credentials> SigningCredentials(const TokenOptions& o, const std::st
   return assumed->credentials;
 }
 
+// Which shared config files are in use and when they last changed: editing a profile (a new
+// role_arn, say) must not be answered from a token signed under the old one.
+std::string ConfigFilesStamp() {
+  std::string out;
+  for (const char* var : {"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}) {
+    std::string path = GetEnv(var);
+    if (path.empty()) path = GetEnv("HOME") + (var[4] == 'C' ? "/.aws/config" : "/.aws/credentials");
+    struct stat st;
+    out += path + "@";
+    if (::stat(path.c_str(), &st) == 0) {
+      out += std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
+             std::to_string(st.st_size);
+    }
+    out += "|";
+  }
+  return out;
+}
+
 int Print(const TokenOptions& o, const std::string& api_version, const std::string& token, TimePoint expiration) {
   if (o.token_only) {
     std::cout << token << "\n";
@@ -124,7 +144,7 @@ int Run(const TokenOptions& o) {
                         o.external_id,
                         o.session_name + (o.forward_session_name ? "|forward" : ""),
                         GetEnv("AWS_ACCESS_KEY_ID"),
-                        GetEnv("AWS_CONFIG_FILE") + "|" + GetEnv("AWS_SHARED_CREDENTIALS_FILE")};
+                        ConfigFilesStamp()};
     cache.emplace(token::TokenCache::DefaultDir(), std::move(key));
     auto l = cache->Lock(std::chrono::seconds(10));
     if (l) {
@@ -148,6 +168,9 @@ int Run(const TokenOptions& o) {
     creds = SigningCredentials(o, role, *cfg, now);
   }
   if (!creds) return Failed(creds.error().message);
+  if (creds->expiration && *creds->expiration <= now) {
+    return Failed("the credentials from " + creds->source + " expired at " + FormatRfc3339(*creds->expiration));
+  }
   auto tok = token::Generate(cluster, *creds, cfg->sts_url, cfg->region, now);
   if (!tok) return Failed(tok.error().message);
   if (cache) {

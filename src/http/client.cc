@@ -121,7 +121,6 @@ Result<Response> Fetch(const Request& request) {
       beast::get_lowest_layer(stream).expires_after(request.timeout);
       co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
       // Host name verification and SNI (not for IP literals).
-      boost::system::error_code ec;
       SSL_set1_host(stream.native_handle(), target->host.c_str());
       if (target->host.find(':') == std::string::npos &&
           !std::all_of(target->host.begin(), target->host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {

@@ -16,7 +16,19 @@ using testing::FakeHttpServer;
 using testing::SeenRequest;
 using testing::TempDir;
 
-TEST(Kubectl, ExecPluginTokenReachesTheApiServer) {
+// kubectl's client minor version, from `kubectl version --client -o json` ("32+" -> 32).
+int KubectlMinor() {
+  auto o = testing::Run({"kubectl", "version", "--client", "-o", "json"}, {});
+  auto pos = o.out.find("\"minor\"");
+  if (pos == std::string::npos) return 0;
+  pos = o.out.find('"', o.out.find(':', pos)) + 1;
+  return std::atoi(o.out.c_str() + pos);
+}
+
+class Kubectl : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Kubectl, ExecPluginTokenReachesTheApiServer) {
+  if (GetParam().ends_with("/v1") && KubectlMinor() < 22) GTEST_SKIP() << "kubectl before 1.22 has no exec v1";
   TempDir home;
   // kubectl sends exec-plugin credentials only over TLS.
   ASSERT_TRUE(testing::MakeSelfSignedCert(home.path()));
@@ -41,7 +53,7 @@ users:
 - name: iam
   user:
     exec:
-      apiVersion: client.authentication.k8s.io/v1
+      apiVersion: )" + GetParam() + R"(
       command: )" + std::string(KUBEIAM_BINARY) + R"(
       args: [token, --cluster-id, demo-cluster, --region, us-west-2]
       interactiveMode: Never
@@ -68,6 +80,10 @@ users:
   EXPECT_EQ(parsed->access_key_id, "AKIDKUBECTL");
   EXPECT_TRUE(aws::VerifySignature(*req, *parsed, "kubectl-secret").has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(ExecApi, Kubectl,
+                         ::testing::Values("client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"),
+                         [](const auto& info) { return info.param.substr(info.param.rfind('/') + 1); });
 
 }  // namespace
 }  // namespace kubeiam

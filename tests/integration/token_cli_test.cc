@@ -243,6 +243,27 @@ TEST_F(TokenCacheCli, ParallelInvocationsAssumeTheRoleOnce) {
   EXPECT_EQ(AssumeRoleCalls(), 1u);
 }
 
+TEST_F(TokenCacheCli, EditingTheAwsConfigInvalidatesTheEntry) {
+  home.Write(".aws/config", "[default]\nregion = us-east-1\n");
+  ASSERT_EQ(Token(Args("demo")).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  home.Write(".aws/config", "[default]\nregion = us-east-2\n");
+  Outcome o = Token(Args("demo"));
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(AssumeRoleCalls(), 2u);
+  EXPECT_EQ(token::Decode(TokenOf(o))->raw_query.find("us-east-1"), std::string::npos);
+}
+
+TEST_F(TokenCli, ExpiredCredentialsAreRefused) {
+  auto env = Env();
+  env["AWS_SESSION_TOKEN"] = "t";
+  env["AWS_CREDENTIAL_EXPIRATION"] = "2020-01-01T00:00:00Z";
+  Outcome o = Token({"-i", "demo"}, env);
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.out, "");
+  EXPECT_NE(o.err.find("the credentials from environment expired at 2020-01-01T00:00:00Z"), std::string::npos) << o.err;
+}
+
 TEST_F(TokenCacheCli, WorldReadableCacheFileIsNotTrusted) {
   ASSERT_EQ(Token(Args("demo")).exit_code, 0);
   chmod(CacheFiles().at(0).c_str(), 0644);
