@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/paths.h"
 #include "aws/sigv4.h"
 #include "util/crypto.h"
 #include "util/strings.h"

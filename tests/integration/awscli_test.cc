@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "support/paths.h"
 #include "aws/partitions.h"
 #include "aws/sigv4.h"
 #include "integration/cli_runner.h"

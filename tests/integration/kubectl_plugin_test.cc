@@ -2,6 +2,7 @@
 // loopback API server stand-in, which checks it was signed for the cluster.
 #include <gtest/gtest.h>
 
+#include "support/paths.h"
 #include "aws/sigv4.h"
 #include "integration/cli_runner.h"
 #include "support/fake_http_server.h"

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 
+#include "support/paths.h"
 #include "aws/sigv4.h"
 #include "integration/cli_runner.h"
 #include "support/fake_sts.h"

@@ -1,0 +1,18 @@
+// TokenReview request bodies, then validation of whatever token they carry.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "server/token_review.h"
+#include "token/validate.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string input(reinterpret_cast<const char*>(data), size);
+  kubeiam::token::ValidatorConfig config;
+  config.cluster_id = "c";
+  auto now = kubeiam::TimePoint(std::chrono::seconds(1700000000));
+  if (auto r = kubeiam::server::ParseTokenReview(input)) (void)kubeiam::token::Validate(r->token, config, now);
+  (void)kubeiam::token::Validate(input, config, now);
+  (void)kubeiam::token::Validate("k8s-aws-v1." + input, config, now);
+  return 0;
+}
