@@ -18,9 +18,9 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Until `kubeiam serve` exists, the main job prints a token for the example profile.
+# The main job: the authenticator with the embedded local STS on loopback (examples/local).
 run: build
-	@examples/run-token-example $(BUILD)/kubeiam
+	$(BUILD)/kubeiam serve --config examples/local/config.yaml
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300

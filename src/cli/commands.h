@@ -11,5 +11,9 @@ using Runner = std::function<int()>;
 
 Runner AddTokenCommand(CLI::App& app);
 Runner AddVersionCommand(CLI::App& app);
+Runner AddServeCommand(CLI::App& app);
+Runner AddInitCommand(CLI::App& app);
+Runner AddVerifyCommand(CLI::App& app);
+Runner AddWhoamiCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

@@ -12,6 +12,10 @@ int main(int argc, char** argv) {
   std::map<CLI::App*, kubeiam::cli::Runner> runners;
   auto add = [&](kubeiam::cli::Runner r) { runners[app.get_subcommands({}).back()] = std::move(r); };
   add(kubeiam::cli::AddTokenCommand(app));
+  add(kubeiam::cli::AddServeCommand(app));
+  add(kubeiam::cli::AddInitCommand(app));
+  add(kubeiam::cli::AddVerifyCommand(app));
+  add(kubeiam::cli::AddWhoamiCommand(app));
   add(kubeiam::cli::AddVersionCommand(app));
   try {
     app.parse(argc, argv);

@@ -1,0 +1,102 @@
+// kubeiam serve --config FILE: the webhook authenticator and, when configured, the embedded
+// local STS on its own HTTPS listener. SIGTERM/SIGINT drain and stop; SIGHUP and file edits
+// reload the aws-auth and DynamicFile mappings.
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "server/bootstrap.h"
+#include "server/config.h"
+#include "server/http_server.h"
+
+namespace kubeiam::cli {
+namespace {
+
+int Run(const std::string& config_path) {
+  auto config = server::LoadConfig(config_path);
+  if (!config) {
+    std::cerr << config.error().message << "\n";
+    return 1;
+  }
+  auto parts = server::Bootstrap(*config);
+  if (!parts) {
+    std::cerr << "kubeiam serve: " << parts.error().message << "\n";
+    return 1;
+  }
+  // Signals are taken synchronously by a waiting thread, never by a handler mid-request.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  server::HttpServer http(config->threads);
+  server::Authenticator* auth = parts->authenticator.get();
+  server::ListenerOptions main{config->address, config->port, parts->tls.server_cert, parts->tls.server_key};
+  auto port = http.Listen(main, [auth](const server::HttpRequest& r) { return auth->Handle(r); });
+  if (!port) {
+    std::cerr << "kubeiam serve: " << port.error().message << "\n";
+    return 1;
+  }
+  if (parts->local_sts) {
+    auto sts = parts->local_sts;
+    server::ListenerOptions opts{config->local_sts->address, config->local_sts->port, parts->tls.server_cert,
+                                 parts->tls.server_key};
+    auto sts_port = http.Listen(opts, [sts](const server::HttpRequest& r) {
+      sts::StsAnswer a = sts->Handle({r.method, r.target, r.headers, r.body}, Clock::now());
+      return server::HttpResponse{a.status, a.content_type, a.body, {}};
+    });
+    if (!sts_port) {
+      std::cerr << "kubeiam serve: local STS: " << sts_port.error().message << "\n";
+      return 1;
+    }
+    std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << config->local_sts->HostPort() << "\"}\n";
+  }
+  if (auto s = server::WriteWebhookKubeconfig(parts->tls, server::AuthenticateUrl(config->hostname, *port)); !s) {
+    std::cerr << "kubeiam serve: " << s.error().message << "\n";
+    return 1;
+  }
+  http.Start();
+  std::cerr << "{\"msg\":\"listening\",\"address\":\"" << server::AuthenticateUrl(config->address, *port)
+            << "\",\"webhookKubeconfig\":\"" << parts->tls.kubeconfig << "\",\"ca\":\"" << parts->tls.ca_cert << "\"}\n";
+
+  std::atomic<bool> stop{false};
+  std::thread reloader([&] {
+    while (!stop.load()) {
+      if (auto s = auth->ReloadIfChanged(); !s) {
+        std::cerr << "{\"level\":\"error\",\"msg\":\"reload failed, previous mappings kept\",\"error\":\""
+                  << s.error().message << "\"}\n";
+      }
+      for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  while (true) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGHUP) {
+      auth->ReloadIfChanged();
+      continue;
+    }
+    break;
+  }
+  std::cerr << "{\"msg\":\"shutting down\"}\n";
+  stop = true;
+  reloader.join();
+  http.Stop();
+  return 0;
+}
+
+}  // namespace
+
+Runner AddServeCommand(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("serve", "Run the webhook authenticator (and the local STS)");
+  cmd->add_option("-c,--config", *path, "Config file")->required();
+  return [path] { return Run(*path); };
+}
+
+}  // namespace kubeiam::cli

@@ -1,0 +1,108 @@
+// kubeiam verify --config FILE --token TOKEN: server-side verification and mapping of one token,
+// printed as JSON. kubeiam whoami: the same for a token of your own (minted unless given).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <iostream>
+
+#include "aws/credential_chain.h"
+#include "cli/commands.h"
+#include "server/bootstrap.h"
+#include "token/generate.h"
+#include "util/strings.h"
+
+namespace kubeiam::cli {
+namespace {
+
+int Report(const server::Config& config, server::Authenticator& auth, const std::string& token) {
+  auto id = auth.Verify(token, Clock::now());
+  if (!id) {
+    std::cerr << "could not verify token: " << id.error().message << "\n";
+    return 1;
+  }
+  boost::json::object out{{"arn", id->arn},           {"canonicalArn", id->canonical_arn}, {"accountId", id->account_id},
+                          {"userId", id->user_id},    {"sessionName", id->session_name},   {"accessKeyId", id->access_key_id},
+                          {"stsEndpoint", id->sts_endpoint}};
+  auto user = auth.Map(*id);
+  if (user) {
+    out["username"] = user->username;
+    boost::json::array groups;
+    for (const auto& g : user->groups) groups.emplace_back(g);
+    out["groups"] = std::move(groups);
+    out["uid"] = config.scrubbed_accounts.contains(id->account_id)
+                     ? "aws-iam-authenticator:administrative:" + user->username
+                     : "aws-iam-authenticator:" + id->account_id + ":" + id->user_id;
+    out["mappedBy"] = user->backend;
+  } else {
+    out["mappingError"] = user.error().message;
+  }
+  std::cout << boost::json::serialize(out) << "\n";
+  return user ? 0 : 1;
+}
+
+Result<std::pair<server::Config, server::Parts>> Load(const std::string& path) {
+  auto config = server::LoadConfig(path);
+  if (!config) return std::unexpected(config.error());
+  auto parts = server::Bootstrap(*config);
+  if (!parts) return std::unexpected(parts.error());
+  return std::make_pair(std::move(*config), std::move(*parts));
+}
+
+// A token of the caller's own, for the cluster and STS the config names.
+Result<std::string> MintToken(const server::Config& config, const server::Parts& parts) {
+  aws::ClientOptions opts;
+  if (config.local_sts) opts.sts_endpoint = "https://" + config.local_sts->HostPort();
+  auto client = aws::ResolveClientConfig(opts);
+  if (!client) return std::unexpected(client.error());
+  if (config.local_sts && client->ca_bundle.empty()) client->ca_bundle = parts.tls.ca_cert;
+  auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
+  if (!creds) return std::unexpected(creds.error());
+  auto t = token::Generate(config.cluster_id, *creds, client->sts_url, client->region, Clock::now());
+  if (!t) return std::unexpected(t.error());
+  return t->value;
+}
+
+}  // namespace
+
+Runner AddVerifyCommand(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto token = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("verify", "Verify a token as the server would and print the identity");
+  cmd->add_option("-c,--config", *path, "Server config file")->required();
+  cmd->add_option("-t,--token", *token, "The token (k8s-aws-v1....)")->required();
+  return [path, token] {
+    auto loaded = Load(*path);
+    if (!loaded) {
+      std::cerr << "could not verify token: " << loaded.error().message << "\n";
+      return 1;
+    }
+    return Report(loaded->first, *loaded->second.authenticator, *token);
+  };
+}
+
+Runner AddWhoamiCommand(CLI::App& app) {
+  auto path = std::make_shared<std::string>("config.yaml");
+  auto token = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("whoami", "Show who a token (by default, one of your own) maps to");
+  cmd->add_option("-c,--config", *path, "Server config file")->capture_default_str();
+  cmd->add_option("-t,--token", *token, "A token; minted with your own credentials when omitted");
+  return [path, token] {
+    auto loaded = Load(*path);
+    if (!loaded) {
+      std::cerr << "kubeiam whoami: " << loaded.error().message << "\n";
+      return 1;
+    }
+    std::string t = *token;
+    if (t.empty()) {
+      auto minted = MintToken(loaded->first, loaded->second);
+      if (!minted) {
+        std::cerr << "could not get token: " << minted.error().message << "\n";
+        return 1;
+      }
+      t = *minted;
+    }
+    return Report(loaded->first, *loaded->second.authenticator, t);
+  };
+}
+
+}  // namespace kubeiam::cli

@@ -1,0 +1,263 @@
+#include "server/authenticator.h"
+
+#include <sys/stat.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <iostream>
+
+#include "http/client.h"
+#include "identity/aws_auth.h"
+#include "identity/dynamic_file.h"
+#include "server/token_review.h"
+#include "sts/client.h"
+#include "token/generate.h"
+#include "util/crypto.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace kubeiam::server {
+namespace {
+
+// mtime and size: enough to notice an edit or an atomic replace.
+std::string Stamp(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return "missing";
+  return std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" + std::to_string(st.st_size) +
+         "/" + std::to_string(st.st_ino);
+}
+
+HttpResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
+
+void LogJson(const boost::json::object& o) {
+  static std::mutex mu;
+  std::string line = boost::json::serialize(o);
+  std::lock_guard<std::mutex> l(mu);
+  std::cerr << line << "\n";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
+                                                             std::shared_ptr<const sts::LocalSts> local_sts) {
+  std::unique_ptr<Authenticator> a(new Authenticator(std::move(config)));
+  a->local_sts_ = std::move(local_sts);
+  a->validator_.cluster_id = a->config_.cluster_id;
+  a->validator_.partition = a->config_.partition;
+  a->validator_.server_region = a->config_.region;
+  a->validator_.max_token_bytes = a->config_.max_token_bytes;
+  if (a->config_.local_sts) a->validator_.local_sts_host = a->config_.local_sts->HostPort();
+  auto file = identity::BuildFileTable(a->config_.map_roles, a->config_.map_users, a->config_.map_accounts);
+  if (!file) return std::unexpected(file.error().Wrap(a->config_.file + ": server"));
+  a->file_table_ = std::make_shared<const identity::MappingTable>(std::move(*file));
+  if (auto s = a->Rebuild(true); !s) return std::unexpected(s.error());
+  return a;
+}
+
+Status Authenticator::Rebuild(bool force) {
+  std::lock_guard<std::mutex> l(reload_mu_);
+  bool changed = force;
+  Status result;
+  auto has = [&](std::string_view m) {
+    return std::find(config_.backend_modes.begin(), config_.backend_modes.end(), m) != config_.backend_modes.end();
+  };
+  if (has(identity::kEksConfigMap)) {
+    std::string stamp = Stamp(config_.aws_auth_file);
+    if (force || stamp != aws_auth_stamp_) {
+      aws_auth_stamp_ = stamp;
+      changed = true;
+      auto text = ReadFile(config_.aws_auth_file);
+      if (!text && text.error().code == ErrorCode::kNotFound) {
+        aws_auth_table_ = std::make_shared<const identity::MappingTable>();  // no ConfigMap: no mappings
+      } else if (!text) {
+        result = std::unexpected(text.error());
+      } else if (auto parsed = identity::ParseAwsAuthConfigMap(*text); !parsed) {
+        result = std::unexpected(parsed.error().Wrap(config_.aws_auth_file));
+      } else {
+        for (const auto& p : parsed->problems) {
+          LogJson({{"level", "warning"}, {"msg", "aws-auth entry ignored"}, {"file", config_.aws_auth_file}, {"problem", p}});
+        }
+        aws_auth_table_ = std::make_shared<const identity::MappingTable>(identity::BuildConfigMapTable(*parsed));
+      }
+    }
+  }
+  if (has(identity::kDynamicFile)) {
+    std::string stamp = Stamp(config_.dynamic_file);
+    if (force || stamp != dynamic_stamp_) {
+      dynamic_stamp_ = stamp;
+      changed = true;
+      auto text = ReadFile(config_.dynamic_file);
+      if (!text && text.error().code == ErrorCode::kNotFound) {
+        dynamic_table_ = std::make_shared<const identity::MappingTable>();
+      } else if (!text) {
+        result = std::unexpected(text.error());
+      } else if (auto parsed = identity::ParseDynamicFile(*text, config_.dynamic_file_strict); !parsed) {
+        result = std::unexpected(parsed.error().Wrap(config_.dynamic_file));
+      } else {
+        dynamic_table_ = std::make_shared<const identity::MappingTable>(std::move(parsed->table));
+      }
+    }
+  }
+  if (changed) {
+    auto snap = std::make_shared<MappingSnapshot>();
+    for (const auto& mode : config_.backend_modes) {
+      std::shared_ptr<const identity::MappingTable> t = mode == identity::kMountedFile    ? file_table_
+                                                        : mode == identity::kEksConfigMap ? aws_auth_table_
+                                                                                          : dynamic_table_;
+      if (!t) t = std::make_shared<const identity::MappingTable>();
+      snap->chain.push_back({mode, t, config_.ReservedPrefixesFor(mode)});
+    }
+    snapshot_.store(std::move(snap));
+  }
+  return result;
+}
+
+Status Authenticator::ReloadIfChanged() { return Rebuild(false); }
+
+Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimePoint now) {
+  std::string target = "/?" + v.url.raw_query;
+  std::string region_label = "StsRegion=\"" + v.sts_region + "\"";
+  if (local_sts_) {
+    sts::StsRequest r{"GET", target, {{"Host", v.url.host}, {std::string(token::kClusterIdHeader), config_.cluster_id},
+                                      {"Accept", "application/json"}}, ""};
+    sts::StsAnswer a = local_sts_->Handle(r, now);
+    metrics_.Count("aws_iam_authenticator_sts_responses_total",
+                   "ResponseCode=\"" + std::to_string(a.status) + "\"," + region_label);
+    if (a.status != 200) {
+      return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error from AWS (expected 200, got " +
+                                            std::to_string(a.status) + ") on " + v.sts_region + " endpoint. Body: " + a.body);
+    }
+    return a.body;
+  }
+  http::Request req;
+  std::string base = config_.sts_endpoint.empty() ? "https://" + v.url.host : config_.sts_endpoint;
+  while (base.ends_with("/")) base.pop_back();
+  req.url = base + target;
+  req.headers = {{"Host", v.url.host}, {std::string(token::kClusterIdHeader), config_.cluster_id},
+                 {"Accept", "application/json"}};
+  req.ca_file = config_.sts_ca_file;
+  req.timeout = std::chrono::seconds(10);
+  req.max_body = 64 * 1024;
+  auto res = http::Fetch(req);
+  if (!res) {
+    metrics_.Count("aws_iam_authenticator_sts_connection_failures_total", region_label);
+    return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error during GET: " + res.error().message + " on " +
+                                          v.sts_region + " endpoint");
+  }
+  metrics_.Count("aws_iam_authenticator_sts_responses_total",
+                 "ResponseCode=\"" + std::to_string(res->status) + "\"," + region_label);
+  if (res->status != 200) {
+    if (res->body.find("Throttling") != std::string::npos) {
+      metrics_.Count("aws_iam_authenticator_sts_throttling_total", region_label);
+      return Fail(ErrorCode::kThrottled, "sts getCallerIdentity was throttled: " + res->body);
+    }
+    return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error from AWS (expected 200, got " +
+                                          std::to_string(res->status) + ") on " + v.sts_region + " endpoint. Body: " +
+                                          res->body);
+  }
+  return std::move(res->body);
+}
+
+Result<identity::Identity> Authenticator::Verify(std::string_view token, TimePoint now) {
+  std::string key(AsBytes(Sha256(token)));
+  if (config_.token_cache_seconds > 0) {
+    std::lock_guard<std::mutex> l(cache_mu_);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      if (now < it->second.expires) {
+        metrics_.Count("kubeiam_token_cache_hits_total");
+        return it->second.id;
+      }
+      cache_.erase(it);
+    }
+  }
+  metrics_.Count("kubeiam_token_cache_misses_total");
+  auto v = token::Validate(token, validator_, now);
+  if (!v) return std::unexpected(v.error());
+  auto body = CallSts(*v, now);
+  if (!body) return std::unexpected(body.error());
+  auto who = sts::ParseCallerIdentityResponse(*body);
+  if (!who) return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: " + who.error().message);
+  auto id = identity::BuildIdentity(who->arn, who->account, who->user_id, v->access_key_id, v->url.host);
+  if (!id) return id;
+  if (config_.token_cache_seconds > 0) {
+    TimePoint expires = std::min(now + std::chrono::seconds(config_.token_cache_seconds), v->signed_at + token::kTokenValidity);
+    std::lock_guard<std::mutex> l(cache_mu_);
+    if (cache_.size() >= kCacheCapacity) {
+      // Oldest first; entries expire within minutes anyway.
+      while (cache_.size() >= kCacheCapacity && !cache_order_.empty()) {
+        cache_.erase(cache_order_.front());
+        cache_order_.pop_front();
+      }
+    }
+    if (cache_.emplace(key, CachedIdentity{*id, expires}).second) cache_order_.push_back(key);
+  }
+  return id;
+}
+
+Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) const {
+  auto snap = snapshot_.load();
+  identity::PrivateDnsLookup lookup;
+  if (local_sts_) {
+    lookup = [store = &local_sts_->store()](const std::string& instance) -> Result<std::string> {
+      if (auto dns = store->PrivateDnsName(instance)) return *dns;
+      return Fail(ErrorCode::kNotFound, "failed to find node " + instance);
+    };
+  }
+  return identity::MapIdentity(snap->chain, id, lookup);
+}
+
+HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  boost::json::object log{{"time", FormatRfc3339(Clock::now())}, {"msg", "authenticate"}, {"client", request.remote}};
+  auto finish = [&](const std::string& result, HttpResponse r, const std::string& reason) {
+    auto latency = std::chrono::steady_clock::now() - start;
+    metrics_.CountAuthentication(result, latency);
+    log["decision"] = result == "success" ? "allow" : "deny";
+    log["result"] = result;
+    if (!reason.empty()) log["reason"] = reason;
+    log["latency_ms"] = std::chrono::duration<double, std::milli>(latency).count();
+    LogJson(log);
+    return r;
+  };
+  if (request.method != "POST") return finish("malformed_request", Text(405, "expected POST\n"), "expected POST");
+  auto review = ParseTokenReview(request.body);
+  if (!review) return finish("malformed_request", Text(400, review.error().message + "\n"), review.error().message);
+  auto id = Verify(review->token, Clock::now());
+  if (!id) {
+    std::string result = id.error().code == ErrorCode::kThrottled ? "sts_throttling"
+                         : id.error().code == ErrorCode::kUpstream ? "sts_error"
+                                                                   : "invalid_token";
+    int status = id.error().code == ErrorCode::kThrottled ? 429 : 403;
+    return finish(result, {status, "application/json", DeniedReview(review->api_version, id.error().message), {}},
+                  id.error().message);
+  }
+  if (!config_.scrubbed_accounts.contains(id->account_id)) {
+    log["arn"] = id->arn;
+    log["accountId"] = id->account_id;
+    log["accessKeyId"] = id->access_key_id;
+  }
+  auto user = Map(*id);
+  if (!user) {
+    return finish("uknown_user", {403, "application/json", DeniedReview(review->api_version, user.error().message), {}},
+                  user.error().message);
+  }
+  log["username"] = user->username;
+  boost::json::array groups;
+  for (const auto& g : user->groups) groups.emplace_back(g);
+  log["groups"] = std::move(groups);
+  log["backend"] = user->backend;
+  return finish("success",
+                {200, "application/json", AcceptedReview(review->api_version, *id, *user, config_.scrubbed_accounts), {}}, "");
+}
+
+HttpResponse Authenticator::Handle(const HttpRequest& request) {
+  std::string path = request.Path();
+  if (path == "/authenticate") return HandleAuthenticate(request);
+  if (path == "/healthz") return Text(200, "ok\n");
+  if (path == "/readyz") return snapshot_.load() ? Text(200, "ok\n") : Text(503, "not ready\n");
+  if (path == "/metrics") return {200, "text/plain; version=0.0.4", metrics_.Render(), {}};
+  return Text(404, "404 page not found\n");
+}
+
+}  // namespace kubeiam::server

@@ -1,0 +1,74 @@
+// The webhook authenticator: POST /authenticate turns a TokenReview into a verified, mapped
+// identity. Verification validates the token (token/validate), sends it to the one STS host the
+// configuration allows (the embedded local STS in-process, or real STS over HTTPS), and caches
+// what STS confirmed. Mapping reads the current immutable snapshot of the mapper chain; reloads
+// build a new snapshot and swap it in, so requests never wait on a lock.
+#pragma once
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "identity/mapper_chain.h"
+#include "server/config.h"
+#include "server/http_server.h"
+#include "server/metrics.h"
+#include "sts/local_sts.h"
+#include "token/validate.h"
+
+namespace kubeiam::server {
+
+struct MappingSnapshot {
+  std::vector<identity::Backend> chain;
+};
+
+class Authenticator {
+ public:
+  // Builds the first snapshot (MountedFile, aws-auth file, DynamicFile); errors name the source.
+  static Result<std::unique_ptr<Authenticator>> Create(Config config, std::shared_ptr<const sts::LocalSts> local_sts);
+
+  // Token -> identity, STS-confirmed. Errors: kFormat (bad token), kUpstream (STS said no or
+  // failed), kThrottled.
+  Result<identity::Identity> Verify(std::string_view token, TimePoint now);
+  Result<identity::UserInfo> Map(const identity::Identity& id) const;
+
+  HttpResponse HandleAuthenticate(const HttpRequest& request);
+  HttpResponse Handle(const HttpRequest& request);  // all routes of the main listener
+
+  // Re-reads the aws-auth and DynamicFile sources if they changed; a source that fails to parse
+  // keeps its previous mappings (and the error is returned for the log).
+  Status ReloadIfChanged();
+  Metrics& metrics() { return metrics_; }
+  const Config& config() const { return config_; }
+
+ private:
+  explicit Authenticator(Config config) : config_(std::move(config)) {}
+  Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
+  Status Rebuild(bool force);
+
+  struct CachedIdentity {
+    identity::Identity id;
+    TimePoint expires;
+  };
+
+  Config config_;
+  std::shared_ptr<const sts::LocalSts> local_sts_;
+  token::ValidatorConfig validator_;
+  std::atomic<std::shared_ptr<const MappingSnapshot>> snapshot_;
+  Metrics metrics_;
+
+  // Reload bookkeeping (only the reload thread touches these).
+  std::mutex reload_mu_;
+  std::string aws_auth_stamp_, dynamic_stamp_;
+  std::shared_ptr<const identity::MappingTable> file_table_, aws_auth_table_, dynamic_table_;
+
+  // Verified-token cache: SHA-256 of the token -> identity, bounded, failures never cached.
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedIdentity> cache_;
+  std::list<std::string> cache_order_;
+  static constexpr size_t kCacheCapacity = 100000;
+};
+
+}  // namespace kubeiam::server

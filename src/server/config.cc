@@ -1,0 +1,242 @@
+#include "server/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "aws/partitions.h"
+#include "identity/mapper_chain.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace kubeiam::server {
+namespace {
+
+// Case-insensitive lookup of `key` in a YAML map (viper matches keys that way).
+// A missing key yields an undefined node (false in a boolean test), as yaml-cpp's own lookups
+// do; a default-constructed YAML::Node would be a defined null instead.
+YAML::Node Get(const YAML::Node& map, std::string_view key) {
+  static const YAML::Node kEmpty = YAML::Load("{}");
+  if (!map || !map.IsMap()) return kEmpty["missing"];
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && EqualsIgnoreCase(it->first.Scalar(), key)) return it->second;
+  }
+  return kEmpty["missing"];
+}
+
+struct Reader {
+  std::string file;
+  std::vector<std::string> problems;
+
+  void Problem(const std::string& key, const std::string& rule) { problems.push_back(file + ": " + key + ": " + rule); }
+
+  void String(const YAML::Node& map, std::string_view key, const std::string& path, std::string& out) {
+    YAML::Node v = Get(map, key);
+    if (!v || v.IsNull()) return;
+    if (!v.IsScalar()) return Problem(path, "must be a string");
+    out = v.Scalar();
+  }
+
+  void Int(const YAML::Node& map, std::string_view key, const std::string& path, int lo, int hi, int& out) {
+    YAML::Node v = Get(map, key);
+    if (!v || v.IsNull()) return;
+    try {
+      int x = v.as<int>();
+      if (x < lo || x > hi) throw YAML::Exception(YAML::Mark(), "range");
+      out = x;
+    } catch (const YAML::Exception&) {
+      Problem(path, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    }
+  }
+
+  void Bool(const YAML::Node& map, std::string_view key, const std::string& path, bool& out) {
+    YAML::Node v = Get(map, key);
+    if (!v || v.IsNull()) return;
+    try {
+      out = v.as<bool>();
+    } catch (const YAML::Exception&) {
+      Problem(path, "must be true or false");
+    }
+  }
+
+  std::vector<std::string> Strings(const YAML::Node& map, std::string_view key, const std::string& path) {
+    std::vector<std::string> out;
+    YAML::Node v = Get(map, key);
+    if (!v || v.IsNull()) return out;
+    if (!v.IsSequence()) {
+      Problem(path, "must be a list of strings");
+      return out;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].IsScalar()) {
+        Problem(path + "[" + std::to_string(i) + "]", "must be a string");
+        continue;
+      }
+      out.push_back(v[i].Scalar());
+    }
+    return out;
+  }
+};
+
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path.starts_with("/")) return path;
+  if (path.starts_with("~/")) return GetEnv("HOME") + path.substr(1);
+  return base_dir + "/" + path;
+}
+
+}  // namespace
+
+std::string LocalStsConfig::HostPort() const {
+  std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+  return host + ":" + std::to_string(port);
+}
+
+std::vector<std::string> Config::ReservedPrefixesFor(std::string_view backend) const {
+  for (const auto& [b, prefixes] : reserved_prefixes) {
+    if (b == backend) return prefixes;
+  }
+  return {};
+}
+
+Result<Config> ParseConfig(std::string_view text, const std::string& file_name) {
+  Reader r{file_name, {}};
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Fail(ErrorCode::kInvalidArgument, file_name + ": not valid YAML: " + e.msg);
+  }
+  if (!doc.IsMap()) return Fail(ErrorCode::kInvalidArgument, file_name + ": must be a YAML mapping");
+  Config c;
+  c.file = file_name;
+  std::string base = file_name.find('/') == std::string::npos ? "." : file_name.substr(0, file_name.rfind('/'));
+
+  r.String(doc, "clusterID", "clusterID", c.cluster_id);
+  if (c.cluster_id.empty()) r.Problem("clusterID", "cluster ID cannot be empty");
+
+  YAML::Node s = Get(doc, "server");
+  if (s && !s.IsMap()) r.Problem("server", "must be a mapping");
+  r.String(s, "address", "server.address", c.address);
+  r.Int(s, "port", "server.port", 1, 65535, c.port);
+  r.String(s, "stateDir", "server.stateDir", c.state_dir);
+  r.String(s, "hostname", "server.hostname", c.hostname);
+  r.String(s, "partition", "server.partition", c.partition);
+  if (!aws::FindPartition(c.partition)) r.Problem("server.partition", "invalid partition \"" + c.partition + "\"");
+  if (YAML::Node modes = Get(s, "backendMode")) {
+    std::vector<std::string> list;
+    if (modes.IsScalar()) {
+      for (auto m : Split(modes.Scalar(), ',')) list.emplace_back(Trim(m));
+    } else {
+      list = r.Strings(s, "backendMode", "server.backendMode");
+    }
+    auto valid = identity::ValidateBackendModes(list);
+    if (!valid) {
+      r.Problem("server.backendMode", valid.error().message.substr(valid.error().message.find(": ") + 2));
+    } else {
+      c.backend_modes = *valid;
+    }
+  }
+  if (YAML::Node roles = Get(s, "mapRoles")) {
+    if (!roles.IsSequence()) r.Problem("server.mapRoles", "must be a list");
+    for (size_t i = 0; roles.IsSequence() && i < roles.size(); ++i) {
+      std::string path = "server.mapRoles[" + std::to_string(i) + "]";
+      const YAML::Node e = roles[i];
+      identity::RoleMapping m;
+      r.String(e, "rolearn", path + ".rolearn", m.rolearn);
+      r.String(e, "username", path + ".username", m.username);
+      r.String(e, "userid", path + ".userid", m.userid);
+      m.groups = r.Strings(e, "groups", path + ".groups");
+      if (YAML::Node sso = Get(e, "sso")) {
+        identity::SsoMatcher sm;
+        r.String(sso, "permissionSetName", path + ".sso.permissionSetName", sm.permission_set_name);
+        r.String(sso, "accountID", path + ".sso.accountID", sm.account_id);
+        r.String(sso, "partition", path + ".sso.partition", sm.partition);
+        m.sso = sm;
+      }
+      if (auto ok = m.Validate(); !ok) r.Problem(path, ok.error().message);
+      if (m.username.empty()) r.Problem(path + ".username", "is required");
+      c.map_roles.push_back(std::move(m));
+    }
+  }
+  if (YAML::Node users = Get(s, "mapUsers")) {
+    if (!users.IsSequence()) r.Problem("server.mapUsers", "must be a list");
+    for (size_t i = 0; users.IsSequence() && i < users.size(); ++i) {
+      std::string path = "server.mapUsers[" + std::to_string(i) + "]";
+      identity::UserMapping m;
+      r.String(users[i], "userarn", path + ".userarn", m.userarn);
+      r.String(users[i], "username", path + ".username", m.username);
+      r.String(users[i], "userid", path + ".userid", m.userid);
+      m.groups = r.Strings(users[i], "groups", path + ".groups");
+      if (auto ok = m.Validate(); !ok) r.Problem(path, ok.error().message);
+      if (m.username.empty()) r.Problem(path + ".username", "is required");
+      c.map_users.push_back(std::move(m));
+    }
+  }
+  c.map_accounts = r.Strings(s, "mapAccounts", "server.mapAccounts");
+  r.String(s, "awsAuthFile", "server.awsAuthFile", c.aws_auth_file);
+  r.String(s, "dynamicfilepath", "server.dynamicfilepath", c.dynamic_file);
+  r.Bool(s, "dynamicfileUserIDStrict", "server.dynamicfileUserIDStrict", c.dynamic_file_strict);
+  for (auto& a : r.Strings(s, "scrubbedAccounts", "server.scrubbedAccounts")) c.scrubbed_accounts.insert(a);
+  if (YAML::Node rp = Get(s, "reservedPrefixConfig")) {
+    for (size_t i = 0; rp.IsSequence() && i < rp.size(); ++i) {
+      std::string path = "server.reservedPrefixConfig[" + std::to_string(i) + "]";
+      std::string mode;
+      r.String(rp[i], "backendmode", path + ".backendmode", mode);
+      c.reserved_prefixes.emplace_back(mode, r.Strings(rp[i], "usernamePrefixReserveList", path + ".usernamePrefixReserveList"));
+    }
+  }
+  r.Int(s, "tokenCacheSeconds", "server.tokenCacheSeconds", 0, 900, c.token_cache_seconds);
+  int max_token = int(c.max_token_bytes);
+  r.Int(s, "maxTokenBytes", "server.maxTokenBytes", 1024, 65536, max_token);
+  c.max_token_bytes = size_t(max_token);
+  r.Int(s, "threads", "server.threads", 1, 256, c.threads);
+
+  auto has = [&](std::string_view mode) {
+    return std::find(c.backend_modes.begin(), c.backend_modes.end(), mode) != c.backend_modes.end();
+  };
+  if (has(identity::kEksConfigMap) && c.aws_auth_file.empty()) {
+    r.Problem("server.awsAuthFile", "is required when backendMode includes EKSConfigMap");
+  }
+  if (!c.aws_auth_file.empty() && !has(identity::kEksConfigMap)) {
+    r.Problem("server.awsAuthFile", "is set but backendMode does not include EKSConfigMap");
+  }
+  if (has(identity::kDynamicFile) && c.dynamic_file.empty()) {
+    r.Problem("server.dynamicfilepath", "is required when backendMode includes DynamicFile");
+  }
+  if (!c.dynamic_file.empty() && !has(identity::kDynamicFile)) {
+    r.Problem("server.dynamicfilepath", "is set but backendMode does not include DynamicFile");
+  }
+  if (has(identity::kCrd)) r.Problem("server.backendMode", "CRD is not supported by kubeiam; use EKSConfigMap or DynamicFile");
+
+  YAML::Node sts = Get(doc, "sts");
+  r.String(sts, "endpoint", "sts.endpoint", c.sts_endpoint);
+  r.String(sts, "caFile", "sts.caFile", c.sts_ca_file);
+  r.String(sts, "region", "sts.region", c.region);
+  if (YAML::Node local = Get(sts, "local")) {
+    LocalStsConfig l;
+    r.String(local, "principals", "sts.local.principals", l.principals);
+    r.String(local, "address", "sts.local.address", l.address);
+    r.Int(local, "port", "sts.local.port", 1, 65535, l.port);
+    if (l.principals.empty()) r.Problem("sts.local.principals", "is required for the local STS");
+    l.principals = Resolve(base, l.principals);
+    c.local_sts = l;
+    if (!c.sts_endpoint.empty()) r.Problem("sts.endpoint", "cannot be combined with sts.local");
+  }
+  c.state_dir = Resolve(base, c.state_dir);
+  c.aws_auth_file = Resolve(base, c.aws_auth_file);
+  c.dynamic_file = Resolve(base, c.dynamic_file);
+  c.sts_ca_file = Resolve(base, c.sts_ca_file);
+
+  if (!r.problems.empty()) {
+    std::string all;
+    for (const auto& p : r.problems) all += (all.empty() ? "" : "\n") + p;
+    return Fail(ErrorCode::kInvalidArgument, all);
+  }
+  return c;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  auto text = ReadFile(path, 4u << 20);
+  if (!text) return std::unexpected(text.error());
+  return ParseConfig(*text, path);
+}
+
+}  // namespace kubeiam::server

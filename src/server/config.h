@@ -1,0 +1,57 @@
+// `kubeiam serve --config FILE`: the reference authenticator's keys (spec/authenticator.md §3.3,
+// §4.5) plus kubeiam's (awsAuthFile, sts.local, ...). Keys match without regard to case; paths
+// are relative to the config file's folder. Every problem is reported, each naming the file,
+// the key and the rule, and a config with any problem is refused whole.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "identity/mapping.h"
+#include "util/error.h"
+
+namespace kubeiam::server {
+
+struct LocalStsConfig {
+  std::string principals;  // path to principals.yaml
+  std::string address = "127.0.0.1";
+  int port = 21364;
+  std::string HostPort() const;  // what tokens must name: "127.0.0.1:21364"
+};
+
+struct Config {
+  std::string file;  // where it was read from
+  std::string cluster_id;
+  // server:
+  std::string address = "127.0.0.1";
+  int port = 21362;
+  std::string state_dir = "./state";
+  std::string hostname = "localhost";
+  std::string partition = "aws";
+  std::vector<std::string> backend_modes = {"MountedFile"};
+  std::vector<identity::RoleMapping> map_roles;
+  std::vector<identity::UserMapping> map_users;
+  std::vector<std::string> map_accounts;
+  std::string aws_auth_file;
+  std::string dynamic_file;
+  bool dynamic_file_strict = false;
+  std::set<std::string> scrubbed_accounts;
+  std::vector<std::pair<std::string, std::vector<std::string>>> reserved_prefixes;  // backend -> prefixes
+  int token_cache_seconds = 120;
+  size_t max_token_bytes = 4096;
+  int threads = 4;
+  // sts:
+  std::string sts_endpoint;  // optional override of where verification requests go
+  std::string sts_ca_file;
+  std::string region;        // the server's own region (host allow-list fallback)
+  std::optional<LocalStsConfig> local_sts;
+
+  std::vector<std::string> ReservedPrefixesFor(std::string_view backend) const;
+};
+
+Result<Config> ParseConfig(std::string_view yaml, const std::string& file_name);
+Result<Config> LoadConfig(const std::string& path);
+
+}  // namespace kubeiam::server

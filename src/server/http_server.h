@@ -1,0 +1,68 @@
+// The one HTTP(S) server: Boost.Beast over a thread pool, TLS on every listener unless it is
+// loopback-only and plain by choice (the health port), keep-alive, bounded headers and bodies,
+// read timeouts, graceful stop.
+//
+// Handlers are synchronous and may block briefly (an STS round trip); each connection is served
+// on one of the pool's threads.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/error.h"
+
+namespace kubeiam::server {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method;
+  std::string target;  // path and query as sent
+  Headers headers;
+  std::string body;
+  std::string remote;  // client address:port
+  const std::string* Header(std::string_view name) const;
+  std::string Path() const { return target.substr(0, target.find('?')); }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  Headers headers;
+};
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct ListenerOptions {
+  std::string address = "127.0.0.1";
+  int port = 0;               // 0: pick a free port
+  std::string cert_file;      // PEM; both empty means plain HTTP (allowed on loopback only)
+  std::string key_file;
+  size_t max_body = 1 << 20;
+  std::chrono::milliseconds read_timeout{10000};
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(int threads);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts accepting (once Start runs). Returns the bound port. Errors: bad address,
+  // port in use, unreadable certificate or key, plain HTTP on a non-loopback address.
+  Result<int> Listen(const ListenerOptions& options, Handler handler);
+  void Start();  // runs the pool in the background
+  void Stop();   // stops accepting, closes idle connections, joins the pool
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kubeiam::server

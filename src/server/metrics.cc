@@ -1,0 +1,68 @@
+#include "server/metrics.h"
+
+#include <cstdio>
+
+namespace kubeiam::server {
+
+void Histogram::Observe(double seconds) {
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) counts_[i].fetch_add(1, std::memory_order_relaxed);
+  }
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(uint64_t(seconds * 1e6), std::memory_order_relaxed);
+}
+
+std::string Histogram::Render(const std::string& name, const std::string& labels) const {
+  std::string out;
+  char buf[64];
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%g", kBuckets[i]);
+    out += name + "_bucket{" + labels + ",le=\"" + buf + "\"} " + std::to_string(counts_[i].load()) + "\n";
+  }
+  out += name + "_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(count_.load()) + "\n";
+  std::snprintf(buf, sizeof buf, "%.6f", double(sum_micros_.load()) / 1e6);
+  out += name + "_sum{" + labels + "} " + buf + "\n";
+  out += name + "_count{" + labels + "} " + std::to_string(count_.load()) + "\n";
+  return out;
+}
+
+void Metrics::CountAuthentication(const std::string& result, std::chrono::steady_clock::duration latency) {
+  Histogram* h;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto& slot = latency_[result];
+    if (!slot) slot = std::make_unique<Histogram>();
+    h = slot.get();
+  }
+  h->Observe(std::chrono::duration<double>(latency).count());
+}
+
+void Metrics::Count(const std::string& name, const std::string& labels) {
+  std::atomic<uint64_t>* c;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto& slot = counters_[labels.empty() ? name : name + "{" + labels + "}"];
+    if (!slot) slot = std::make_unique<std::atomic<uint64_t>>(0);
+    c = slot.get();
+  }
+  c->fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string Metrics::Render() const {
+  std::lock_guard<std::mutex> l(mu_);
+  std::string out = "# HELP aws_iam_authenticator_authenticate_latency_seconds Authenticate call latency by result.\n"
+                    "# TYPE aws_iam_authenticator_authenticate_latency_seconds histogram\n";
+  for (const auto& [result, h] : latency_) {
+    out += h->Render("aws_iam_authenticator_authenticate_latency_seconds", "result=\"" + result + "\"");
+  }
+  std::string last_name;
+  for (const auto& [series, value] : counters_) {
+    std::string name = series.substr(0, series.find('{'));
+    if (name != last_name) out += "# TYPE " + name + " counter\n";
+    last_name = name;
+    out += series + " " + std::to_string(value->load()) + "\n";
+  }
+  return out;
+}
+
+}  // namespace kubeiam::server

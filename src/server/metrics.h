@@ -1,0 +1,40 @@
+// Prometheus text exposition for the few series kubeiam keeps: counters and latency histograms
+// with one label, lock-free on the request path.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace kubeiam::server {
+
+class Histogram {
+ public:
+  static constexpr std::array<double, 11> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0};
+  void Observe(double seconds);
+  std::string Render(const std::string& name, const std::string& labels) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBuckets.size()> counts_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_micros_{0};
+};
+
+class Metrics {
+ public:
+  void CountAuthentication(const std::string& result, std::chrono::steady_clock::duration latency);
+  void Count(const std::string& name, const std::string& labels = "");
+  std::string Render() const;
+
+ private:
+  mutable std::mutex mu_;  // guards creating series; updates are atomic
+  std::map<std::string, std::unique_ptr<Histogram>> latency_;              // by result
+  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> counters_;  // "name{labels}"
+};
+
+}  // namespace kubeiam::server

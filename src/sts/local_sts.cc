@@ -1,0 +1,323 @@
+#include "sts/local_sts.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <charconv>
+
+#include "aws/arn.h"
+#include "aws/sigv4.h"
+#include "util/crypto.h"
+#include "util/encoding.h"
+#include "util/strings.h"
+
+namespace kubeiam::sts {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kNs[] = "https://sts.amazonaws.com/doc/2011-06-15/";
+constexpr auto kMaxSkew = std::chrono::minutes(15);
+
+// Who signed the request, once the signature checks out.
+struct Caller {
+  std::string arn;      // as GetCallerIdentity reports it
+  std::string user_id;
+  std::string account;
+  bool temporary = false;
+};
+
+struct Failure {
+  int status;
+  std::string code, message;
+};
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string RequestId() {
+  std::string h = HexEncode(RandomBytes(16));
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
+}
+
+bool WantsJson(const StsRequest& r) {
+  for (const auto& [k, v] : r.headers) {
+    if (EqualsIgnoreCase(k, "accept") && v.find("application/json") != std::string::npos) return true;
+  }
+  return false;
+}
+
+StsAnswer Error(const StsRequest& r, const Failure& f) {
+  std::string id = RequestId();
+  if (WantsJson(r)) {
+    json::object o{{"Error", json::object{{"Code", f.code}, {"Message", f.message}, {"Type", "Sender"}}}, {"RequestId", id}};
+    return {f.status, "application/json", json::serialize(o)};
+  }
+  return {f.status, "text/xml",
+          std::string("<ErrorResponse xmlns=\"") + kNs + "\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>" +
+              XmlEscape(f.code) + "</Code>\n    <Message>" + XmlEscape(f.message) + "</Message>\n  </Error>\n  <RequestId>" +
+              id + "</RequestId>\n</ErrorResponse>\n"};
+}
+
+// A result document: fields in order, each either a value or a nested element list.
+struct Field {
+  std::string name, value;
+  std::vector<Field> children;
+};
+
+void Xml(const std::vector<Field>& fields, std::string& out, int depth) {
+  for (const auto& f : fields) {
+    out += std::string(depth * 2, ' ') + "<" + f.name + ">";
+    if (f.children.empty()) {
+      out += XmlEscape(f.value);
+    } else {
+      out += "\n";
+      Xml(f.children, out, depth + 1);
+      out += std::string(depth * 2, ' ');
+    }
+    out += "</" + f.name + ">\n";
+  }
+}
+
+json::object Json(const std::vector<Field>& fields) {
+  json::object o;
+  for (const auto& f : fields) {
+    if (f.children.empty()) {
+      o[f.name] = f.value;
+    } else {
+      o[f.name] = Json(f.children);
+    }
+  }
+  return o;
+}
+
+StsAnswer Success(const StsRequest& r, const std::string& action, std::vector<Field> result) {
+  std::string id = RequestId();
+  if (WantsJson(r)) {
+    json::object o{{action + "Response", json::object{{action + "Result", Json(result)},
+                                                      {"ResponseMetadata", json::object{{"RequestId", id}}}}}};
+    return {200, "application/json", json::serialize(o)};
+  }
+  std::string out = "<" + action + "Response xmlns=\"" + kNs + "\">\n  <" + action + "Result>\n";
+  Xml(result, out, 2);
+  out += "  </" + action + "Result>\n  <ResponseMetadata>\n    <RequestId>" + id +
+         "</RequestId>\n  </ResponseMetadata>\n</" + action + "Response>\n";
+  return {200, "text/xml", out};
+}
+
+const std::string* Param(const aws::KeyValues& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+namespace {
+
+// Sealed session tokens: "v1." + base64url(payload JSON) + "." + hex HMAC.
+std::string Seal(const std::string& key, const json::object& payload) {
+  std::string body = Base64UrlEncodeNoPad(json::serialize(payload));
+  return "v1." + body + "." + HexEncode(AsBytes(HmacSha256(key, "session-token:" + body)));
+}
+
+std::optional<json::object> Unseal(const std::string& key, std::string_view token) {
+  auto parts = Split(token, '.');
+  if (parts.size() != 3 || parts[0] != "v1") return std::nullopt;
+  std::string mac = HexEncode(AsBytes(HmacSha256(key, "session-token:" + std::string(parts[1]))));
+  if (!ConstantTimeEqual(mac, parts[2])) return std::nullopt;
+  auto raw = Base64UrlDecodeNoPad(parts[1]);
+  if (!raw) return std::nullopt;
+  boost::system::error_code ec;
+  auto v = json::parse(*raw, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return v.as_object();
+}
+
+std::string DerivedSecret(const std::string& key, std::string_view access_key_id) {
+  return Base64Encode(AsBytes(HmacSha256(key, "secret-key:" + std::string(access_key_id)))).substr(0, 40);
+}
+
+std::string NewTemporaryKeyId() {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string bytes = RandomBytes(16);
+  std::string id = "ASIA";
+  for (char b : bytes) id += kAlphabet[static_cast<unsigned char>(b) % 32];
+  return id;
+}
+
+std::string JsonStr(const json::object& o, const char* k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
+}
+
+}  // namespace
+
+StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
+  // 1. The request as SigV4 sees it, and its parameters (query and form body together).
+  aws::SignableRequest sr;
+  sr.method = request.method;
+  std::string raw_query;
+  size_t q = request.target.find('?');
+  auto path = aws::UriDecode(request.target.substr(0, q));
+  if (q != std::string::npos) raw_query = request.target.substr(q + 1);
+  auto query = aws::ParseQuery(raw_query);
+  if (!path || !query) return Error(request, {400, "MalformedQueryString", "The query string is malformed."});
+  sr.path = *path;
+  sr.query = *query;
+  sr.headers = request.headers;
+  sr.body = request.body;
+  aws::KeyValues params = *query;
+  if (request.method == "POST") {
+    auto form = aws::ParseQuery(request.body);
+    if (!form) return Error(request, {400, "MalformedInput", "The request body is not form-encoded."});
+    params.insert(params.end(), form->begin(), form->end());
+  } else if (request.method != "GET") {
+    return Error(request, {405, "InvalidAction", "Only GET and POST are supported."});
+  }
+  const std::string* action = Param(params, "Action");
+  if (!action) return Error(request, {400, "MissingAction", "Missing Action parameter."});
+  const std::string* version = Param(params, "Version");
+  if (!version || *version != "2011-06-15") {
+    return Error(request, {400, "InvalidParameterValue", "Version must be 2011-06-15."});
+  }
+
+  // 2. Authentication: who signed, with which secret, is the signature right and fresh.
+  auto auth = aws::ParseAuthentication(sr);
+  if (!auth) {
+    bool none = !sr.FindHeader("Authorization") && !Param(*query, "X-Amz-Algorithm");
+    if (none) return Error(request, {403, "MissingAuthenticationToken", "Request is missing Authentication Token"});
+    return Error(request, {400, "IncompleteSignature", auth.error().message});
+  }
+  if (auth->service != "sts") {
+    return Error(request, {403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'."});
+  }
+  Caller caller;
+  std::string secret;
+  if (const User* user = store_.FindUserByAccessKey(auth->access_key_id, &secret)) {
+    caller = {user->Arn(), user->user_id, user->account, false};
+  } else if (auth->access_key_id.starts_with("ASIA")) {
+    auto payload = Unseal(key_, auth->session_token);
+    if (!payload || JsonStr(*payload, "k") != auth->access_key_id) {
+      return Error(request, {403, "InvalidClientTokenId", "The security token included in the request is invalid."});
+    }
+    auto exp = ParseRfc3339(JsonStr(*payload, "exp"));
+    if (!exp || now >= *exp) {
+      return Error(request, {403, "ExpiredToken", "The security token included in the request is expired"});
+    }
+    secret = DerivedSecret(key_, auth->access_key_id);
+    caller = {JsonStr(*payload, "arn"), JsonStr(*payload, "uid"), JsonStr(*payload, "acct"), true};
+  } else {
+    return Error(request, {403, "InvalidClientTokenId", "The security token included in the request is invalid."});
+  }
+  if (auto ok = aws::VerifySignature(sr, *auth, secret); !ok) {
+    return Error(request, {403, "SignatureDoesNotMatch",
+                           "The request signature we calculated does not match the signature you provided. Check your "
+                           "AWS Secret Access Key and signing method. Consult the service documentation for details."});
+  }
+  TimePoint signed_at = *ParseAmzDate(auth->amz_date);
+  // Presigned GetCallerIdentity URLs live 15 minutes whatever X-Amz-Expires says (as in AWS).
+  auto lifetime = auth->presigned && *action != "GetCallerIdentity" ? std::chrono::seconds(auth->expires_seconds)
+                                                                    : std::chrono::seconds(kMaxSkew);
+  if (now > signed_at + lifetime) {
+    return Error(request, {403, "SignatureDoesNotMatch", "Signature expired: " + auth->amz_date + " is now earlier than " +
+                                                             FormatAmzDate(now - lifetime)});
+  }
+  if (signed_at > now + kMaxSkew) {
+    return Error(request, {403, "SignatureDoesNotMatch", "Signature not yet current: " + auth->amz_date +
+                                                             " is still later than " + FormatAmzDate(now + kMaxSkew)});
+  }
+
+  // 3. The action.
+  if (*action == "GetCallerIdentity") {
+    return Success(request, "GetCallerIdentity",
+                   {{"Arn", caller.arn, {}}, {"UserId", caller.user_id, {}}, {"Account", caller.account, {}}});
+  }
+  auto issue = [&](const std::string& arn, const std::string& uid, const std::string& account, int seconds) {
+    std::string key_id = NewTemporaryKeyId();
+    TimePoint exp = std::chrono::time_point_cast<std::chrono::seconds>(now) + std::chrono::seconds(seconds);
+    json::object payload{{"k", key_id}, {"arn", arn}, {"uid", uid}, {"acct", account}, {"exp", FormatRfc3339(exp)}};
+    return std::vector<Field>{{"AccessKeyId", key_id, {}},
+                              {"SecretAccessKey", DerivedSecret(key_, key_id), {}},
+                              {"SessionToken", Seal(key_, payload), {}},
+                              {"Expiration", FormatRfc3339(exp), {}}};
+  };
+  auto duration = [&](int def, int max) -> std::optional<int> {
+    const std::string* d = Param(params, "DurationSeconds");
+    if (!d) return def;
+    int v = 0;
+    auto [p, ec] = std::from_chars(d->data(), d->data() + d->size(), v);
+    if (ec != std::errc() || p != d->data() + d->size() || v < 900 || v > max) return std::nullopt;
+    return v;
+  };
+  if (*action == "GetSessionToken") {
+    if (caller.temporary) {
+      return Error(request, {403, "AccessDenied", "Cannot call GetSessionToken with session credentials"});
+    }
+    auto seconds = duration(43200, 129600);
+    if (!seconds) {
+      return Error(request, {400, "ValidationError", "DurationSeconds must be between 900 and 129600"});
+    }
+    return Success(request, "GetSessionToken",
+                   {{"Credentials", "", issue(caller.arn, caller.user_id, caller.account, *seconds)}});
+  }
+  if (*action == "AssumeRole") {
+    const std::string* role_arn = Param(params, "RoleArn");
+    const std::string* session = Param(params, "RoleSessionName");
+    if (!role_arn || !session) {
+      return Error(request, {400, "ValidationError", "RoleArn and RoleSessionName are required"});
+    }
+    bool session_ok = session->size() >= 2 && session->size() <= 64 &&
+                      std::all_of(session->begin(), session->end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+                      });
+    if (!session_ok) {
+      return Error(request, {400, "ValidationError",
+                             "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: "
+                             "Member must satisfy regular expression pattern: [\\w+=,.@-]*"});
+    }
+    const Role* role = store_.FindRole(*role_arn);
+    std::string caller_canonical = caller.arn;
+    if (auto c = aws::Canonicalize(caller.arn)) caller_canonical = c->canonical_arn;
+    bool allowed = false;
+    if (role) {
+      for (const auto& p : role->assumable_by) {
+        allowed |= p == "*" || p == caller_canonical || p == caller.arn ||
+                   p == "arn:aws:iam::" + caller.account + ":root";
+      }
+      const std::string* ext = Param(params, "ExternalId");
+      if (!role->external_id.empty() && (!ext || *ext != role->external_id)) allowed = false;
+    }
+    if (!allowed) {
+      return Error(request, {403, "AccessDenied", "User: " + caller.arn +
+                                                      " is not authorized to perform: sts:AssumeRole on resource: " +
+                                                      *role_arn});
+    }
+    auto seconds = duration(3600, role->max_session_seconds);
+    if (!seconds) {
+      return Error(request, {400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set "
+                                                     "for this role."});
+    }
+    std::string assumed = "arn:aws:sts::" + role->account + ":assumed-role/" + role->name + "/" + *session;
+    std::string uid = role->role_id + ":" + *session;
+    return Success(request, "AssumeRole",
+                   {{"AssumedRoleUser", "", {{"AssumedRoleId", uid, {}}, {"Arn", assumed, {}}}},
+                    {"Credentials", "", issue(assumed, uid, role->account, *seconds)}});
+  }
+  return Error(request, {400, "InvalidAction", "Could not find operation " + *action + " for version 2011-06-15"});
+}
+
+}  // namespace kubeiam::sts

@@ -1,0 +1,175 @@
+#include "sts/principal_store.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace kubeiam::sts {
+namespace {
+
+bool AllOf(std::string_view s, bool (*ok)(char)) { return !s.empty() && std::all_of(s.begin(), s.end(), ok); }
+bool Digit(char c) { return c >= '0' && c <= '9'; }
+bool UpperAlnum(char c) { return (c >= 'A' && c <= 'Z') || Digit(c); }
+bool NameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || Digit(c) || c == '_' || c == '+' || c == '=' ||
+         c == ',' || c == '.' || c == '@' || c == '-';
+}
+
+struct Reader {
+  std::string file;
+  std::vector<std::string> problems;
+
+  void Problem(const std::string& where, const std::string& rule) { problems.push_back(file + ": " + where + ": " + rule); }
+
+  std::string Str(const YAML::Node& n, const char* key, const std::string& where, bool required) {
+    YAML::Node v = n[key];
+    if (!v || v.IsNull()) {
+      if (required) Problem(where, std::string(key) + " is required");
+      return "";
+    }
+    if (!v.IsScalar()) {
+      Problem(where + "." + key, "must be a string");
+      return "";
+    }
+    return v.Scalar();
+  }
+
+  std::string Path(const YAML::Node& n, const std::string& where) {
+    std::string p = Str(n, "path", where, false);
+    if (p.empty()) return "/";
+    if (!p.starts_with("/") || !p.ends_with("/")) Problem(where + ".path", "must begin and end with '/'");
+    return p;
+  }
+};
+
+}  // namespace
+
+Result<PrincipalStore> PrincipalStore::Parse(std::string_view text, std::string_view file_name) {
+  Reader r{std::string(file_name), {}};
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Fail(ErrorCode::kInvalidArgument, r.file + ": not valid YAML: " + e.msg);
+  }
+  PrincipalStore store;
+  YAML::Node accounts = doc.IsMap() ? doc["accounts"] : YAML::Node();
+  if (!accounts || !accounts.IsSequence()) {
+    return Fail(ErrorCode::kInvalidArgument, r.file + ": accounts: must be a list of accounts");
+  }
+  std::set<std::string> ids;
+  for (size_t a = 0; a < accounts.size(); ++a) {
+    const YAML::Node acct = accounts[a];
+    std::string where = "accounts[" + std::to_string(a) + "]";
+    if (!acct.IsMap()) {
+      r.Problem(where, "must be a mapping");
+      continue;
+    }
+    std::string id = r.Str(acct, "id", where, true);
+    if (!id.empty() && (id.size() != 12 || !AllOf(id, Digit))) r.Problem(where + ".id", "must be 12 digits (quote it)");
+    if (YAML::Node users = acct["users"]) {
+      for (size_t u = 0; u < users.size(); ++u) {
+        std::string uw = where + ".users[" + std::to_string(u) + "]";
+        const YAML::Node un = users[u];
+        User user{id, r.Str(un, "name", uw, true), r.Path(un, uw), r.Str(un, "userId", uw, true), {}};
+        if (!user.name.empty() && !AllOf(user.name, NameChar)) r.Problem(uw + ".name", "must be letters, digits and +=,.@_-");
+        if (!user.user_id.empty() && (!user.user_id.starts_with("AIDA") || !AllOf(user.user_id, UpperAlnum))) {
+          r.Problem(uw + ".userId", "must start with AIDA and be upper-case letters and digits");
+        }
+        if (!ids.insert(user.user_id).second && !user.user_id.empty()) r.Problem(uw + ".userId", "is used twice");
+        if (YAML::Node keys = un["accessKeys"]) {
+          for (size_t k = 0; k < keys.size(); ++k) {
+            std::string kw = uw + ".accessKeys[" + std::to_string(k) + "]";
+            AccessKey key{r.Str(keys[k], "accessKeyId", kw, true), r.Str(keys[k], "secretAccessKey", kw, true)};
+            if (!key.access_key_id.empty() &&
+                (!key.access_key_id.starts_with("AKIA") || key.access_key_id.size() < 16 ||
+                 key.access_key_id.size() > 128 || !AllOf(key.access_key_id, UpperAlnum))) {
+              r.Problem(kw + ".accessKeyId", "must start with AKIA and be 16 to 128 upper-case letters and digits");
+            }
+            if (!key.secret_access_key.empty() && key.secret_access_key.size() < 16) {
+              r.Problem(kw + ".secretAccessKey", "must be at least 16 characters");
+            }
+            if (store.keys_.contains(key.access_key_id)) r.Problem(kw + ".accessKeyId", "is used twice");
+            store.keys_[key.access_key_id] = {store.users_.size(), key.secret_access_key};
+            user.access_keys.push_back(std::move(key));
+          }
+        }
+        store.users_.push_back(std::move(user));
+      }
+    }
+    if (YAML::Node roles = acct["roles"]) {
+      for (size_t i = 0; i < roles.size(); ++i) {
+        std::string rw = where + ".roles[" + std::to_string(i) + "]";
+        const YAML::Node rn = roles[i];
+        Role role{id, r.Str(rn, "name", rw, true), r.Path(rn, rw), r.Str(rn, "roleId", rw, true), {},
+                  r.Str(rn, "externalId", rw, false), 43200};
+        if (!role.name.empty() && !AllOf(role.name, NameChar)) r.Problem(rw + ".name", "must be letters, digits and +=,.@_-");
+        if (!role.role_id.empty() && (!role.role_id.starts_with("AROA") || !AllOf(role.role_id, UpperAlnum))) {
+          r.Problem(rw + ".roleId", "must start with AROA and be upper-case letters and digits");
+        }
+        if (YAML::Node by = rn["assumableBy"]) {
+          if (!by.IsSequence()) r.Problem(rw + ".assumableBy", "must be a list of principal ARNs");
+          for (const auto& p : by) {
+            if (p.IsScalar()) role.assumable_by.push_back(p.Scalar());
+          }
+        }
+        if (YAML::Node max = rn["maxSessionDuration"]) {
+          try {
+            role.max_session_seconds = max.as<int>();
+          } catch (const YAML::Exception&) {
+            role.max_session_seconds = 0;
+          }
+          if (role.max_session_seconds < 3600 || role.max_session_seconds > 43200) {
+            r.Problem(rw + ".maxSessionDuration", "must be 3600 to 43200 seconds");
+          }
+        }
+        store.roles_.push_back(std::move(role));
+      }
+    }
+  }
+  if (YAML::Node instances = doc["instances"]) {
+    for (size_t i = 0; i < instances.size(); ++i) {
+      std::string iw = "instances[" + std::to_string(i) + "]";
+      store.instances_.push_back({r.Str(instances[i], "instanceId", iw, true), r.Str(instances[i], "privateDnsName", iw, true)});
+    }
+  }
+  if (!r.problems.empty()) {
+    std::string all;
+    for (const auto& p : r.problems) all += (all.empty() ? "" : "\n") + p;
+    return Fail(ErrorCode::kInvalidArgument, all);
+  }
+  return store;
+}
+
+Result<PrincipalStore> PrincipalStore::Load(const std::string& path) {
+  auto text = ReadFile(path, 8u << 20);
+  if (!text) return std::unexpected(text.error());
+  return Parse(*text, path);
+}
+
+const User* PrincipalStore::FindUserByAccessKey(std::string_view access_key_id, std::string* secret) const {
+  auto it = keys_.find(std::string(access_key_id));
+  if (it == keys_.end()) return nullptr;
+  if (secret) *secret = it->second.second;
+  return &users_[it->second.first];
+}
+
+const Role* PrincipalStore::FindRole(std::string_view role_arn) const {
+  for (const auto& r : roles_) {
+    if (r.Arn() == role_arn || "arn:aws:iam::" + r.account + ":role/" + r.name == role_arn) return &r;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> PrincipalStore::PrivateDnsName(std::string_view instance_id) const {
+  for (const auto& i : instances_) {
+    if (i.instance_id == instance_id) return i.private_dns_name;
+  }
+  return std::nullopt;
+}
+
+}  // namespace kubeiam::sts
