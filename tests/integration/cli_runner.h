@@ -17,4 +17,24 @@ struct Outcome {
 Outcome Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const std::string& stdin_text = "");
 
+// A background process (a server under test), stopped with SIGTERM when the object dies.
+class Process {
+ public:
+  // stderr goes to `log_path`; stdout is discarded.
+  Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+          const std::string& log_path);
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  bool running() const;
+  int Stop();  // SIGTERM, wait; returns the exit code
+
+ private:
+  int pid_ = -1;
+  int exit_code_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
 }  // namespace kubeiam::testing

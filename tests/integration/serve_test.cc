@@ -1,0 +1,291 @@
+// `kubeiam serve` end to end: the real binary with its embedded local STS on loopback, tokens
+// from `kubeiam token`, awscli and hand-made hostile ones, TokenReview v1 and v1beta1 over TLS.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "http/client.h"
+#include "integration/cli_runner.h"
+#include "support/fake_http_server.h"
+#include "support/paths.h"
+#include "support/temp_dir.h"
+#include "token/generate.h"
+#include "util/encoding.h"
+
+namespace kubeiam {
+namespace {
+
+using testing::Outcome;
+using testing::TempDir;
+
+constexpr char kUserKey[] = "AKIAEXAMPLETESTUSER1";
+constexpr char kUserSecret[] = "kubeiamExampleSecretKeyDoNotUseAnywhere0";
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class Serve : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    port_ = testing::FreePort();
+    sts_port_ = testing::FreePort();
+    std::string examples = std::string(KUBEIAM_TEST_DIR) + "/../examples/local";
+    std::filesystem::copy_file(examples + "/principals.yaml", dir_->path() + "/principals.yaml");
+    std::filesystem::copy_file(examples + "/aws-auth.yaml", dir_->path() + "/aws-auth.yaml");
+    std::string config = Slurp(examples + "/config.yaml");
+    auto replace = [&](const std::string& from, const std::string& to) { config.replace(config.find(from), from.size(), to); };
+    replace("port: 21362", "port: " + std::to_string(port_));
+    replace("port: 21364", "port: " + std::to_string(sts_port_));
+    replace("stateDir: ../../state", "stateDir: ./state");
+    dir_->Write("config.yaml", config);
+    server_ = new testing::Process({KUBEIAM_BINARY, "serve", "--config", dir_->path() + "/config.yaml"},
+                                   {{"PATH", "/usr/bin:/bin"}}, dir_->path() + "/serve.log");
+    for (int i = 0; i < 100; ++i) {
+      auto r = http::Fetch({.url = Url("/healthz"), .timeout = std::chrono::milliseconds(500), .ca_file = Ca()});
+      if (r && r->status == 200) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "server did not start: " << Slurp(dir_->path() + "/serve.log");
+  }
+  static void TearDownTestSuite() {
+    EXPECT_EQ(server_->Stop(), 0);  // SIGTERM drains and exits cleanly
+    delete server_;
+    delete dir_;
+  }
+
+  static std::string Url(const std::string& path) { return "https://127.0.0.1:" + std::to_string(port_) + path; }
+  static std::string Ca() { return dir_->path() + "/state/ca.crt"; }
+  static std::string StsUrl() { return "https://127.0.0.1:" + std::to_string(sts_port_); }
+
+  std::map<std::string, std::string> Env(const std::string& key, const std::string& secret) const {
+    return {{"HOME", dir_->path()},
+            {"AWS_EC2_METADATA_DISABLED", "true"},
+            {"AWS_CONFIG_FILE", "/dev/null"},
+            {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
+            {"AWS_ACCESS_KEY_ID", key},
+            {"AWS_SECRET_ACCESS_KEY", secret},
+            {"AWS_CA_BUNDLE", Ca()},
+            {"AWS_DEFAULT_REGION", "us-east-1"},
+            {"HTTPS_PROXY", "http://127.0.0.1:9"},
+            {"NO_PROXY", "127.0.0.1,localhost"}};
+  }
+
+  std::string Token(const std::vector<std::string>& extra, const std::string& key = kUserKey,
+                    const std::string& secret = kUserSecret) const {
+    std::vector<std::string> argv = {KUBEIAM_BINARY, "token", "-i", "demo", "--sts-endpoint", StsUrl(), "--token-only"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Outcome o = testing::Run(argv, Env(key, secret));
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    return std::string(o.out.substr(0, o.out.find('\n')));
+  }
+
+  struct Review {
+    int status = 0;
+    boost::json::object doc;
+    bool authenticated() const { return doc.at("status").as_object().contains("authenticated") &&
+                                        doc.at("status").at("authenticated").as_bool(); }
+    std::string username() const { return doc.at("status").at("user").as_object().contains("username")
+                                              ? std::string(doc.at("status").at("user").at("username").as_string())
+                                              : ""; }
+    std::string error() const { return doc.at("status").as_object().contains("error")
+                                           ? std::string(doc.at("status").at("error").as_string()) : ""; }
+  };
+
+  Review Post(const std::string& token, const std::string& version = "authentication.k8s.io/v1") const {
+    std::string body = R"({"apiVersion":")" + version + R"(","kind":"TokenReview","spec":{"token":")" + token + R"("}})";
+    auto r = http::Fetch({.method = "POST", .url = Url("/authenticate"), .headers = {{"Content-Type", "application/json"}},
+                          .body = body, .ca_file = Ca()});
+    EXPECT_TRUE(r.has_value());
+    Review out;
+    out.status = r->status;
+    out.doc = boost::json::parse(r->body).as_object();
+    return out;
+  }
+
+  static TempDir* dir_;
+  static testing::Process* server_;
+  static int port_, sts_port_;
+};
+
+TempDir* Serve::dir_ = nullptr;
+testing::Process* Serve::server_ = nullptr;
+int Serve::port_ = 0;
+int Serve::sts_port_ = 0;
+
+TEST_F(Serve, MappedUserInBothTokenReviewVersions) {
+  std::string t = Token({});
+  Review v1 = Post(t);
+  EXPECT_EQ(v1.status, 200);
+  EXPECT_TRUE(v1.authenticated());
+  EXPECT_EQ(v1.username(), "testuser");
+  EXPECT_EQ(v1.doc.at("apiVersion").as_string(), "authentication.k8s.io/v1");
+  EXPECT_EQ(v1.doc.at("status").at("user").at("uid").as_string(), "aws-iam-authenticator:111122223333:AIDAEXAMPLETESTUSER1");
+  Review beta = Post(t, "authentication.k8s.io/v1beta1");
+  EXPECT_EQ(beta.status, 200);
+  EXPECT_EQ(beta.doc.at("apiVersion").as_string(), "authentication.k8s.io/v1beta1");
+}
+
+TEST_F(Serve, RoleWithSessionNameTemplate) {
+  Review r = Post(Token({"--role", "arn:aws:iam::111122223333:role/KubernetesAdmin", "--session-name", "alice"}));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.username(), "admin:alice");
+  EXPECT_EQ(r.doc.at("status").at("user").at("groups").as_array()[0].as_string(), "system:masters");
+  EXPECT_EQ(r.doc.at("status").at("user").at("extra").at("sessionName").as_array()[0].as_string(), "alice");
+}
+
+TEST_F(Serve, AccountMappingAndUnmappedPrincipal) {
+  Review partner = Post(Token({}, "AKIAEXAMPLEPARTNER01", "kubeiamPartnerSecretKeyDoNotUseAnywhere0"));
+  EXPECT_EQ(partner.status, 200);
+  EXPECT_EQ(partner.username(), "arn:aws:iam::444455556666:user/partner");
+  Review outsider = Post(Token({}, "AKIAEXAMPLEOUTSIDER1", "kubeiamOutsiderSecretKeyDoNotUseAnywhere"));
+  EXPECT_EQ(outsider.status, 403);
+  EXPECT_FALSE(outsider.authenticated());
+  EXPECT_EQ(outsider.error(), "identity is not mapped");
+}
+
+TEST_F(Serve, AwsCliTokenAndEc2NodeRole) {
+  auto env = Env("AKIAEXAMPLEDEVELOPER", "kubeiamDeveloperSecretKeyDoNotUseAnywhere");
+  env["AWS_ENDPOINT_URL_STS"] = StsUrl();
+  Outcome probe = testing::Run({"aws", "sts", "get-caller-identity"}, env);
+  if (probe.exit_code != 0) GTEST_SKIP() << "this awscli does not honour AWS_ENDPOINT_URL_STS: " << probe.err;
+  Outcome o = testing::Run({"aws", "eks", "get-token", "--cluster-name", "demo"}, env);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  std::string t = boost::json::parse(o.out).at("status").at("token").as_string().c_str();
+  Review r = Post(t);
+  EXPECT_EQ(r.status, 200) << r.error();
+  EXPECT_EQ(r.username(), "developer");  // from aws-auth, a user with a path
+
+  // A node: awscli assumes NodeRole with the instance ID as session name; the username template
+  // resolves the instance's private DNS name.
+  Outcome creds = testing::Run({"aws", "sts", "assume-role", "--endpoint-url", StsUrl(), "--role-arn",
+                                "arn:aws:iam::111122223333:role/NodeRole", "--role-session-name", "i-0123456789abcdef0",
+                                "--output", "json"},
+                               Env(kUserKey, kUserSecret));
+  ASSERT_EQ(creds.exit_code, 0) << creds.err;
+  auto c = boost::json::parse(creds.out).at("Credentials").as_object();
+  auto node_env = Env(std::string(c.at("AccessKeyId").as_string()), std::string(c.at("SecretAccessKey").as_string()));
+  node_env["AWS_SESSION_TOKEN"] = std::string(c.at("SessionToken").as_string());
+  Outcome node = testing::Run({KUBEIAM_BINARY, "token", "-i", "demo", "--sts-endpoint", StsUrl(), "--token-only"}, node_env);
+  ASSERT_EQ(node.exit_code, 0) << node.err;
+  Review n = Post(node.out.substr(0, node.out.find('\n')));
+  EXPECT_EQ(n.username(), "system:node:ip-10-0-1-23.ec2.internal");
+}
+
+TEST_F(Serve, HostileTokensAreRefused) {
+  // Another cluster's token: STS (local) refuses the signature because x-k8s-aws-id differs.
+  Outcome foreign = testing::Run(
+      {KUBEIAM_BINARY, "token", "-i", "another-cluster", "--sts-endpoint", StsUrl(), "--token-only"},
+      Env(kUserKey, kUserSecret));
+  ASSERT_EQ(foreign.exit_code, 0) << foreign.err;
+  Review other = Post(foreign.out.substr(0, foreign.out.find('\n')));
+  EXPECT_EQ(other.status, 403);
+  EXPECT_NE(other.error().find("SignatureDoesNotMatch"), std::string::npos) << other.error();
+
+  // A tampered signature.
+  std::string good = Token({});
+  auto url = *Base64UrlDecodeNoPad(good.substr(11));
+  size_t sig = url.find("X-Amz-Signature=") + 16;
+  url[sig] = url[sig] == '0' ? '1' : '0';
+  Review tampered = Post(token::Encode(url));
+  EXPECT_EQ(tampered.status, 403);
+  EXPECT_NE(tampered.error().find("SignatureDoesNotMatch"), std::string::npos);
+
+  // Signed 20 minutes ago, and 20 minutes ahead.
+  aws::Credentials creds{kUserKey, kUserSecret, "", std::nullopt, "test"};
+  auto old = token::Generate("demo", creds, StsUrl(), "us-east-1", Clock::now() - std::chrono::minutes(20));
+  EXPECT_NE(Post(old->value).error().find("X-Amz-Date parameter is expired"), std::string::npos);
+  auto ahead = token::Generate("demo", creds, StsUrl(), "us-east-1", Clock::now() + std::chrono::minutes(20));
+  EXPECT_NE(Post(ahead->value).error().find("X-Amz-Date parameter is in the future"), std::string::npos);
+
+  // A host of the token's choosing is never contacted.
+  TempDir certs;
+  ASSERT_TRUE(testing::MakeSelfSignedCert(certs.path()));
+  testing::FakeHttpServer attacker([](const testing::SeenRequest&) { return testing::CannedResponse{200, "{}"}; },
+                                   certs.path() + "/cert.pem", certs.path() + "/key.pem");
+  for (const std::string& host : {attacker.url(), std::string("https://sts.amazonaws.com"),
+                                  "https://127.0.0.1:" + std::to_string(sts_port_ + 1)}) {
+    auto t = token::Generate("demo", creds, host, "us-east-1", Clock::now());
+    Review r = Post(t->value);
+    EXPECT_EQ(r.status, 403) << host;
+    EXPECT_NE(r.error().find("unexpected hostname"), std::string::npos) << r.error();
+  }
+  EXPECT_TRUE(attacker.requests().empty());
+}
+
+TEST_F(Serve, AwsAuthEditedWhileRunning) {
+  std::string t = Token({}, "AKIAEXAMPLEDEVELOPER", "kubeiamDeveloperSecretKeyDoNotUseAnywhere");
+  EXPECT_EQ(Post(t).username(), "developer");
+  std::string path = dir_->path() + "/aws-auth.yaml";
+  std::string text = Slurp(path);
+  std::string edited = text;
+  edited.replace(edited.find("username: developer"), 19, "username: renamed-dev");
+  dir_->Write("aws-auth.yaml", edited);
+  std::string name;
+  for (int i = 0; i < 60 && name != "renamed-dev"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    name = Post(t).username();
+  }
+  EXPECT_EQ(name, "renamed-dev");
+  // A broken edit keeps the last good mappings.
+  dir_->Write("aws-auth.yaml", "kind: ConfigMap\ndata:\n  mapUsers:\n    - not: a string\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(Post(t).username(), "renamed-dev");
+  dir_->Write("aws-auth.yaml", text);
+}
+
+TEST_F(Serve, HttpContract) {
+  auto get = http::Fetch({.url = Url("/authenticate"), .ca_file = Ca()});
+  EXPECT_EQ(get->status, 405);
+  EXPECT_NE(get->body.find("expected POST"), std::string::npos);
+  auto empty = http::Fetch({.method = "POST", .url = Url("/authenticate"), .ca_file = Ca()});
+  EXPECT_EQ(empty->status, 400);
+  EXPECT_NE(empty->body.find("expected a request body"), std::string::npos);
+  auto junk = http::Fetch({.method = "POST", .url = Url("/authenticate"), .body = "not valid json", .ca_file = Ca()});
+  EXPECT_EQ(junk->status, 400);
+  EXPECT_NE(junk->body.find("expected a request body to be a TokenReview"), std::string::npos);
+  auto bad = Post("k8s-aws-v2.nope");
+  EXPECT_EQ(bad.status, 403);
+  EXPECT_EQ(http::Fetch({.url = Url("/healthz"), .ca_file = Ca()})->body, "ok\n");
+  EXPECT_EQ(http::Fetch({.url = Url("/nope"), .ca_file = Ca()})->status, 404);
+  auto metrics = http::Fetch({.url = Url("/metrics"), .ca_file = Ca()});
+  EXPECT_NE(metrics->body.find("aws_iam_authenticator_authenticate_latency_seconds_count{result=\"malformed_request\"}"),
+            std::string::npos);
+  // Tokens never reach the log.
+  EXPECT_EQ(Post(Token({})).status, 200);
+  std::string log = Slurp(dir_->path() + "/serve.log");
+  EXPECT_EQ(log.find("k8s-aws-v1.aHR0c"), std::string::npos);  // base64 of "https://..."
+  EXPECT_NE(log.find("\"decision\":\"allow\""), std::string::npos);
+}
+
+TEST_F(Serve, VerifyCommand) {
+  Outcome o = testing::Run({KUBEIAM_BINARY, "verify", "--config", dir_->path() + "/config.yaml", "--token", Token({})},
+                           {{"PATH", "/usr/bin:/bin"}});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  auto doc = boost::json::parse(o.out).as_object();
+  EXPECT_EQ(doc.at("username").as_string(), "testuser");
+  EXPECT_EQ(doc.at("canonicalArn").as_string(), "arn:aws:iam::111122223333:user/testuser");
+  Outcome bad = testing::Run({KUBEIAM_BINARY, "verify", "--config", dir_->path() + "/config.yaml", "--token", "x"},
+                             {{"PATH", "/usr/bin:/bin"}});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("could not verify token: input token was not properly formatted"), std::string::npos);
+}
+
+TEST(ServeConfig, BadConfigIsRefusedWithEveryProblemNamed) {
+  TempDir dir;
+  dir.Write("config.yaml", "server:\n  port: 70000\n  backendMode: [MountedFile, Bogus]\n  mapRoles:\n  - username: x\n");
+  Outcome o = testing::Run({KUBEIAM_BINARY, "serve", "--config", dir.path() + "/config.yaml"}, {{"PATH", "/usr/bin:/bin"}});
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.err.find("config.yaml: clusterID: cluster ID cannot be empty"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("config.yaml: server.port: must be a whole number from 1 to 65535"), std::string::npos);
+  EXPECT_NE(o.err.find("server.backendMode: unknown mode \"Bogus\""), std::string::npos);
+  EXPECT_NE(o.err.find("server.mapRoles[0]: one of rolearn or SSO must be supplied"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kubeiam
