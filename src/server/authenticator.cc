@@ -62,42 +62,44 @@ Status Authenticator::Rebuild(bool force) {
   auto has = [&](std::string_view m) {
     return std::find(config_.backend_modes.begin(), config_.backend_modes.end(), m) != config_.backend_modes.end();
   };
-  if (has(identity::kEksConfigMap)) {
-    std::string stamp = Stamp(config_.aws_auth_file);
-    if (force || stamp != aws_auth_stamp_) {
-      aws_auth_stamp_ = stamp;
-      changed = true;
-      auto text = ReadFile(config_.aws_auth_file);
-      if (!text && text.error().code == ErrorCode::kNotFound) {
-        aws_auth_table_ = std::make_shared<const identity::MappingTable>();  // no ConfigMap: no mappings
-      } else if (!text) {
-        result = std::unexpected(text.error());
-      } else if (auto parsed = identity::ParseAwsAuthConfigMap(*text); !parsed) {
-        result = std::unexpected(parsed.error().Wrap(config_.aws_auth_file));
-      } else {
-        for (const auto& p : parsed->problems) {
-          LogJson({{"level", "warning"}, {"msg", "aws-auth entry ignored"}, {"file", config_.aws_auth_file}, {"problem", p}});
-        }
-        aws_auth_table_ = std::make_shared<const identity::MappingTable>(identity::BuildConfigMapTable(*parsed));
-      }
+  // One file-backed source: re-read when its stamp moves; a missing file means no mappings, a
+  // broken one keeps the previous table.
+  auto reload = [&](const std::string& path, std::string& stamp, std::shared_ptr<const identity::MappingTable>& table,
+                    auto parse) {
+    std::string now_stamp = Stamp(path);
+    if (!force && now_stamp == stamp) return;
+    stamp = now_stamp;
+    changed = true;
+    auto text = ReadFile(path);
+    if (!text && text.error().code == ErrorCode::kNotFound) {
+      table = std::make_shared<const identity::MappingTable>();
+    } else if (!text) {
+      result = std::unexpected(text.error());
+    } else if (Result<identity::MappingTable> parsed = parse(*text); !parsed) {
+      result = std::unexpected(parsed.error().Wrap(path));
+    } else {
+      table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
     }
+  };
+  if (has(identity::kEksConfigMap)) {
+    reload(config_.aws_auth_file, aws_auth_stamp_, aws_auth_table_,
+           [&](const std::string& text) -> Result<identity::MappingTable> {
+             auto parsed = identity::ParseAwsAuthConfigMap(text);
+             if (!parsed) return std::unexpected(parsed.error());
+             for (const auto& p : parsed->problems) {
+               LogJson({{"level", "warning"}, {"msg", "aws-auth entry ignored"}, {"file", config_.aws_auth_file},
+                        {"problem", p}});
+             }
+             return identity::BuildConfigMapTable(*parsed);
+           });
   }
   if (has(identity::kDynamicFile)) {
-    std::string stamp = Stamp(config_.dynamic_file);
-    if (force || stamp != dynamic_stamp_) {
-      dynamic_stamp_ = stamp;
-      changed = true;
-      auto text = ReadFile(config_.dynamic_file);
-      if (!text && text.error().code == ErrorCode::kNotFound) {
-        dynamic_table_ = std::make_shared<const identity::MappingTable>();
-      } else if (!text) {
-        result = std::unexpected(text.error());
-      } else if (auto parsed = identity::ParseDynamicFile(*text, config_.dynamic_file_strict); !parsed) {
-        result = std::unexpected(parsed.error().Wrap(config_.dynamic_file));
-      } else {
-        dynamic_table_ = std::make_shared<const identity::MappingTable>(std::move(parsed->table));
-      }
-    }
+    reload(config_.dynamic_file, dynamic_stamp_, dynamic_table_,
+           [&](const std::string& text) -> Result<identity::MappingTable> {
+             auto parsed = identity::ParseDynamicFile(text, config_.dynamic_file_strict);
+             if (!parsed) return std::unexpected(parsed.error());
+             return std::move(parsed->table);
+           });
   }
   if (changed) {
     auto snap = std::make_shared<MappingSnapshot>();

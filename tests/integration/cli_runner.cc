@@ -13,6 +13,27 @@
 #include <cstdlib>
 
 namespace kubeiam::testing {
+namespace {
+
+// argv and environment as the NULL-terminated arrays posix_spawn wants; `storage` owns the text.
+struct SpawnArgs {
+  std::vector<std::string> storage;
+  std::vector<char*> argv, envp;
+  SpawnArgs(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, bool add_path) {
+    bool has_path = false;
+    for (const auto& [k, v] : env) {
+      storage.push_back(k + "=" + v);
+      has_path |= k == "PATH";
+    }
+    if (add_path && !has_path) storage.push_back(std::string("PATH=") + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    for (auto& e : storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
+};
+
+}  // namespace
 
 Outcome Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const std::string& stdin_text) {
@@ -24,20 +45,9 @@ Outcome Run(const std::vector<std::string>& argv, const std::map<std::string, st
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   for (int fd : {out[0], out[1], err[0], err[1], in[0], in[1]}) posix_spawn_file_actions_addclose(&fa, fd);
-  std::vector<std::string> envs;
-  bool has_path = false;
-  for (const auto& [k, v] : env) {
-    envs.push_back(k + "=" + v);
-    has_path |= k == "PATH";
-  }
-  if (!has_path) envs.push_back(std::string("PATH=") + (getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"));
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  for (auto& e : envs) cenv.push_back(e.data());
-  cenv.push_back(nullptr);
+  SpawnArgs args(argv, env, true);
   pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, cargv.data(), cenv.data());
+  int rc = posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, args.argv.data(), args.envp.data());
   posix_spawn_file_actions_destroy(&fa);
   close(out[1]);
   close(err[1]);
@@ -87,15 +97,9 @@ Process::Process(const std::vector<std::string>& argv, const std::map<std::strin
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> envs;
-  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  for (auto& e : envs) cenv.push_back(e.data());
-  cenv.push_back(nullptr);
+  SpawnArgs args(argv, env, false);
   pid_t pid;
-  if (posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, cargv.data(), cenv.data()) == 0) pid_ = pid;
+  if (posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, args.argv.data(), args.envp.data()) == 0) pid_ = pid;
   posix_spawn_file_actions_destroy(&fa);
 }
 

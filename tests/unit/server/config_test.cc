@@ -1,0 +1,73 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+namespace kubeiam::server {
+namespace {
+
+TEST(ServerConfig, ReferenceKeysAnyCaseAndDefaults) {
+  auto c = ParseConfig(R"(
+clusterID: my-dev-cluster.example.com
+server:
+  Port: 8443
+  stateDir: /var/kubeiam
+  scrubbedAccounts: ["111122223333"]
+  mapRoles:
+  - roleARN: arn:aws:iam::000000000000:role/KubernetesAdmin
+    username: kubernetes-admin
+    groups: [system:masters]
+  - sso: {permissionSetName: ViewOnlyAccess, accountID: "000000000000"}
+    username: sso:{{SessionName}}
+  mapUsers:
+  - userarn: arn:aws:iam::000000000000:user/Alice
+    username: alice
+  mapAccounts: ["012345678901"]
+  backendMode: MountedFile,DynamicFile
+  dynamicfilepath: access.json
+  reservedPrefixConfig:
+  - backendmode: MountedFile
+    usernamePrefixReserveList: ["system:", "eks:"]
+)", "/etc/kubeiam/config.yaml");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->port, 8443);
+  EXPECT_EQ(c->address, "127.0.0.1");
+  EXPECT_EQ(c->map_roles.size(), 2u);
+  EXPECT_EQ(c->map_roles[0].rolearn, "arn:aws:iam::000000000000:role/KubernetesAdmin");
+  EXPECT_TRUE(c->map_roles[1].sso.has_value());
+  EXPECT_EQ(c->backend_modes, (std::vector<std::string>{"MountedFile", "DynamicFile"}));
+  EXPECT_EQ(c->dynamic_file, "/etc/kubeiam/access.json");
+  EXPECT_EQ(c->ReservedPrefixesFor("MountedFile"), (std::vector<std::string>{"system:", "eks:"}));
+  EXPECT_TRUE(c->scrubbed_accounts.contains("111122223333"));
+  EXPECT_FALSE(c->local_sts.has_value());
+}
+
+TEST(ServerConfig, EveryProblemReported) {
+  auto c = ParseConfig(R"(
+server:
+  port: "many"
+  partition: aws-moon
+  backendMode: [EKSConfigMap]
+  dynamicfilepath: x.json
+  mapUsers:
+  - username: nobody
+sts:
+  endpoint: https://sts.example
+  local: {port: 0}
+)", "c.yaml");
+  ASSERT_FALSE(c.has_value());
+  const std::string& m = c.error().message;
+  for (const char* want : {"c.yaml: clusterID: cluster ID cannot be empty", "c.yaml: server.port: must be a whole number",
+                           "server.partition: invalid partition \"aws-moon\"",
+                           "server.mapUsers[0]: value for userarn must be supplied",
+                           "server.awsAuthFile: is required when backendMode includes EKSConfigMap",
+                           "server.dynamicfilepath: is set but backendMode does not include DynamicFile",
+                           "sts.local.port: must be a whole number from 1 to 65535",
+                           "sts.local.principals: is required", "sts.endpoint: cannot be combined with sts.local"}) {
+    EXPECT_NE(m.find(want), std::string::npos) << want << "\n" << m;
+  }
+  EXPECT_FALSE(ParseConfig("- a list", "c.yaml").has_value());
+  EXPECT_FALSE(ParseConfig("{{", "c.yaml").has_value());
+}
+
+}  // namespace
+}  // namespace kubeiam::server
