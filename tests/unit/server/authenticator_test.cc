@@ -1,0 +1,157 @@
+// spec/authenticator.md §6.2: the verifier against an STS stand-in (sts.endpoint pointing at a
+// loopback TLS server), and §6.11's handler rows through Authenticator::Handle.
+#include "server/authenticator.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <mutex>
+
+#include "support/fake_http_server.h"
+#include "support/temp_dir.h"
+#include "token/generate.h"
+#include "util/encoding.h"
+
+namespace kubeiam::server {
+namespace {
+
+using testing::CannedResponse;
+using testing::SeenRequest;
+
+std::string Json(const std::string& arn, const std::string& account, const std::string& user_id) {
+  return R"({"GetCallerIdentityResponse":{"GetCallerIdentityResult":{"Arn":")" + arn + R"(","Account":")" + account +
+         R"(","UserId":")" + user_id + R"("},"ResponseMetadata":{"RequestId":"r"}}})";
+}
+
+class Verifier : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(testing::MakeSelfSignedCert(dir.path()));
+    sts = std::make_unique<testing::FakeHttpServer>(
+        [this](const SeenRequest&) {
+          std::lock_guard<std::mutex> l(mu);
+          return answer;
+        },
+        dir.path() + "/cert.pem", dir.path() + "/key.pem");
+  }
+  std::unique_ptr<Authenticator> Make(std::string endpoint = "") {
+    Config c;
+    c.cluster_id = "test-cluster";
+    c.sts_endpoint = endpoint.empty() ? sts->url() : endpoint;
+    c.sts_ca_file = dir.path() + "/cert.pem";
+    c.map_roles = {{"arn:aws:iam::0123456789012:role/Test", std::nullopt, "TestUser", {"sys:admin", "listers"}, ""}};
+    c.map_accounts = {"444455556666"};
+    auto a = Authenticator::Create(c, nullptr);
+    EXPECT_TRUE(a.has_value()) << a.error().message;
+    return std::move(*a);
+  }
+  // A structurally valid token for a real STS host, signed just now; each call a different one
+  // (another session token), so the verified-token cache does not answer for STS.
+  static std::string Token() {
+    static int n = 0;
+    aws::Credentials creds{"ASIABCDEFGHIJKLMNOPQ", "secret", "session-" + std::to_string(n++), std::nullopt, "t"};
+    return token::Generate("test-cluster", creds, "https://sts.us-west-2.amazonaws.com", "us-west-2", Clock::now())->value;
+  }
+  void Answer(int status, std::string body) {
+    std::lock_guard<std::mutex> l(mu);
+    answer = {status, std::move(body), "application/json"};
+  }
+  testing::TempDir dir;
+  std::mutex mu;
+  CannedResponse answer;
+  std::unique_ptr<testing::FakeHttpServer> sts;
+};
+
+TEST_F(Verifier, SendsTheTokenToTheConfiguredEndpointKeepingItsHost) {
+  Answer(200, Json("arn:aws:sts::0123456789012:assumed-role/Test/extra", "0123456789012", "Test:session-name"));
+  auto a = Make();
+  auto id = a->Verify(Token(), Clock::now());
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  EXPECT_EQ(id->canonical_arn, "arn:aws:iam::0123456789012:role/Test");
+  EXPECT_EQ(id->access_key_id, "ASIABCDEFGHIJKLMNOPQ");
+  EXPECT_EQ(id->session_name, "session-name");
+  auto seen = sts->requests().at(0);
+  EXPECT_EQ(seen.method, "GET");
+  EXPECT_EQ(seen.Header("Host"), "sts.us-west-2.amazonaws.com");
+  EXPECT_EQ(seen.Header("x-k8s-aws-id"), "test-cluster");
+  EXPECT_EQ(seen.Header("Accept"), "application/json");
+  EXPECT_TRUE(seen.target.starts_with("/?Action=GetCallerIdentity&"));
+  // Cached: the same token does not go to STS again.
+  std::string t = Token();
+  EXPECT_TRUE(a->Verify(t, Clock::now()).has_value());
+  EXPECT_TRUE(a->Verify(t, Clock::now()).has_value());
+  EXPECT_EQ(sts->requests().size(), 2u);  // one per distinct token
+}
+
+TEST_F(Verifier, StsInteractionRows) {
+  struct Row {
+    int status;
+    std::string body;
+    ErrorCode code;
+    std::string expected;
+  };
+  const Row rows[] = {
+      {400, R"({"Error":{"Code":"Throttling","Message":"Rate exceeded"}})", ErrorCode::kThrottled,
+       "sts getCallerIdentity was throttled"},
+      {403, " ", ErrorCode::kUpstream, "error from AWS (expected 200, got 403)"},
+      {302, "moved", ErrorCode::kUpstream, "error from AWS (expected 200, got 302)"},
+      {200, "xxxx", ErrorCode::kUpstream, "sts getCallerIdentity failed"},
+      {200, Json("arn", "1000", "userid"), ErrorCode::kUpstream, "arn 'arn' is invalid:"},
+      {200, Json("arn:aws:iam::123456789012:role/Alice", "123456789012", "not:vailid:userid"), ErrorCode::kUpstream,
+       "malformed UserID"},
+  };
+  for (const auto& r : rows) {
+    Answer(r.status, r.body);
+    auto a = Make();
+    std::string t = Token();
+    auto id = a->Verify(t, Clock::now());
+    ASSERT_FALSE(id.has_value()) << r.body;
+    EXPECT_EQ(id.error().code, r.code) << r.body;
+    EXPECT_NE(id.error().message.find(r.expected), std::string::npos) << id.error().message;
+    // Failures are not cached: once STS answers, the same token verifies.
+    Answer(200, Json("arn:aws:iam::123456789012:user/Alice", "123456789012", "Alice"));
+    EXPECT_TRUE(a->Verify(t, Clock::now()).has_value());
+  }
+}
+
+TEST_F(Verifier, TransportError) {
+  auto a = Make("https://127.0.0.1:1");
+  auto id = a->Verify(Token(), Clock::now());
+  ASSERT_FALSE(id.has_value());
+  EXPECT_NE(id.error().message.find("error during GET"), std::string::npos) << id.error().message;
+}
+
+TEST_F(Verifier, HandlerRows) {
+  auto a = Make();
+  auto post = [&](const std::string& body) {
+    return a->Handle({"POST", "/authenticate", {}, body, "127.0.0.1:1"});
+  };
+  auto review = [&](const std::string& token) { return post(R"({"spec":{"token":")" + token + R"("}})"); };
+  EXPECT_EQ(a->Handle({"GET", "/authenticate", {}, "", ""}).status, 405);
+  EXPECT_EQ(post("").status, 400);
+  EXPECT_EQ(post("not valid json").status, 400);
+  EXPECT_EQ(review("garbage").status, 403);
+  Answer(400, R"({"Error":{"Code":"Throttling"}})");
+  EXPECT_EQ(review(Token()).status, 429);
+  Answer(403, "denied");
+  EXPECT_EQ(review(Token()).status, 403);
+  Answer(200, Json("arn:aws:iam::0123456789012:role/Test", "0123456789012", "Test:TestSession"));
+  HttpResponse ok = review(Token());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto user = boost::json::parse(ok.body).at("status").at("user").as_object();
+  EXPECT_EQ(user.at("username").as_string(), "TestUser");
+  EXPECT_EQ(user.at("uid").as_string(), "aws-iam-authenticator:0123456789012:Test");
+  Answer(200, Json("arn:aws:iam::444455556666:user/Test", "444455556666", "AIDATEST"));
+  auto by_account = boost::json::parse(review(Token()).body).at("status").at("user").as_object();
+  EXPECT_EQ(by_account.at("username").as_string(), "arn:aws:iam::444455556666:user/Test");
+  EXPECT_FALSE(by_account.contains("groups"));
+  Answer(200, Json("arn:aws:iam::999999999999:user/Nobody", "999999999999", "AIDANOBODY"));
+  EXPECT_EQ(review(Token()).status, 403);
+  std::string metrics = a->Handle({"GET", "/metrics", {}, "", ""}).body;
+  for (const char* result : {"malformed_request", "invalid_token", "sts_throttling", "sts_error", "uknown_user", "success"}) {
+    EXPECT_NE(metrics.find(std::string("result=\"") + result + "\""), std::string::npos) << result;
+  }
+}
+
+}  // namespace
+}  // namespace kubeiam::server
