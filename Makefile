@@ -35,6 +35,7 @@ test-sanitize: deps $(BUILD_ASAN)/build.ninja
 
 bench: build
 	bench/run-benchmarks $(BUILD)
+	bench/run-authenticate-bench $(BUILD)
 
 $(BUILD_FUZZ)/build.ninja:
 	CXX=clang++-16 cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKUBEIAM_FUZZ=ON -DKUBEIAM_BENCH=OFF $(CMAKE_FLAGS)

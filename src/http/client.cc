@@ -1,8 +1,7 @@
 #include "http/client.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -11,6 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <map>
+#include <mutex>
 #include <optional>
 
 #include "util/strings.h"
@@ -25,7 +26,7 @@ using tcp = asio::ip::tcp;
 
 struct Target {
   bool tls = false;
-  std::string host;       // without brackets
+  std::string host;         // without brackets
   std::string host_header;  // as it goes in Host:
   std::string port;
   std::string path_and_query;
@@ -45,20 +46,145 @@ Result<Target> ParseTarget(const std::string& url) {
   t.host = u->host_address();
   if (t.host.empty()) return Fail(ErrorCode::kInvalidArgument, "URL has no host");
   t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
-  std::string host_in_url = std::string(u->encoded_host_and_port());
-  t.host_header = host_in_url;
+  t.host_header = std::string(u->encoded_host_and_port());
   t.path_and_query = std::string(u->encoded_path());
   if (t.path_and_query.empty()) t.path_and_query = "/";
   if (u->has_query()) t.path_and_query += "?" + std::string(u->encoded_query());
   return t;
 }
 
-template <typename Stream>
-asio::awaitable<void> Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req,
-                               bhttp::response_parser<bhttp::string_body>& parser) {
-  co_await bhttp::async_write(stream, req, asio::use_awaitable);
+bool IsIpLiteral(const std::string& host) {
+  return host.find(':') != std::string::npos ||
+         std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+}
+
+Result<std::shared_ptr<asio::ssl::context>> MakeSslContext(const std::string& ca_file) {
+  auto ssl = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  ssl->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1);
+  boost::system::error_code ec;
+  if (!ca_file.empty()) {
+    ssl->load_verify_file(ca_file, ec);
+    if (ec) return Fail(ErrorCode::kInvalidArgument, "cannot load CA bundle " + ca_file + ": " + ec.message());
+  } else {
+    ssl->set_default_verify_paths(ec);
+  }
+  ssl->set_verify_mode(asio::ssl::verify_peer);
+  return ssl;
+}
+
+// One connection with its own event loop, so a blocking caller can drive it with a deadline.
+struct Connection {
+  asio::io_context io;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+  std::optional<beast::tcp_stream> plain;
   beast::flat_buffer buffer;
-  co_await bhttp::async_read(stream, buffer, parser, asio::use_awaitable);
+  bool reused = false;
+
+  beast::tcp_stream& Lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+// Runs `work` on the connection's loop until it finishes or `timeout` passes. Returns "" on
+// success, else what failed.
+template <typename Work>
+std::string Drive(Connection& c, std::chrono::milliseconds timeout, Work work) {
+  std::string failure = "timed out";
+  bool done = false;
+  c.io.restart();
+  asio::co_spawn(c.io, work(), [&](std::exception_ptr e) {
+    done = true;
+    if (!e) {
+      failure.clear();
+      return;
+    }
+    try {
+      std::rethrow_exception(e);
+    } catch (const boost::system::system_error& se) {
+      failure = se.code() == beast::error::timeout ? std::string("timed out") : se.code().message();
+    } catch (const std::exception& ex) {
+      failure = ex.what();
+    }
+  });
+  // The stream's own timer bounds each step; this bounds the resolver too.
+  c.io.run_for(timeout + std::chrono::milliseconds(100));
+  if (!done) {
+    c.io.stop();
+    return "timed out";
+  }
+  return failure;
+}
+
+Result<std::unique_ptr<Connection>> Connect(const Target& t, const std::shared_ptr<asio::ssl::context>& ssl,
+                                            std::chrono::milliseconds timeout) {
+  auto c = std::make_unique<Connection>();
+  std::string stage = "connecting to";
+  std::string failure = Drive(*c, timeout, [&]() -> asio::awaitable<void> {
+    tcp::resolver resolver(c->io);
+    auto endpoints = co_await resolver.async_resolve(t.host, t.port, asio::use_awaitable);
+    if (t.tls) {
+      c->tls.emplace(c->io, *ssl);
+      beast::get_lowest_layer(*c->tls).expires_after(timeout);
+      co_await beast::get_lowest_layer(*c->tls).async_connect(endpoints, asio::use_awaitable);
+      SSL_set1_host(c->tls->native_handle(), t.host.c_str());
+      if (!IsIpLiteral(t.host)) SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str());
+      stage = "TLS handshake with";
+      co_await c->tls->async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+    } else {
+      c->plain.emplace(c->io);
+      c->plain->expires_after(timeout);
+      co_await c->plain->async_connect(endpoints, asio::use_awaitable);
+    }
+  });
+  if (!failure.empty()) return Fail(ErrorCode::kUnavailable, stage + " " + t.host_header + ": " + failure);
+  return c;
+}
+
+struct Exchanged {
+  Response response;
+  bool keep_alive = false;
+};
+
+Result<Exchanged> Exchange(Connection& c, const Target& t, const Request& r, bool keep_alive) {
+  bhttp::request<bhttp::string_body> req;
+  req.method_string(r.method);
+  req.target(t.path_and_query);
+  req.version(11);
+  bool has_host = false;
+  for (const auto& [k, v] : r.headers) {
+    if (EqualsIgnoreCase(k, "host")) has_host = true;
+    req.insert(k, v);
+  }
+  if (!has_host) req.set(bhttp::field::host, t.host_header);
+  req.keep_alive(keep_alive);
+  if (!r.body.empty() || r.method == "POST" || r.method == "PUT") {
+    req.body() = r.body;
+    req.prepare_payload();
+  }
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(r.max_body);
+  parser.header_limit(64 * 1024);
+  std::string failure = Drive(c, r.timeout, [&]() -> asio::awaitable<void> {
+    c.Lowest().expires_after(r.timeout);
+    if (c.tls) {
+      co_await bhttp::async_write(*c.tls, req, asio::use_awaitable);
+      co_await bhttp::async_read(*c.tls, c.buffer, parser, asio::use_awaitable);
+    } else {
+      co_await bhttp::async_write(*c.plain, req, asio::use_awaitable);
+      co_await bhttp::async_read(*c.plain, c.buffer, parser, asio::use_awaitable);
+    }
+  });
+  if (!failure.empty()) return Fail(ErrorCode::kUnavailable, "exchanging with " + t.host_header + ": " + failure);
+  Exchanged out;
+  auto& res = parser.get();
+  out.keep_alive = res.keep_alive();
+  out.response.status = int(res.result_int());
+  for (const auto& f : res) out.response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  out.response.body = std::move(res.body());
+  return out;
+}
+
+std::string PoolKey(const Target& t, const std::string& ca_file) {
+  return std::string(t.tls ? "https://" : "http://") + t.host + "|" + t.port + "|" + ca_file;
 }
 
 }  // namespace
@@ -73,96 +199,81 @@ const std::string* Response::Header(std::string_view name) const {
 Result<Response> Fetch(const Request& request) {
   auto target = ParseTarget(request.url);
   if (!target) return std::unexpected(target.error());
-
-  bhttp::request<bhttp::string_body> req;
-  req.method_string(request.method);
-  req.target(target->path_and_query);
-  req.version(11);
-  bool has_host = false;
-  for (const auto& [k, v] : request.headers) {
-    if (EqualsIgnoreCase(k, "host")) has_host = true;
-    req.insert(k, v);
-  }
-  if (!has_host) req.set(bhttp::field::host, target->host_header);
-  req.set(bhttp::field::connection, "close");
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-    req.body() = request.body;
-    req.prepare_payload();
-  }
-
-  asio::io_context io;
-  std::optional<asio::ssl::context> ssl;
+  std::shared_ptr<asio::ssl::context> ssl;
   if (target->tls) {
-    ssl.emplace(asio::ssl::context::tls_client);
-    ssl->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                     asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    boost::system::error_code ec;
-    if (!request.ca_file.empty()) {
-      ssl->load_verify_file(request.ca_file, ec);
-      if (ec) return Fail(ErrorCode::kInvalidArgument, "cannot load CA bundle " + request.ca_file + ": " + ec.message());
-    } else {
-      ssl->set_default_verify_paths(ec);
-    }
-    ssl->set_verify_mode(asio::ssl::verify_peer);
+    auto s = MakeSslContext(request.ca_file);
+    if (!s) return std::unexpected(s.error());
+    ssl = *s;
   }
+  auto conn = Connect(*target, ssl, request.timeout);
+  if (!conn) return std::unexpected(conn.error());
+  auto ex = Exchange(**conn, *target, request, false);
+  if (!ex) return std::unexpected(ex.error());
+  return std::move(ex->response);
+}
 
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(request.max_body);
-  parser.header_limit(64 * 1024);
-  std::string failure;
-  std::string stage = "connecting to";
-  bool done = false;
+struct ConnectionPool::Impl {
+  size_t max_idle;
+  std::mutex mu;
+  std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
+  std::map<std::string, std::shared_ptr<asio::ssl::context>> contexts;  // by CA bundle
+};
 
-  auto run = [&]() -> asio::awaitable<void> {
-    tcp::resolver resolver(io);
-    auto endpoints = co_await resolver.async_resolve(target->host, target->port, asio::use_awaitable);
+ConnectionPool::ConnectionPool(size_t max_idle_per_target) : impl_(std::make_unique<Impl>()) {
+  impl_->max_idle = max_idle_per_target;
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+Result<Response> ConnectionPool::Fetch(const Request& request) {
+  auto target = ParseTarget(request.url);
+  if (!target) return std::unexpected(target.error());
+  std::string key = PoolKey(*target, request.ca_file);
+  std::shared_ptr<asio::ssl::context> ssl;
+  std::unique_ptr<Connection> conn;
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
     if (target->tls) {
-      beast::ssl_stream<beast::tcp_stream> stream(io, *ssl);
-      beast::get_lowest_layer(stream).expires_after(request.timeout);
-      co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
-      // Host name verification and SNI (not for IP literals).
-      SSL_set1_host(stream.native_handle(), target->host.c_str());
-      if (target->host.find(':') == std::string::npos &&
-          !std::all_of(target->host.begin(), target->host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
-        SSL_set_tlsext_host_name(stream.native_handle(), target->host.c_str());
+      auto& ctx = impl_->contexts[request.ca_file];
+      if (!ctx) {
+        auto s = MakeSslContext(request.ca_file);
+        if (!s) {
+          impl_->contexts.erase(request.ca_file);
+          return std::unexpected(s.error());
+        }
+        ctx = *s;
       }
-      stage = "TLS handshake with";
-      co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-      stage = "exchanging with";
-      co_await Exchange(stream, req, parser);
-    } else {
-      beast::tcp_stream stream(io);
-      stream.expires_after(request.timeout);
-      co_await stream.async_connect(endpoints, asio::use_awaitable);
-      stage = "exchanging with";
-      co_await Exchange(stream, req, parser);
+      ssl = ctx;
     }
-    done = true;
-  };
-
-  asio::co_spawn(io, run(), [&](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const boost::system::system_error& se) {
-      failure = se.code() == beast::error::timeout ? std::string("timed out") : se.code().message();
-    } catch (const std::exception& ex) {
-      failure = ex.what();
+    auto& list = impl_->idle[key];
+    if (!list.empty()) {
+      conn = std::move(list.back());
+      list.pop_back();
     }
-  });
-  // The resolver is not covered by the stream's timer; bound the whole run as well.
-  io.run_for(request.timeout + std::chrono::milliseconds(100));
-  if (!done) {
-    if (failure.empty()) failure = "timed out";
-    return Fail(ErrorCode::kUnavailable,
-                stage + " " + target->host_header + ": " + failure);
   }
-  Response out;
-  auto& res = parser.get();
-  out.status = int(res.result_int());
-  for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-  out.body = std::move(res.body());
-  return out;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!conn) {
+      auto fresh = Connect(*target, ssl, request.timeout);
+      if (!fresh) return std::unexpected(fresh.error());
+      conn = std::move(*fresh);
+    }
+    bool was_reused = conn->reused;
+    auto ex = Exchange(*conn, *target, request, true);
+    if (!ex) {
+      conn.reset();
+      // The peer may have closed an idle connection; a GET is safe to send again once.
+      if (was_reused && request.method == "GET") continue;
+      return std::unexpected(ex.error());
+    }
+    if (ex->keep_alive) {
+      conn->reused = true;
+      std::lock_guard<std::mutex> l(impl_->mu);
+      auto& list = impl_->idle[key];
+      if (list.size() < impl_->max_idle) list.push_back(std::move(conn));
+    }
+    return std::move(ex->response);
+  }
+  return Fail(ErrorCode::kUnavailable, "exchanging with " + target->host_header + ": connection closed");
 }
 
 }  // namespace kubeiam::http

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,24 @@ struct Response {
 
 // Errors: kInvalidArgument for a bad URL; kUnavailable for connection failures and timeouts
 // (the message names the host and what failed, never the query string).
+// One connection per call, closed afterwards.
 Result<Response> Fetch(const Request& request);
+
+// Keeps idle keep-alive connections per target (scheme, host, port, CA bundle) and reuses them:
+// a verifier calling STS thousands of times a second pays the TCP and TLS handshakes once per
+// connection, not per call. Thread-safe. A reused connection the peer has closed meanwhile is
+// replaced transparently (GET only).
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(size_t max_idle_per_target = 64);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+  Result<Response> Fetch(const Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace kubeiam::http

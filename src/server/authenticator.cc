@@ -141,7 +141,7 @@ Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimeP
   req.ca_file = config_.sts_ca_file;
   req.timeout = std::chrono::seconds(10);
   req.max_body = 64 * 1024;
-  auto res = http::Fetch(req);
+  auto res = sts_pool_.Fetch(req);
   if (!res) {
     metrics_.Count("aws_iam_authenticator_sts_connection_failures_total", region_label);
     return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error during GET: " + res.error().message + " on " +

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "http/client.h"
 #include "identity/mapper_chain.h"
 #include "server/config.h"
 #include "server/http_server.h"
@@ -58,6 +59,7 @@ class Authenticator {
   token::ValidatorConfig validator_;
   std::atomic<std::shared_ptr<const MappingSnapshot>> snapshot_;
   Metrics metrics_;
+  http::ConnectionPool sts_pool_;
 
   // Reload bookkeeping (only the reload thread touches these).
   std::mutex reload_mu_;

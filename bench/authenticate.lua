@@ -1,0 +1,21 @@
+-- wrk: POST a TokenReview per request, cycling through the tokens in the file given after --.
+local tokens = {}
+local i = 0
+
+function init(args)
+  for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
+  -- Threads start at different places so they rarely send the same token.
+  i = math.random(#tokens)
+end
+
+function request()
+  i = i % #tokens + 1
+  local body = '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"' .. tokens[i] .. '"}}'
+  return wrk.format("POST", "/authenticate", {["Content-Type"] = "application/json"}, body)
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d non2xx=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))
+end
