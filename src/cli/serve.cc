@@ -3,6 +3,9 @@
 // reload the aws-auth and DynamicFile mappings.
 #include <signal.h>
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
 #include <atomic>
 #include <iostream>
 #include <thread>
@@ -78,7 +81,22 @@ int Run(const std::string& config_path) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
-      auth->ReloadIfChanged();
+      auto next = server::LoadConfig(config_path);
+      if (!next) {
+        std::cerr << "{\"level\":\"error\",\"msg\":\"SIGHUP: config not reloaded\",\"error\":"
+                  << boost::json::serialize(boost::json::value(next.error().message)) << "}\n";
+        continue;
+      }
+      auto applied = auth->Reconfigure(*next);
+      if (!applied) {
+        std::cerr << "{\"level\":\"error\",\"msg\":\"SIGHUP: config not reloaded\",\"error\":"
+                  << boost::json::serialize(boost::json::value(applied.error().message)) << "}\n";
+        continue;
+      }
+      for (const auto& w : *applied) {
+        std::cerr << "{\"level\":\"warning\",\"msg\":" << boost::json::serialize(boost::json::value(w)) << "}\n";
+      }
+      std::cerr << "{\"msg\":\"config reloaded\"}\n";
       continue;
     }
     break;

@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 #include <iostream>
 
+#include "aws/credential_chain.h"
+#include "aws/partitions.h"
 #include "http/client.h"
 #include "identity/aws_auth.h"
 #include "identity/dynamic_file.h"
@@ -37,12 +39,56 @@ void LogJson(const boost::json::object& o) {
   std::cerr << line << "\n";
 }
 
+// DescribeInstances with the server's own AWS credentials, or a role assumed with them.
+std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const Config& config) {
+  aws::Ec2PrivateDns::Options o;
+  o.region = config.region;
+  if (o.region.empty()) {
+    auto client = aws::ResolveClientConfig({});
+    o.region = client ? client->region : "us-east-1";
+  }
+  o.endpoint = config.ec2_endpoint.empty()
+                   ? "https://ec2." + o.region + "." + std::string(aws::PartitionForRegion(o.region).dns_suffix)
+                   : config.ec2_endpoint;
+  o.qps = config.ec2_qps;
+  o.burst = config.ec2_burst;
+  o.ca_file = config.sts_ca_file;
+  struct Cached {
+    std::mutex mu;
+    std::optional<aws::Credentials> creds;
+  };
+  auto cached = std::make_shared<Cached>();
+  std::string role = config.ec2_role_arn;
+  o.credentials = [cached, role]() -> Result<aws::Credentials> {
+    std::lock_guard<std::mutex> l(cached->mu);
+    TimePoint now = Clock::now();
+    if (cached->creds && (!cached->creds->expiration || *cached->creds->expiration - now > std::chrono::minutes(5))) {
+      return *cached->creds;
+    }
+    auto client = aws::ResolveClientConfig({});
+    if (!client) return std::unexpected(client.error());
+    auto base = aws::ResolveCredentials({*client, now, nullptr});
+    if (!base || role.empty()) {
+      if (base) cached->creds = *base;
+      return base;
+    }
+    auto assumed = sts::AssumeRole({client->sts_url, client->region, client->ca_bundle}, *base,
+                                   {role, "kubeiam-describe-instances", "", 3600, "", ""}, now);
+    if (!assumed) return std::unexpected(assumed.error());
+    cached->creds = assumed->credentials;
+    return assumed->credentials;
+  };
+  return std::make_unique<aws::Ec2PrivateDns>(std::move(o));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
                                                              std::shared_ptr<const sts::LocalSts> local_sts) {
   std::unique_ptr<Authenticator> a(new Authenticator(std::move(config)));
+  a->mapping_config_ = a->config_;
   a->local_sts_ = std::move(local_sts);
+  if (!a->local_sts_) a->ec2_ = MakeEc2Lookup(a->config_);
   a->validator_.cluster_id = a->config_.cluster_id;
   a->validator_.partition = a->config_.partition;
   a->validator_.server_region = a->config_.region;
@@ -60,7 +106,7 @@ Status Authenticator::Rebuild(bool force) {
   bool changed = force;
   Status result;
   auto has = [&](std::string_view m) {
-    return std::find(config_.backend_modes.begin(), config_.backend_modes.end(), m) != config_.backend_modes.end();
+    return std::find(mapping_config_.backend_modes.begin(), mapping_config_.backend_modes.end(), m) != mapping_config_.backend_modes.end();
   };
   // One file-backed source: re-read when its stamp moves; a missing file means no mappings, a
   // broken one keeps the previous table.
@@ -82,40 +128,61 @@ Status Authenticator::Rebuild(bool force) {
     }
   };
   if (has(identity::kEksConfigMap)) {
-    reload(config_.aws_auth_file, aws_auth_stamp_, aws_auth_table_,
+    reload(mapping_config_.aws_auth_file, aws_auth_stamp_, aws_auth_table_,
            [&](const std::string& text) -> Result<identity::MappingTable> {
              auto parsed = identity::ParseAwsAuthConfigMap(text);
              if (!parsed) return std::unexpected(parsed.error());
              for (const auto& p : parsed->problems) {
-               LogJson({{"level", "warning"}, {"msg", "aws-auth entry ignored"}, {"file", config_.aws_auth_file},
+               LogJson({{"level", "warning"}, {"msg", "aws-auth entry ignored"}, {"file", mapping_config_.aws_auth_file},
                         {"problem", p}});
              }
              return identity::BuildConfigMapTable(*parsed);
            });
   }
   if (has(identity::kDynamicFile)) {
-    reload(config_.dynamic_file, dynamic_stamp_, dynamic_table_,
+    reload(mapping_config_.dynamic_file, dynamic_stamp_, dynamic_table_,
            [&](const std::string& text) -> Result<identity::MappingTable> {
-             auto parsed = identity::ParseDynamicFile(text, config_.dynamic_file_strict);
+             auto parsed = identity::ParseDynamicFile(text, mapping_config_.dynamic_file_strict);
              if (!parsed) return std::unexpected(parsed.error());
              return std::move(parsed->table);
            });
   }
   if (changed) {
     auto snap = std::make_shared<MappingSnapshot>();
-    for (const auto& mode : config_.backend_modes) {
+    for (const auto& mode : mapping_config_.backend_modes) {
       std::shared_ptr<const identity::MappingTable> t = mode == identity::kMountedFile    ? file_table_
                                                         : mode == identity::kEksConfigMap ? aws_auth_table_
                                                                                           : dynamic_table_;
       if (!t) t = std::make_shared<const identity::MappingTable>();
-      snap->chain.push_back({mode, t, config_.ReservedPrefixesFor(mode)});
+      snap->chain.push_back({mode, t, mapping_config_.ReservedPrefixesFor(mode)});
     }
+    snap->scrubbed_accounts = mapping_config_.scrubbed_accounts;
     snapshot_.store(std::move(snap));
   }
   return result;
 }
 
 Status Authenticator::ReloadIfChanged() { return Rebuild(false); }
+
+Result<std::vector<std::string>> Authenticator::Reconfigure(const Config& next) {
+  auto file = identity::BuildFileTable(next.map_roles, next.map_users, next.map_accounts);
+  if (!file) return std::unexpected(file.error().Wrap(next.file + ": server"));
+  std::vector<std::string> warnings;
+  auto unchanged = [&](bool same, const char* what) {
+    if (!same) warnings.push_back(std::string(what) + " changed; it takes effect after a restart");
+  };
+  unchanged(next.cluster_id == config_.cluster_id, "clusterID");
+  unchanged(next.address == config_.address && next.port == config_.port, "server.address/port");
+  unchanged(next.sts_endpoint == config_.sts_endpoint && next.local_sts.has_value() == config_.local_sts.has_value(),
+            "sts");
+  {
+    std::lock_guard<std::mutex> l(reload_mu_);
+    mapping_config_ = next;
+    file_table_ = std::make_shared<const identity::MappingTable>(std::move(*file));
+  }
+  if (auto s = Rebuild(true); !s) return std::unexpected(s.error());
+  return warnings;
+}
 
 Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimePoint now) {
   std::string target = "/?" + v.url.raw_query;
@@ -205,6 +272,8 @@ Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) cons
       if (auto dns = store->PrivateDnsName(instance)) return *dns;
       return Fail(ErrorCode::kNotFound, "failed to find node " + instance);
     };
+  } else if (ec2_) {
+    lookup = [ec2 = ec2_.get()](const std::string& instance) { return ec2->Lookup(instance); };
   }
   return identity::MapIdentity(snap->chain, id, lookup);
 }
@@ -234,7 +303,8 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
     return finish(result, {status, "application/json", DeniedReview(review->api_version, id.error().message), {}},
                   id.error().message);
   }
-  if (!config_.scrubbed_accounts.contains(id->account_id)) {
+  auto snap = snapshot_.load();
+  if (!snap->scrubbed_accounts.contains(id->account_id)) {
     log["arn"] = id->arn;
     log["accountId"] = id->account_id;
     log["accessKeyId"] = id->access_key_id;
@@ -250,7 +320,7 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
   log["groups"] = std::move(groups);
   log["backend"] = user->backend;
   return finish("success",
-                {200, "application/json", AcceptedReview(review->api_version, *id, *user, config_.scrubbed_accounts), {}}, "");
+                {200, "application/json", AcceptedReview(review->api_version, *id, *user, snap->scrubbed_accounts), {}}, "");
 }
 
 HttpResponse Authenticator::Handle(const HttpRequest& request) {

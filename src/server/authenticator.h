@@ -11,6 +11,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "aws/ec2_instances.h"
 #include "http/client.h"
 #include "identity/mapper_chain.h"
 #include "server/config.h"
@@ -23,6 +24,7 @@ namespace kubeiam::server {
 
 struct MappingSnapshot {
   std::vector<identity::Backend> chain;
+  std::set<std::string> scrubbed_accounts;
 };
 
 class Authenticator {
@@ -41,6 +43,10 @@ class Authenticator {
   // Re-reads the aws-auth and DynamicFile sources if they changed; a source that fails to parse
   // keeps its previous mappings (and the error is returned for the log).
   Status ReloadIfChanged();
+  // SIGHUP: applies a re-read config's mappings, backends and scrubbed accounts. Settings that
+  // need a restart (listeners, cluster ID, STS) are left as they are and named in the result's
+  // warnings. A config that fails to build changes nothing.
+  Result<std::vector<std::string>> Reconfigure(const Config& next);
   Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
 
@@ -54,8 +60,10 @@ class Authenticator {
     TimePoint expires;
   };
 
-  Config config_;
+  Config config_;           // as started: cluster, STS, listeners (never changes)
+  Config mapping_config_;   // mappings and backends (replaced by Reconfigure, under reload_mu_)
   std::shared_ptr<const sts::LocalSts> local_sts_;
+  std::unique_ptr<aws::Ec2PrivateDns> ec2_;
   token::ValidatorConfig validator_;
   std::atomic<std::shared_ptr<const MappingSnapshot>> snapshot_;
   Metrics metrics_;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "aws/arn.h"
 #include "aws/partitions.h"
 #include "identity/mapper_chain.h"
 #include "util/file.h"
@@ -188,6 +189,18 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   r.Int(s, "maxTokenBytes", "server.maxTokenBytes", 1024, 65536, max_token);
   c.max_token_bytes = size_t(max_token);
   r.Int(s, "threads", "server.threads", 1, 256, c.threads);
+  r.String(s, "ec2DescribeInstancesRoleARN", "server.ec2DescribeInstancesRoleARN", c.ec2_role_arn);
+  r.String(s, "ec2Endpoint", "server.ec2Endpoint", c.ec2_endpoint);
+  int qps = int(c.ec2_qps);
+  r.Int(s, "ec2DescribeInstancesQps", "server.ec2DescribeInstancesQps", 0, 10000, qps);
+  c.ec2_qps = qps;
+  r.Int(s, "ec2DescribeInstancesBurst", "server.ec2DescribeInstancesBurst", 1, 10000, c.ec2_burst);
+  if (!c.ec2_role_arn.empty()) {
+    auto arn = aws::Canonicalize(c.ec2_role_arn);
+    if (!arn || arn->type != aws::PrincipalType::kRole) {
+      r.Problem("server.ec2DescribeInstancesRoleARN", "must be an IAM role ARN");
+    }
+  }
 
   auto has = [&](std::string_view mode) {
     return std::find(c.backend_modes.begin(), c.backend_modes.end(), mode) != c.backend_modes.end();

@@ -42,6 +42,11 @@ struct Config {
   int token_cache_seconds = 120;
   size_t max_token_bytes = 4096;
   int threads = 4;
+  // {{EC2PrivateDNSName}} against real EC2 (local mode uses principals.yaml's instances).
+  std::string ec2_role_arn;   // ec2DescribeInstancesRoleARN: assumed for DescribeInstances
+  std::string ec2_endpoint;   // default https://ec2.<region>.amazonaws.com
+  double ec2_qps = 15;
+  int ec2_burst = 5;
   // sts:
   std::string sts_endpoint;  // optional override of where verification requests go
   std::string sts_ca_file;

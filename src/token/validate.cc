@@ -39,11 +39,6 @@ const Param* Find(const std::vector<Param>& params, std::string_view lower_key) 
   return nullptr;
 }
 
-std::string HostWithoutPort(std::string_view host) {
-  if (host.starts_with("[")) return std::string(host.substr(0, host.find(']') + 1));
-  return std::string(host.substr(0, host.rfind(':')));
-}
-
 }  // namespace
 
 Result<ValidatedToken> Validate(std::string_view token, const ValidatorConfig& config, TimePoint now) {

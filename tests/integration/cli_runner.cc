@@ -122,6 +122,10 @@ int Process::Stop() {
 
 Process::~Process() { Stop(); }
 
+void Process::Signal(int sig) const {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};

@@ -28,6 +28,7 @@ class Process {
   Process& operator=(const Process&) = delete;
   bool running() const;
   int Stop();  // SIGTERM, wait; returns the exit code
+  void Signal(int sig) const;
 
  private:
   int pid_ = -1;

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
+#include <csignal>
 #include <thread>
 
 #include "http/client.h"
@@ -237,6 +238,33 @@ TEST_F(Serve, AwsAuthEditedWhileRunning) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(Post(t).username(), "renamed-dev");
   dir_->Write("aws-auth.yaml", text);
+}
+
+TEST_F(Serve, SighupReloadsTheConfig) {
+  std::string t = Token({});
+  EXPECT_EQ(Post(t).username(), "testuser");
+  std::string path = dir_->path() + "/config.yaml";
+  std::string original = Slurp(path);
+  std::string edited = original;
+  edited.replace(edited.find("username: testuser"), 18, "username: renamed-user");
+  dir_->Write("config.yaml", edited);
+  server_->Signal(SIGHUP);
+  std::string name;
+  for (int i = 0; i < 50 && name != "renamed-user"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    name = Post(t).username();
+  }
+  EXPECT_EQ(name, "renamed-user");
+  // A broken config is refused and the running one stays.
+  dir_->Write("config.yaml", "clusterID: demo\nserver:\n  port: nope\n");
+  server_->Signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(Post(t).username(), "renamed-user");
+  EXPECT_TRUE(server_->running());
+  dir_->Write("config.yaml", original);
+  server_->Signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_NE(Slurp(dir_->path() + "/serve.log").find("SIGHUP: config not reloaded"), std::string::npos);
 }
 
 TEST_F(Serve, HttpContract) {

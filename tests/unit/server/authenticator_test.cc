@@ -121,6 +121,34 @@ TEST_F(Verifier, TransportError) {
   EXPECT_NE(id.error().message.find("error during GET"), std::string::npos) << id.error().message;
 }
 
+TEST_F(Verifier, Ec2PrivateDnsNameFromDescribeInstances) {
+  testing::ScopedEnv env;
+  env.Isolate(dir.path()).Set("AWS_ACCESS_KEY_ID", "AKIDSERVER").Set("AWS_SECRET_ACCESS_KEY", "server-secret");
+  testing::FakeHttpServer ec2([](const SeenRequest& r) {
+    if (r.body.find("InstanceId.1=i-0c6f21bf1f24f9708") == std::string::npos) return CannedResponse{400, "bad"};
+    return CannedResponse{200, "<DescribeInstancesResponse><reservationSet><item><instancesSet><item><instanceId>"
+                               "i-0c6f21bf1f24f9708</instanceId><privateDnsName>ip-172-31-27-14</privateDnsName></item>"
+                               "</instancesSet></item></reservationSet></DescribeInstancesResponse>"};
+  });
+  Config c;
+  c.cluster_id = "test-cluster";
+  c.sts_endpoint = sts->url();
+  c.sts_ca_file = dir.path() + "/cert.pem";
+  c.region = "us-east-1";
+  c.ec2_endpoint = ec2.url();
+  c.map_roles = {{"arn:aws:iam::0123456789012:role/TestNodeRole", std::nullopt, "system:node:{{EC2PrivateDNSName}}",
+                  {"system:nodes", "system:bootstrappers"}, ""}};
+  auto a = *Authenticator::Create(c, nullptr);
+  Answer(200, Json("arn:aws:sts::0123456789012:assumed-role/TestNodeRole/i-0c6f21bf1f24f9708", "0123456789012",
+                   "AROANODE:i-0c6f21bf1f24f9708"));
+  auto id = a->Verify(Token(), Clock::now());
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  auto user = a->Map(*id);
+  ASSERT_TRUE(user.has_value()) << user.error().message;
+  EXPECT_EQ(user->username, "system:node:ip-172-31-27-14");
+  EXPECT_NE(ec2.requests().at(0).Header("Authorization").find("Credential=AKIDSERVER/"), std::string::npos);
+}
+
 TEST_F(Verifier, HandlerRows) {
   auto a = Make();
   auto post = [&](const std::string& body) {
