@@ -304,6 +304,16 @@ TEST_F(Serve, VerifyCommand) {
   EXPECT_NE(bad.err.find("could not verify token: input token was not properly formatted"), std::string::npos);
 }
 
+TEST_F(Serve, WhoamiMintsItsOwnToken) {
+  auto env = Env("AKIAEXAMPLEDEVELOPER", "kubeiamDeveloperSecretKeyDoNotUseAnywhere");
+  env.erase("AWS_CA_BUNDLE");  // whoami trusts the state dir's CA for the local STS by itself
+  Outcome o = testing::Run({KUBEIAM_BINARY, "whoami", "--config", dir_->path() + "/config.yaml"}, env);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  auto doc = boost::json::parse(o.out).as_object();
+  EXPECT_EQ(doc.at("arn").as_string(), "arn:aws:iam::111122223333:user/engineering/developer");
+  EXPECT_EQ(doc.at("mappedBy").as_string(), "EKSConfigMap");
+}
+
 TEST(ServeConfig, BadConfigIsRefusedWithEveryProblemNamed) {
   TempDir dir;
   dir.Write("config.yaml", "server:\n  port: 70000\n  backendMode: [MountedFile, Bogus]\n  mapRoles:\n  - username: x\n");
