@@ -1,0 +1,187 @@
+#include "rbac/authorizer.h"
+
+#include <algorithm>
+
+#include "rbac/rules.h"
+
+namespace kubeiam::rbac {
+namespace {
+
+// The keys under which a binding's subject can match a user. ServiceAccount subjects match on
+// the service account's username; subjects that can never match are not indexed.
+std::vector<std::string> Keys(const Subject& s, std::string_view binding_namespace) {
+  if (s.kind == "User") return {"u:" + s.name};
+  if (s.kind == "Group") return {"g:" + s.name};
+  if (s.kind == "ServiceAccount") {
+    std::string ns = s.namespace_.empty() ? std::string(binding_namespace) : s.namespace_;
+    if (ns.empty()) return {};
+    return {"u:system:serviceaccount:" + ns + ":" + s.name};
+  }
+  return {};
+}
+
+template <typename Binding>
+void IndexBinding(std::unordered_map<std::string, std::vector<size_t>>& index, const Binding& b, size_t position,
+                  std::string_view ns) {
+  for (const auto& s : b.subjects) {
+    for (auto& key : Keys(s, ns)) {
+      auto& list = index[key];
+      if (list.empty() || list.back() != position) list.push_back(position);
+    }
+  }
+}
+
+// Go's aggregate error text: one error as itself, several as "[a, b]".
+std::string Aggregate(const std::vector<std::string>& errors) {
+  if (errors.size() == 1) return errors[0];
+  std::string out = "[";
+  for (size_t i = 0; i < errors.size(); ++i) out += (i ? ", " : "") + errors[i];
+  return out + "]";
+}
+
+}  // namespace
+
+Policy::Policy(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, std::vector<RoleBinding> role_bindings,
+               std::vector<ClusterRoleBinding> cluster_role_bindings)
+    : roles_(std::move(roles)),
+      cluster_roles_(std::move(cluster_roles)),
+      rbs_(std::move(role_bindings)),
+      crbs_(std::move(cluster_role_bindings)) {
+  for (size_t i = 0; i < cluster_roles_.size(); ++i) cluster_role_by_name_.emplace(cluster_roles_[i].name, i);
+  for (size_t i = 0; i < roles_.size(); ++i) role_by_key_.emplace(roles_[i].namespace_ + "/" + roles_[i].name, i);
+  for (size_t i = 0; i < crbs_.size(); ++i) IndexBinding(crb_index_, crbs_[i], i, "");
+  for (size_t i = 0; i < rbs_.size(); ++i) {
+    Namespace& ns = namespaces_[rbs_[i].namespace_];
+    ns.bindings.push_back(i);
+    IndexBinding(ns.by_subject, rbs_[i], i, rbs_[i].namespace_);
+  }
+}
+
+const ClusterRole* Policy::FindClusterRole(std::string_view name) const {
+  auto it = cluster_role_by_name_.find(std::string(name));
+  return it == cluster_role_by_name_.end() ? nullptr : &cluster_roles_[it->second];
+}
+
+const Role* Policy::FindRole(std::string_view ns, std::string_view name) const {
+  auto it = role_by_key_.find(std::string(ns) + "/" + std::string(name));
+  return it == role_by_key_.end() ? nullptr : &roles_[it->second];
+}
+
+const std::vector<PolicyRule>* Policy::Resolve(const RoleRef& ref, std::string_view ns, std::string* error) const {
+  if (ref.kind == "Role") {
+    if (const Role* r = FindRole(ns, ref.name)) return &r->rules;
+    *error = "role.rbac.authorization.k8s.io \"" + ref.name + "\" not found";
+    return nullptr;
+  }
+  if (ref.kind == "ClusterRole") {
+    if (const ClusterRole* r = FindClusterRole(ref.name)) return &r->rules;
+    *error = "clusterrole.rbac.authorization.k8s.io \"" + ref.name + "\" not found";
+    return nullptr;
+  }
+  *error = "unsupported role reference kind: \"" + ref.kind + "\"";
+  return nullptr;
+}
+
+std::vector<size_t> Policy::Candidates(const Index& index, const UserInfo& user) const {
+  std::vector<size_t> out;
+  auto add = [&](const std::string& key) {
+    if (auto it = index.find(key); it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  };
+  add("u:" + user.name);
+  for (const auto& g : user.groups) add("g:" + g);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+template <typename Visit>
+void Policy::VisitRulesFor(const UserInfo& user, std::string_view ns, std::vector<std::string>& errors,
+                           Visit visit) const {
+  for (size_t i : Candidates(crb_index_, user)) {
+    const ClusterRoleBinding& b = crbs_[i];
+    auto subject = AppliesTo(user, b.subjects, "");
+    if (!subject) continue;
+    std::string error;
+    const std::vector<PolicyRule>* rules = Resolve(b.role_ref, "", &error);
+    if (!rules) {
+      errors.push_back(error);
+      continue;
+    }
+    auto source = [&] {
+      return "ClusterRoleBinding \"" + b.name + "\" of " + b.role_ref.kind + " \"" + b.role_ref.name + "\" to " +
+             DescribeSubject(b.subjects[*subject], "");
+    };
+    for (const auto& rule : *rules) {
+      if (visit(source, rule)) return;
+    }
+  }
+  if (ns.empty()) return;
+  auto it = namespaces_.find(std::string(ns));
+  if (it == namespaces_.end()) return;
+  for (size_t i : Candidates(it->second.by_subject, user)) {
+    const RoleBinding& b = rbs_[i];
+    auto subject = AppliesTo(user, b.subjects, ns);
+    if (!subject) continue;
+    std::string error;
+    const std::vector<PolicyRule>* rules = Resolve(b.role_ref, ns, &error);
+    if (!rules) {
+      errors.push_back(error);
+      continue;
+    }
+    auto source = [&] {
+      return "RoleBinding \"" + b.name + "/" + b.namespace_ + "\" of " + b.role_ref.kind + " \"" + b.role_ref.name +
+             "\" to " + DescribeSubject(b.subjects[*subject], ns);
+    };
+    for (const auto& rule : *rules) {
+      if (visit(source, rule)) return;
+    }
+  }
+}
+
+Decision Policy::Authorize(const Attributes& a) const {
+  std::vector<std::string> errors;
+  Decision d;
+  VisitRulesFor(a.user, a.namespace_, errors, [&](auto source, const PolicyRule& rule) {
+    if (!RuleAllows(a, rule)) return false;
+    d.allowed = true;
+    d.reason = "RBAC: allowed by " + source();
+    return true;
+  });
+  if (!d.allowed && !errors.empty()) d.reason = "RBAC: " + Aggregate(errors);
+  return d;
+}
+
+RulesResult Policy::RulesFor(const UserInfo& user, std::string_view ns) const {
+  RulesResult out;
+  VisitRulesFor(user, ns, out.errors, [&](auto, const PolicyRule& rule) {
+    out.rules.push_back(rule);
+    return false;
+  });
+  return out;
+}
+
+std::vector<Subject> Policy::AllowedSubjects(const Attributes& a, std::string_view super_user,
+                                             std::vector<std::string>* errors) const {
+  std::vector<Subject> out = {{"Group", "system:masters", "", "rbac.authorization.k8s.io"}};
+  if (!super_user.empty()) out.push_back({"User", std::string(super_user), "", "rbac.authorization.k8s.io"});
+  auto consider = [&](const auto& binding, std::string_view ns) {
+    std::string error;
+    const std::vector<PolicyRule>* rules = Resolve(binding.role_ref, ns, &error);
+    if (!rules) {
+      if (errors) errors->push_back(error);
+      return;
+    }
+    if (std::any_of(rules->begin(), rules->end(), [&](const PolicyRule& r) { return RuleAllows(a, r); })) {
+      out.insert(out.end(), binding.subjects.begin(), binding.subjects.end());
+    }
+  };
+  for (const auto& b : crbs_) consider(b, "");
+  if (!a.namespace_.empty()) {
+    if (auto it = namespaces_.find(a.namespace_); it != namespaces_.end()) {
+      for (size_t i : it->second.bindings) consider(rbs_[i], a.namespace_);
+    }
+  }
+  return out;
+}
+
+}  // namespace kubeiam::rbac

@@ -1,0 +1,70 @@
+// The RBAC authorizer over an immutable, indexed set of objects (spec/rbac.md §3.4-§3.7).
+//
+// Bindings are indexed by the subjects that can match them (user names, including service-account
+// usernames, and group names), per namespace for RoleBindings, so a decision visits only bindings
+// that name this user or one of its groups, in the order they were loaded: the reasons and
+// errors are those of a walk over every binding.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "rbac/objects.h"
+
+namespace kubeiam::rbac {
+
+struct Decision {
+  bool allowed = false;  // false means NoOpinion: RBAC never denies
+  std::string reason;    // "RBAC: allowed by ..." or "RBAC: <errors>" or ""
+};
+
+struct RulesResult {
+  std::vector<PolicyRule> rules;
+  std::vector<std::string> errors;
+};
+
+class Policy {
+ public:
+  Policy(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, std::vector<RoleBinding> role_bindings,
+         std::vector<ClusterRoleBinding> cluster_role_bindings);
+
+  Decision Authorize(const Attributes& a) const;
+  // Every rule from every binding that applies to `user` in `ns` (ClusterRoleBindings first).
+  RulesResult RulesFor(const UserInfo& user, std::string_view ns) const;
+  // "Who can": Group system:masters, the super user if any, then every subject of every binding
+  // with a rule allowing `a` (unfiltered, in order).
+  std::vector<Subject> AllowedSubjects(const Attributes& a, std::string_view super_user,
+                                       std::vector<std::string>* errors = nullptr) const;
+
+  const std::vector<ClusterRoleBinding>& cluster_role_bindings() const { return crbs_; }
+  const std::vector<RoleBinding>& role_bindings() const { return rbs_; }
+  const ClusterRole* FindClusterRole(std::string_view name) const;
+  const Role* FindRole(std::string_view ns, std::string_view name) const;
+
+ private:
+  using Index = std::unordered_map<std::string, std::vector<size_t>>;  // "u:name" / "g:name" -> binding
+  struct Namespace {
+    std::vector<size_t> bindings;  // indexes into rbs_, in order
+    Index by_subject;
+  };
+  // The rules a roleRef names, or an error in the reference's words.
+  const std::vector<PolicyRule>* Resolve(const RoleRef& ref, std::string_view ns, std::string* error) const;
+  std::vector<size_t> Candidates(const Index& index, const UserInfo& user) const;
+  // Calls visit(source, rule) for each applicable rule until it returns true; collects errors.
+  template <typename Visit>
+  void VisitRulesFor(const UserInfo& user, std::string_view ns, std::vector<std::string>& errors, Visit visit) const;
+
+  std::vector<Role> roles_;
+  std::vector<ClusterRole> cluster_roles_;
+  std::vector<RoleBinding> rbs_;
+  std::vector<ClusterRoleBinding> crbs_;
+  std::unordered_map<std::string, size_t> cluster_role_by_name_;
+  std::unordered_map<std::string, size_t> role_by_key_;  // ns + "/" + name
+  Index crb_index_;
+  std::unordered_map<std::string, Namespace> namespaces_;
+};
+
+}  // namespace kubeiam::rbac

@@ -1,0 +1,49 @@
+// kubeiam init: TLS material, webhook kubeconfig and a starter config that serve accepts.
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "integration/cli_runner.h"
+#include "support/paths.h"
+#include "support/temp_dir.h"
+
+namespace kubeiam {
+namespace {
+
+TEST(Init, WritesMaterialAndAStarterConfig) {
+  testing::TempDir dir;
+  std::string state = dir.path() + "/state";
+  auto o = testing::Run({KUBEIAM_BINARY, "init", "--cluster-id", "prod", "--state-dir", state, "--admin-arn",
+                         "arn:aws:iam::111122223333:role/Admin"},
+                        {});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  for (const char* f : {"ca.crt", "ca.key", "server.crt", "server.key", "kubeconfig.yaml", "config.yaml"}) {
+    struct stat st;
+    ASSERT_EQ(stat((state + "/" + f).c_str(), &st), 0) << f;
+    if (std::string(f).ends_with(".key") || std::string(f) == "config.yaml" || std::string(f) == "kubeconfig.yaml") {
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << f;
+    }
+  }
+  std::ifstream in(state + "/config.yaml");
+  std::string config((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(config.find("clusterID: prod"), std::string::npos);
+  EXPECT_NE(config.find("rolearn: arn:aws:iam::111122223333:role/Admin"), std::string::npos);
+  EXPECT_NE(config.find("groups: [system:masters]"), std::string::npos);
+  EXPECT_NE(o.out.find("--authentication-token-webhook-config-file="), std::string::npos);
+  // The starter config is one serve accepts (checked through verify, which loads it fully).
+  auto v = testing::Run({KUBEIAM_BINARY, "verify", "--config", state + "/config.yaml", "--token", "k8s-aws-v1.x"}, {});
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_NE(v.err.find("could not verify token: input token was not properly formatted"), std::string::npos) << v.err;
+}
+
+TEST(Init, RejectsABadAdminArn) {
+  testing::TempDir dir;
+  auto o = testing::Run({KUBEIAM_BINARY, "init", "--cluster-id", "prod", "--state-dir", dir.path(), "--admin-arn", "nope"}, {});
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.err.find("--admin-arn: arn 'nope' is invalid"), std::string::npos) << o.err;
+}
+
+}  // namespace
+}  // namespace kubeiam
