@@ -9,6 +9,7 @@ namespace kubeiam::rbac {
 
 struct PolicyRule {
   std::vector<std::string> verbs, api_groups, resources, resource_names, non_resource_urls;
+  bool operator==(const PolicyRule&) const = default;
 };
 
 struct Subject {
@@ -24,8 +25,15 @@ struct RoleRef {
   std::string name;
 };
 
+struct LabelSelectorRequirement {
+  std::string key;
+  std::string op;  // In, NotIn, Exists, DoesNotExist
+  std::vector<std::string> values;
+};
+
 struct LabelSelector {
   std::map<std::string, std::string> match_labels;
+  std::vector<LabelSelectorRequirement> match_expressions;
 };
 
 struct Role {

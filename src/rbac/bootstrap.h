@@ -1,0 +1,16 @@
+// Kubernetes' default RBAC policy (spec/rbac.md §5), built in: cluster-admin, admin, edit, view,
+// the discovery and basic roles, the components' roles and the default bindings, with
+// aggregation already applied. Analysis commands add it unless --no-bootstrap.
+#pragma once
+
+#include "rbac/loader.h"
+
+namespace kubeiam::rbac {
+
+const Objects& BootstrapPolicy();
+
+// `extra` plus the bootstrap policy (unless `with_bootstrap` is false), aggregated together so
+// user ClusterRoles labelled aggregate-to-view etc. flow into view, edit and admin.
+Objects WithBootstrap(Objects extra, bool with_bootstrap = true);
+
+}  // namespace kubeiam::rbac
