@@ -15,5 +15,6 @@ Runner AddServeCommand(CLI::App& app);
 Runner AddInitCommand(CLI::App& app);
 Runner AddVerifyCommand(CLI::App& app);
 Runner AddWhoamiCommand(CLI::App& app);
+Runner AddCanICommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

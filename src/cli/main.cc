@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   add(kubeiam::cli::AddInitCommand(app));
   add(kubeiam::cli::AddVerifyCommand(app));
   add(kubeiam::cli::AddWhoamiCommand(app));
+  add(kubeiam::cli::AddCanICommand(app));
   add(kubeiam::cli::AddVersionCommand(app));
   try {
     app.parse(argc, argv);

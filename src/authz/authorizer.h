@@ -1,0 +1,21 @@
+// The authorizer chain as an EKS API server runs it: members of system:masters first, then RBAC.
+// (EKS access policies join the chain with access entries.) All no-opinion means forbidden.
+#pragma once
+
+#include "rbac/authorizer.h"
+
+namespace kubeiam::authz {
+
+struct Decision {
+  bool allowed = false;
+  std::string reason;  // which authorizer allowed, and why; or why nothing did
+};
+
+Decision Authorize(const rbac::Policy& rbac, const rbac::Attributes& a);
+
+// Groups the API server adds to an impersonated (or authenticated) identity:
+// system:authenticated (system:unauthenticated for system:anonymous) and, for service-account
+// usernames, system:serviceaccounts and system:serviceaccounts:<namespace>.
+std::vector<std::string> WithImpliedGroups(const std::string& user, std::vector<std::string> groups);
+
+}  // namespace kubeiam::authz

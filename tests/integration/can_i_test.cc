@@ -1,0 +1,128 @@
+// kubeiam can-i, the real binary: kubectl auth can-i's syntax, exit codes and output.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "integration/cli_runner.h"
+#include "support/paths.h"
+#include "support/temp_dir.h"
+
+namespace kubeiam {
+namespace {
+
+using testing::Outcome;
+
+class CanI : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    rbac_ = dir_.Write("rbac/seed.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-viewer-role, namespace: default}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list, watch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-admin-role, namespace: default}
+rules: [{apiGroups: [""], resources: [pods], verbs: ["*"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: pod-viewer, namespace: default}
+subjects: [{kind: Group, name: pod-viewer, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-viewer-role}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: pod-admin, namespace: default}
+subjects: [{kind: Group, name: pod-admin, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-admin-role}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: viewers, namespace: default}
+subjects: [{kind: Group, name: viewers, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+)");
+  }
+  Outcome CanI_(std::vector<std::string> args) {
+    args.insert(args.begin(), {KUBEIAM_BINARY, "can-i"});
+    args.insert(args.end(), {"--rbac", dir_.path() + "/rbac"});
+    return testing::Run(args, {});
+  }
+  testing::TempDir dir_;
+  std::string rbac_;
+};
+
+TEST_F(CanI, SeedScenario) {
+  Outcome yes = CanI_({"get", "pods", "--as", "alice", "--as-group", "pod-viewer"});
+  EXPECT_EQ(yes.exit_code, 0) << yes.err;
+  EXPECT_EQ(yes.out, "yes\n");
+  Outcome no = CanI_({"delete", "pods", "--as", "alice", "--as-group", "pod-viewer"});
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_EQ(no.out, "no\n");
+  EXPECT_EQ(CanI_({"delete", "po", "--as", "alice", "--as-group", "pod-admin"}).exit_code, 0);
+  EXPECT_EQ(CanI_({"delete", "pods", "--as", "alice", "--as-group", "pod-admin", "-n", "other"}).exit_code, 1);
+}
+
+TEST_F(CanI, DefaultPolicyAndKubectlMappings) {
+  EXPECT_EQ(CanI_({"get", "/healthz", "--as", "system:anonymous"}).exit_code, 0);             // KC11
+  EXPECT_EQ(CanI_({"get", "/api", "--as", "system:anonymous"}).exit_code, 1);
+  EXPECT_EQ(CanI_({"create", "selfsubjectaccessreviews.authorization.k8s.io", "--as", "alice"}).exit_code, 0);
+  EXPECT_EQ(CanI_({"list", "pods", "--as", "alice", "--as-group", "pod-viewer", "-A"}).exit_code, 1);  // KC2
+  EXPECT_EQ(CanI_({"get", "pods", "--subresource", "log", "--as", "bob", "--as-group", "viewers"}).exit_code, 0);
+  EXPECT_EQ(CanI_({"get", "secrets", "--as", "bob", "--as-group", "viewers"}).exit_code, 1);
+  EXPECT_EQ(CanI_({"list", "jobs.batch/bar", "-n", "default", "--as", "bob", "--as-group", "viewers"}).exit_code, 0);
+  EXPECT_EQ(CanI_({"*", "*", "--as", "root", "--as-group", "system:masters"}).exit_code, 0);        // KC6
+  Outcome sa = CanI_({"get", "/.well-known/openid-configuration", "--as", "system:serviceaccount:dev:foo"});
+  EXPECT_EQ(sa.exit_code, 0) << "service accounts get their implied groups";
+}
+
+TEST_F(CanI, ExplainJsonAndList) {
+  Outcome e = CanI_({"get", "pods", "--as", "alice", "--as-group", "pod-viewer", "--explain"});
+  EXPECT_NE(e.out.find("RBAC: allowed by RoleBinding \"pod-viewer/default\" of Role \"pod-viewer-role\" to Group \"pod-viewer\""),
+            std::string::npos)
+      << e.out;
+  Outcome j = CanI_({"delete", "pods", "--as", "alice", "--as-group", "pod-viewer", "-o", "json"});
+  EXPECT_EQ(j.exit_code, 1);
+  auto doc = boost::json::parse(j.out).as_object();
+  EXPECT_FALSE(doc.at("allowed").as_bool());
+  EXPECT_EQ(doc.at("groups").as_array().back().as_string(), "system:authenticated");
+  Outcome l = CanI_({"--list", "--as", "alice", "--as-group", "pod-viewer"});
+  EXPECT_EQ(l.exit_code, 0) << l.err;
+  EXPECT_TRUE(l.out.starts_with("Resources")) << l.out;
+  EXPECT_NE(l.out.find("pods "), std::string::npos);
+  EXPECT_NE(l.out.find("[get list watch]"), std::string::npos);
+  EXPECT_NE(l.out.find("selfsubjectaccessreviews.authorization.k8s.io"), std::string::npos);
+  EXPECT_NE(l.out.find("/healthz"), std::string::npos);
+}
+
+TEST_F(CanI, ArnThroughTheServersMappings) {
+  std::string examples = std::string(KUBEIAM_TEST_DIR) + "/../examples/local";
+  auto arn = [&](const std::string& a, std::vector<std::string> args) {
+    args.insert(args.end(), {"--arn", a, "--config", examples + "/config.yaml", "--aws-auth", examples + "/aws-auth.yaml"});
+    return CanI_(args);
+  };
+  // KubernetesAdmin maps to system:masters in the config.
+  Outcome admin = arn("arn:aws:sts::111122223333:assumed-role/KubernetesAdmin/alice", {"delete", "nodes", "--explain"});
+  EXPECT_EQ(admin.exit_code, 0) << admin.out << admin.err;
+  EXPECT_NE(admin.out.find("admin:alice [system:masters] (mapped by MountedFile)"), std::string::npos) << admin.out;
+  // The developer maps through aws-auth to group viewers, bound to view in default.
+  EXPECT_EQ(arn("arn:aws:iam::111122223333:user/engineering/developer", {"get", "pods"}).exit_code, 0);
+  EXPECT_EQ(arn("arn:aws:iam::111122223333:user/engineering/developer", {"delete", "pods"}).exit_code, 1);
+  Outcome unmapped = arn("arn:aws:iam::111122223333:user/outsider", {"get", "pods"});
+  EXPECT_EQ(unmapped.exit_code, 1);
+  EXPECT_EQ(unmapped.out, "no - identity is not mapped\n");
+}
+
+TEST_F(CanI, UsageErrors) {
+  EXPECT_EQ(CanI_({"get", "pods"}).exit_code, 2);
+  EXPECT_EQ(CanI_({"get"}).exit_code, 2);
+  EXPECT_EQ(CanI_({"--list", "--subresource", "log", "--as", "a"}).exit_code, 2);        // KC12
+  EXPECT_EQ(CanI_({"get", "/logs", "--subresource", "log", "--as", "a"}).exit_code, 2);
+  Outcome unknown = CanI_({"get", "widgets", "--as", "a"});
+  EXPECT_NE(unknown.err.find("the server doesn't have a resource type 'widgets'"), std::string::npos);
+  EXPECT_EQ(CanI_({"get", "pods", "--as", "a", "--arn", "arn:aws:iam::1:user/x"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace kubeiam
