@@ -7,26 +7,24 @@
 namespace kubeiam::rbac {
 namespace {
 
-// The keys under which a binding's subject can match a user. ServiceAccount subjects match on
-// the service account's username; subjects that can never match are not indexed.
-std::vector<std::string> Keys(const Subject& s, std::string_view binding_namespace) {
-  if (s.kind == "User") return {"u:" + s.name};
-  if (s.kind == "Group") return {"g:" + s.name};
-  if (s.kind == "ServiceAccount") {
-    std::string ns = s.namespace_.empty() ? std::string(binding_namespace) : s.namespace_;
-    if (ns.empty()) return {};
-    return {"u:system:serviceaccount:" + ns + ":" + s.name};
-  }
-  return {};
+template <typename Map>
+void Add(Map& map, const std::string& key, size_t position) {
+  auto& list = map[key];
+  if (list.empty() || list.back() != position) list.push_back(position);
 }
 
-template <typename Binding>
-void IndexBinding(std::unordered_map<std::string, std::vector<size_t>>& index, const Binding& b, size_t position,
-                  std::string_view ns) {
+// Files a binding under every user or group name that can match it. ServiceAccount subjects
+// match on the service account's username; subjects that can never match are not filed.
+template <typename Index, typename Binding>
+void IndexBinding(Index& index, const Binding& b, size_t position, std::string_view ns) {
   for (const auto& s : b.subjects) {
-    for (auto& key : Keys(s, ns)) {
-      auto& list = index[key];
-      if (list.empty() || list.back() != position) list.push_back(position);
+    if (s.kind == "User") {
+      Add(index.users, s.name, position);
+    } else if (s.kind == "Group") {
+      Add(index.groups, s.name, position);
+    } else if (s.kind == "ServiceAccount") {
+      std::string sa_ns = s.namespace_.empty() ? std::string(ns) : s.namespace_;
+      if (!sa_ns.empty()) Add(index.users, "system:serviceaccount:" + sa_ns + ":" + s.name, position);
     }
   }
 }
@@ -82,22 +80,30 @@ const std::vector<PolicyRule>* Policy::Resolve(const RoleRef& ref, std::string_v
   return nullptr;
 }
 
-std::vector<size_t> Policy::Candidates(const Index& index, const UserInfo& user) const {
-  std::vector<size_t> out;
-  auto add = [&](const std::string& key) {
-    if (auto it = index.find(key); it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+void Policy::Candidates(const Index& index, const UserInfo& user, std::vector<size_t>& out) {
+  out.clear();
+  size_t lists = 0;
+  auto add = [&](const Map& map, std::string_view key) {
+    if (auto it = map.find(key); it != map.end()) {
+      out.insert(out.end(), it->second.begin(), it->second.end());
+      ++lists;
+    }
   };
-  add("u:" + user.name);
-  for (const auto& g : user.groups) add("g:" + g);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  add(index.users, user.name);
+  for (const auto& g : user.groups) add(index.groups, g);
+  // Each list is already in load order; only a merge of several needs sorting.
+  if (lists > 1) {
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
 }
 
 template <typename Visit>
 void Policy::VisitRulesFor(const UserInfo& user, std::string_view ns, std::vector<std::string>& errors,
                            Visit visit) const {
-  for (size_t i : Candidates(crb_index_, user)) {
+  thread_local std::vector<size_t> candidates;
+  Candidates(crb_index_, user, candidates);
+  for (size_t i : candidates) {
     const ClusterRoleBinding& b = crbs_[i];
     auto subject = AppliesTo(user, b.subjects, "");
     if (!subject) continue;
@@ -116,9 +122,10 @@ void Policy::VisitRulesFor(const UserInfo& user, std::string_view ns, std::vecto
     }
   }
   if (ns.empty()) return;
-  auto it = namespaces_.find(std::string(ns));
+  auto it = namespaces_.find(ns);
   if (it == namespaces_.end()) return;
-  for (size_t i : Candidates(it->second.by_subject, user)) {
+  Candidates(it->second.by_subject, user, candidates);
+  for (size_t i : candidates) {
     const RoleBinding& b = rbs_[i];
     auto subject = AppliesTo(user, b.subjects, ns);
     if (!subject) continue;

@@ -45,14 +45,24 @@ class Policy {
   const Role* FindRole(std::string_view ns, std::string_view name) const;
 
  private:
-  using Index = std::unordered_map<std::string, std::vector<size_t>>;  // "u:name" / "g:name" -> binding
+  // Lookups by string_view without building a std::string per request.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Map = std::unordered_map<std::string, std::vector<size_t>, Hash, std::equal_to<>>;
+  struct Index {
+    Map users;   // user names, including service-account usernames -> bindings
+    Map groups;  // group names -> bindings
+  };
   struct Namespace {
     std::vector<size_t> bindings;  // indexes into rbs_, in order
     Index by_subject;
   };
   // The rules a roleRef names, or an error in the reference's words.
   const std::vector<PolicyRule>* Resolve(const RoleRef& ref, std::string_view ns, std::string* error) const;
-  std::vector<size_t> Candidates(const Index& index, const UserInfo& user) const;
+  // Bindings in `index` that may apply to `user`, in load order, into `out` (cleared first).
+  static void Candidates(const Index& index, const UserInfo& user, std::vector<size_t>& out);
   // Calls visit(source, rule) for each applicable rule until it returns true; collects errors.
   template <typename Visit>
   void VisitRulesFor(const UserInfo& user, std::string_view ns, std::vector<std::string>& errors, Visit visit) const;
@@ -64,7 +74,7 @@ class Policy {
   std::unordered_map<std::string, size_t> cluster_role_by_name_;
   std::unordered_map<std::string, size_t> role_by_key_;  // ns + "/" + name
   Index crb_index_;
-  std::unordered_map<std::string, Namespace> namespaces_;
+  std::unordered_map<std::string, Namespace, Hash, std::equal_to<>> namespaces_;
 };
 
 }  // namespace kubeiam::rbac
