@@ -10,6 +10,7 @@
 #include <set>
 
 #include "authz/authorizer.h"
+#include "cli/analysis.h"
 #include "cli/commands.h"
 #include "identity/aws_auth.h"
 #include "identity/mapper_chain.h"
@@ -24,22 +25,11 @@ namespace {
 
 struct CanIOptions {
   std::vector<std::string> args;
-  std::string subresource, ns = "default", as, arn, config, aws_auth, output;
-  std::vector<std::string> as_groups, rbac;
-  bool all_namespaces = false, list = false, explain = false, quiet = false, no_headers = false, no_bootstrap = false;
+  std::string subresource, ns = "default", as, arn, output;
+  std::vector<std::string> as_groups;
+  StateOptions state;
+  bool all_namespaces = false, list = false, explain = false, quiet = false, no_headers = false;
 };
-
-Result<rbac::Policy> LoadPolicy(const CanIOptions& o, std::vector<std::string>& warnings) {
-  rbac::Objects objects;
-  for (const auto& path : o.rbac) {
-    auto loaded = rbac::LoadManifests(path);
-    if (!loaded) return std::unexpected(loaded.error());
-    objects.Append(std::move(*loaded));
-  }
-  for (const auto& p : objects.problems) warnings.push_back(p);
-  objects = rbac::WithBootstrap(std::move(objects), !o.no_bootstrap);
-  return rbac::Policy(objects.roles, objects.cluster_roles, objects.role_bindings, objects.cluster_role_bindings);
-}
 
 // An IAM ARN -> Kubernetes user through the configured mappings, as the server would map it.
 Result<identity::UserInfo> MapArn(const CanIOptions& o) {
@@ -52,32 +42,10 @@ Result<identity::UserInfo> MapArn(const CanIOptions& o) {
   id.account_id = arn->account;
   id.type = principal->type;
   if (principal->type == aws::PrincipalType::kAssumedRole) id.session_name = arn->resource.substr(arn->resource.rfind('/') + 1);
-  std::vector<identity::Backend> chain;
-  if (!o.config.empty()) {
-    auto cfg = server::LoadConfig(o.config);
-    if (!cfg) return std::unexpected(cfg.error());
-    auto table = identity::BuildFileTable(cfg->map_roles, cfg->map_users, cfg->map_accounts);
-    if (!table) return std::unexpected(table.error());
-    chain.push_back({std::string(identity::kMountedFile), std::make_shared<const identity::MappingTable>(std::move(*table)),
-                     cfg->ReservedPrefixesFor(identity::kMountedFile)});
-  }
-  if (!o.aws_auth.empty()) {
-    auto text = ReadFile(o.aws_auth);
-    if (!text) return std::unexpected(text.error());
-    auto parsed = identity::ParseAwsAuthConfigMap(*text);
-    if (!parsed) return std::unexpected(parsed.error().Wrap(o.aws_auth));
-    chain.push_back({std::string(identity::kEksConfigMap),
-                     std::make_shared<const identity::MappingTable>(identity::BuildConfigMapTable(*parsed)), {}});
-  }
-  if (chain.empty()) return Fail(ErrorCode::kInvalidArgument, "--arn needs --config and/or --aws-auth to map it");
-  return identity::MapIdentity(chain, id, nullptr);
-}
-
-std::string Cell(const std::vector<std::string>& v) {
-  if (v.empty()) return "[]";
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? " " : "") + v[i];
-  return out + "]";
+  auto chain = LoadMappings(o.state);
+  if (!chain) return std::unexpected(chain.error());
+  if (chain->empty()) return Fail(ErrorCode::kInvalidArgument, "--arn needs --config and/or --aws-auth to map it");
+  return identity::MapIdentity(*chain, id, nullptr);
 }
 
 // kubectl's --list table: one row per resource (with group and names) or URL, verbs merged.
@@ -92,7 +60,7 @@ int PrintList(const rbac::RulesResult& rules, bool no_headers, bool json) {
         size_t slash = res.find('/');
         cell = slash == std::string::npos ? res + "." + group : res.substr(0, slash) + "." + group + res.substr(slash);
       }
-      rows[{false, cell, "", Cell(r.resource_names)}].insert(r.verbs.begin(), r.verbs.end());
+      rows[{false, cell, "", ListCell(r.resource_names)}].insert(r.verbs.begin(), r.verbs.end());
     }
     for (const auto& url : r.non_resource_urls) rows[{true, "", url, "[]"}].insert(r.verbs.begin(), r.verbs.end());
   }
@@ -117,7 +85,7 @@ int PrintList(const rbac::RulesResult& rules, bool no_headers, bool json) {
   if (!no_headers) std::cout << pad("Resources", w0) << pad("Non-Resource URLs", w1) << pad("Resource Names", w2) << "Verbs\n";
   for (const auto& [k, verbs] : rows) {
     std::cout << pad(std::get<1>(k), w0) << pad(std::get<2>(k), w1) << pad(std::get<3>(k), w2)
-              << Cell(std::vector<std::string>(verbs.begin(), verbs.end())) << "\n";
+              << ListCell(std::vector<std::string>(verbs.begin(), verbs.end())) << "\n";
   }
   return 0;
 }
@@ -140,12 +108,11 @@ int Run(const CanIOptions& o) {
     return 2;
   }
   std::vector<std::string> warnings;
-  auto policy = LoadPolicy(o, warnings);
+  auto policy = LoadPolicy(o.state, warnings);
   if (!policy) {
     std::cerr << "error: " << policy.error().message << "\n";
     return 1;
   }
-  for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
 
   rbac::UserInfo user{o.as, o.as_groups};
   std::string mapping_note;
@@ -156,54 +123,28 @@ int Run(const CanIOptions& o) {
       return 1;
     }
     user = {mapped->username, mapped->groups};
-    mapping_note = o.arn + " -> " + mapped->username + " " + Cell(mapped->groups) + " (mapped by " + mapped->backend + ")";
+    mapping_note = o.arn + " -> " + mapped->username + " " + ListCell(mapped->groups) + " (mapped by " + mapped->backend + ")";
   }
   user.groups = authz::WithImpliedGroups(user.name, user.groups);
   std::string ns = o.all_namespaces ? "" : o.ns;
   bool json = o.output == "json";
 
   if (o.list) {
+    for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
     if (std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end()) {
       std::cerr << "Warning: system:masters is allowed everything, whatever the rules below say\n";
     }
     return PrintList(policy->RulesFor(user, ns), o.no_headers, json);
   }
 
-  rbac::Attributes a;
-  a.user = user;
-  a.verb = o.args[0];
-  const std::string& target = o.args[1];
-  if (target.starts_with("/")) {
-    if (!o.subresource.empty()) {
-      std::cerr << "error: --subresource can not be used with NonResourceURL\n";
-      return 2;
-    }
-    a.resource_request = false;
-    a.path = target;
-  } else {
-    std::string type = target, name;
-    if (size_t slash = target.find('/'); slash != std::string::npos) {
-      type = target.substr(0, slash);
-      name = target.substr(slash + 1);
-    }
-    auto resolved = rbac::ResolveResourceType(type);
-    if (!resolved) {
-      std::cerr << "Warning: the server doesn't have a resource type '" << type << "'\n";
-      resolved = rbac::ResourceType{type, "", true};
-    } else if (!resolved->namespaced && !o.all_namespaces && o.ns != "default") {
-      std::cerr << "Warning: resource '" << resolved->resource << "' is not namespace scoped\n";
-    }
-    a.resource = resolved->resource;
-    a.api_group = resolved->group;
-    a.subresource = o.subresource;
-    a.name = name;
-    a.namespace_ = ns;
+  auto request = ParseRequest(o.args[0], o.args[1], o.subresource, ns, warnings);
+  for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
+  if (!request) {
+    std::cerr << "error: " << request.error().message << "\n";
+    return 2;
   }
-  static const std::set<std::string> kVerbs = {"get", "list", "watch", "create", "update", "patch", "delete",
-                                               "deletecollection", "use", "bind", "impersonate", "*", "approve",
-                                               "sign", "escalate", "attest", "proxy", "post", "put", "head", "options"};
-  if (!kVerbs.contains(a.verb)) std::cerr << "Warning: verb '" << a.verb << "' is not a known verb\n";
-
+  rbac::Attributes a = *request;
+  a.user = user;
   authz::Decision d = authz::Authorize(*policy, a);
   if (json) {
     boost::json::array groups;
@@ -215,7 +156,7 @@ int Run(const CanIOptions& o) {
     std::cout << (d.allowed ? "yes" : "no") << "\n";
     if (o.explain) {
       if (!mapping_note.empty()) std::cout << "  identity: " << mapping_note << "\n";
-      std::cout << "  user: " << user.name << " " << Cell(user.groups) << "\n  " << d.reason << "\n";
+      std::cout << "  user: " << user.name << " " << ListCell(user.groups) << "\n  " << d.reason << "\n";
     }
   }
   return d.allowed ? 0 : 1;
@@ -233,10 +174,7 @@ Runner AddCanICommand(CLI::App& app) {
   cmd->add_option("--as", o->as, "Kubernetes user to check");
   cmd->add_option("--as-group", o->as_groups, "Group of that user (repeatable)");
   cmd->add_option("--arn", o->arn, "IAM principal ARN to map and check");
-  cmd->add_option("--config", o->config, "kubeiam server config whose mappings --arn uses");
-  cmd->add_option("--aws-auth", o->aws_auth, "aws-auth ConfigMap manifest whose mappings --arn uses");
-  cmd->add_option("--rbac", o->rbac, "RBAC manifests: file or folder (repeatable)");
-  cmd->add_flag("--no-bootstrap", o->no_bootstrap, "Leave out Kubernetes' default roles and bindings");
+  AddStateOptions(cmd, o->state);
   cmd->add_flag("--list", o->list, "List everything the identity may do in the namespace");
   cmd->add_flag("--explain", o->explain, "Say which binding, role and rule decided");
   cmd->add_flag("-q,--quiet", o->quiet, "No output, only the exit status");

@@ -16,5 +16,6 @@ Runner AddInitCommand(CLI::App& app);
 Runner AddVerifyCommand(CLI::App& app);
 Runner AddWhoamiCommand(CLI::App& app);
 Runner AddCanICommand(CLI::App& app);
+Runner AddWhoCanCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add(kubeiam::cli::AddVerifyCommand(app));
   add(kubeiam::cli::AddWhoamiCommand(app));
   add(kubeiam::cli::AddCanICommand(app));
+  add(kubeiam::cli::AddWhoCanCommand(app));
   add(kubeiam::cli::AddVersionCommand(app));
   try {
     app.parse(argc, argv);

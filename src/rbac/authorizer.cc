@@ -191,4 +191,22 @@ std::vector<Subject> Policy::AllowedSubjects(const Attributes& a, std::string_vi
   return out;
 }
 
+std::vector<Grant> Policy::Grants(const Attributes& a, bool all_namespaces) const {
+  std::vector<Grant> out;
+  auto allows = [&](const RoleRef& ref, std::string_view ns) {
+    std::string error;
+    const std::vector<PolicyRule>* rules = Resolve(ref, ns, &error);
+    return rules && std::any_of(rules->begin(), rules->end(), [&](const PolicyRule& r) { return RuleAllows(a, r); });
+  };
+  for (const auto& b : crbs_) {
+    if (allows(b.role_ref, "")) out.push_back({"ClusterRoleBinding", b.name, "", b.role_ref, b.subjects});
+  }
+  for (const auto& b : rbs_) {
+    if (!all_namespaces && b.namespace_ != a.namespace_) continue;
+    if (a.namespace_.empty() && !all_namespaces) continue;
+    if (allows(b.role_ref, b.namespace_)) out.push_back({"RoleBinding", b.name, b.namespace_, b.role_ref, b.subjects});
+  }
+  return out;
+}
+
 }  // namespace kubeiam::rbac

@@ -26,6 +26,13 @@ struct RulesResult {
   std::vector<std::string> errors;
 };
 
+// A binding whose role has a rule allowing a request: who it names and through what.
+struct Grant {
+  std::string binding_kind, binding_name, namespace_;  // namespace_ empty for ClusterRoleBindings
+  RoleRef role_ref;
+  std::vector<Subject> subjects;
+};
+
 class Policy {
  public:
   Policy(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, std::vector<RoleBinding> role_bindings,
@@ -38,6 +45,10 @@ class Policy {
   // with a rule allowing `a` (unfiltered, in order).
   std::vector<Subject> AllowedSubjects(const Attributes& a, std::string_view super_user,
                                        std::vector<std::string>* errors = nullptr) const;
+
+  // Every binding granting `a`: ClusterRoleBindings, then RoleBindings in a's namespace, or in
+  // every namespace when `all_namespaces` (each then counts only within its own namespace).
+  std::vector<Grant> Grants(const Attributes& a, bool all_namespaces) const;
 
   const std::vector<ClusterRoleBinding>& cluster_role_bindings() const { return crbs_; }
   const std::vector<RoleBinding>& role_bindings() const { return rbs_; }

@@ -114,6 +114,38 @@ TEST_F(CanI, ArnThroughTheServersMappings) {
   EXPECT_EQ(unmapped.out, "no - identity is not mapped\n");
 }
 
+TEST_F(CanI, WhoCanNamesBindingsAndIamPrincipals) {
+  std::string examples = std::string(KUBEIAM_TEST_DIR) + "/../examples/local";
+  Outcome o = testing::Run({KUBEIAM_BINARY, "who-can", "get", "pods", "--rbac", dir_.path() + "/rbac", "--config",
+                            examples + "/config.yaml", "--aws-auth", examples + "/aws-auth.yaml", "-o", "json"},
+                           {});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  auto rows = boost::json::parse(o.out).as_array();
+  auto find = [&](const std::string& subject, const std::string& via_part) -> const boost::json::object* {
+    for (const auto& r : rows) {
+      const auto& obj = r.as_object();
+      if (obj.at("subject").as_string() == subject &&
+          std::string(obj.at("via").as_string()).find(via_part) != std::string::npos) {
+        return &obj;
+      }
+    }
+    return nullptr;
+  };
+  const auto* masters = find("system:masters", "always allowed");
+  ASSERT_NE(masters, nullptr);
+  EXPECT_EQ(masters->at("iamPrincipals").as_array()[0].as_string(), "arn:aws:iam::111122223333:role/KubernetesAdmin");
+  const auto* viewers = find("viewers", "RoleBinding default/viewers -> ClusterRole view");
+  ASSERT_NE(viewers, nullptr);
+  EXPECT_EQ(viewers->at("iamPrincipals").as_array()[0].as_string(), "arn:aws:iam::111122223333:user/engineering/developer");
+  EXPECT_NE(find("pod-viewer", "RoleBinding default/pod-viewer -> Role pod-viewer-role"), nullptr);
+  EXPECT_EQ(find("pod-viewer", "other"), nullptr);
+  // Another namespace: the default-namespace RoleBindings do not count there, unless -A.
+  Outcome other = testing::Run({KUBEIAM_BINARY, "who-can", "get", "pods", "-n", "other", "--rbac", dir_.path() + "/rbac"}, {});
+  EXPECT_EQ(other.out.find("pod-viewer"), std::string::npos);
+  Outcome all = testing::Run({KUBEIAM_BINARY, "who-can", "get", "pods", "-A", "--rbac", dir_.path() + "/rbac"}, {});
+  EXPECT_NE(all.out.find("RoleBinding default/pod-viewer"), std::string::npos) << all.out;
+}
+
 TEST_F(CanI, UsageErrors) {
   EXPECT_EQ(CanI_({"get", "pods"}).exit_code, 2);
   EXPECT_EQ(CanI_({"get"}).exit_code, 2);

@@ -1,0 +1,39 @@
+// What the analysis commands (can-i, who-can, ...) share: the flags naming the cluster state
+// (--rbac, --no-bootstrap, --config, --aws-auth), loading it, and reading a request target the
+// way kubectl auth can-i does.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "identity/mapper_chain.h"
+#include "rbac/authorizer.h"
+#include "util/error.h"
+
+namespace kubeiam::cli {
+
+struct StateOptions {
+  std::vector<std::string> rbac;
+  bool no_bootstrap = false;
+  std::string config, aws_auth;
+};
+
+void AddStateOptions(CLI::App* cmd, StateOptions& o);
+
+// Manifests plus (unless --no-bootstrap) Kubernetes' default policy, aggregated. Problems in the
+// manifests are appended to `warnings`.
+Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings);
+
+// The mapper chain the server would use: MountedFile from --config, EKSConfigMap from --aws-auth.
+Result<std::vector<identity::Backend>> LoadMappings(const StateOptions& o);
+
+// VERB with TYPE, TYPE/NAME or /URL, as kubectl auth can-i reads them. Warnings for unknown
+// types and verbs go to `warnings`; errors are usage errors.
+Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string& target, const std::string& subresource,
+                                      const std::string& ns, std::vector<std::string>& warnings);
+
+// "[a b c]", as kubectl prints lists.
+std::string ListCell(const std::vector<std::string>& v);
+
+}  // namespace kubeiam::cli
