@@ -17,6 +17,13 @@ void AddStateOptions(CLI::App* cmd, StateOptions& o) {
   cmd->add_option("--aws-auth", o.aws_auth, "aws-auth ConfigMap manifest whose mappings apply");
 }
 
+void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespaces_help) {
+  cmd->add_option("args", o.args, "VERB (TYPE | TYPE/NAME | /URL)");
+  cmd->add_option("--subresource", o.subresource, "Subresource, e.g. log");
+  cmd->add_option("-n,--namespace", o.ns, "Namespace")->capture_default_str();
+  cmd->add_flag("-A,--all-namespaces", o.all_namespaces, all_namespaces_help);
+}
+
 Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings) {
   rbac::Objects objects;
   for (const auto& path : o.rbac) {

@@ -21,6 +21,16 @@ struct StateOptions {
 
 void AddStateOptions(CLI::App* cmd, StateOptions& o);
 
+// VERB (TYPE | TYPE/NAME | /URL) [--subresource S] [-n NS | -A]
+struct RequestOptions {
+  std::vector<std::string> args;
+  std::string subresource, ns = "default";
+  bool all_namespaces = false;
+  std::string Namespace() const { return all_namespaces ? "" : ns; }
+};
+
+void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespaces_help);
+
 // Manifests plus (unless --no-bootstrap) Kubernetes' default policy, aggregated. Problems in the
 // manifests are appended to `warnings`.
 Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings);

@@ -24,11 +24,11 @@ namespace kubeiam::cli {
 namespace {
 
 struct CanIOptions {
-  std::vector<std::string> args;
-  std::string subresource, ns = "default", as, arn, output;
+  RequestOptions req;
+  std::string as, arn, output;
   std::vector<std::string> as_groups;
   StateOptions state;
-  bool all_namespaces = false, list = false, explain = false, quiet = false, no_headers = false;
+  bool list = false, explain = false, quiet = false, no_headers = false;
 };
 
 // An IAM ARN -> Kubernetes user through the configured mappings, as the server would map it.
@@ -91,11 +91,11 @@ int PrintList(const rbac::RulesResult& rules, bool no_headers, bool json) {
 }
 
 int Run(const CanIOptions& o) {
-  if (o.list && (!o.subresource.empty() || o.all_namespaces || o.quiet)) {
+  if (o.list && (!o.req.subresource.empty() || o.req.all_namespaces || o.quiet)) {
     std::cerr << "error: --list is incompatible with --subresource, --all-namespaces and --quiet\n";
     return 2;
   }
-  if (!o.list && o.args.size() != 2) {
+  if (!o.list && o.req.args.size() != 2) {
     std::cerr << "error: you must specify two arguments: verb resource or verb resource/resourceName\n";
     return 2;
   }
@@ -126,7 +126,7 @@ int Run(const CanIOptions& o) {
     mapping_note = o.arn + " -> " + mapped->username + " " + ListCell(mapped->groups) + " (mapped by " + mapped->backend + ")";
   }
   user.groups = authz::WithImpliedGroups(user.name, user.groups);
-  std::string ns = o.all_namespaces ? "" : o.ns;
+  std::string ns = o.req.Namespace();
   bool json = o.output == "json";
 
   if (o.list) {
@@ -137,7 +137,7 @@ int Run(const CanIOptions& o) {
     return PrintList(policy->RulesFor(user, ns), o.no_headers, json);
   }
 
-  auto request = ParseRequest(o.args[0], o.args[1], o.subresource, ns, warnings);
+  auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, ns, warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
   if (!request) {
     std::cerr << "error: " << request.error().message << "\n";
@@ -167,10 +167,7 @@ int Run(const CanIOptions& o) {
 Runner AddCanICommand(CLI::App& app) {
   auto o = std::make_shared<CanIOptions>();
   auto* cmd = app.add_subcommand("can-i", "Check whether an identity may do something (kubectl auth can-i syntax)");
-  cmd->add_option("args", o->args, "VERB (TYPE | TYPE/NAME | /URL)");
-  cmd->add_option("--subresource", o->subresource, "Subresource, e.g. log");
-  cmd->add_option("-n,--namespace", o->ns, "Namespace")->capture_default_str();
-  cmd->add_flag("-A,--all-namespaces", o->all_namespaces, "All namespaces (only cluster-wide grants count)");
+  AddRequestOptions(cmd, o->req, "All namespaces (only cluster-wide grants count)");
   cmd->add_option("--as", o->as, "Kubernetes user to check");
   cmd->add_option("--as-group", o->as_groups, "Group of that user (repeatable)");
   cmd->add_option("--arn", o->arn, "IAM principal ARN to map and check");

@@ -14,9 +14,8 @@ namespace kubeiam::cli {
 namespace {
 
 struct WhoCanOptions {
-  std::vector<std::string> args;
-  std::string subresource, ns = "default", output;
-  bool all_namespaces = false;
+  RequestOptions req;
+  std::string output;
   StateOptions state;
 };
 
@@ -47,7 +46,7 @@ std::vector<std::string> PrincipalsFor(const std::vector<identity::Backend>& cha
 }
 
 int Run(const WhoCanOptions& o) {
-  if (o.args.size() != 2) {
+  if (o.req.args.size() != 2) {
     std::cerr << "error: you must specify two arguments: verb and resource (or /URL)\n";
     return 2;
   }
@@ -62,7 +61,7 @@ int Run(const WhoCanOptions& o) {
     std::cerr << "error: " << chain.error().message << "\n";
     return 1;
   }
-  auto request = ParseRequest(o.args[0], o.args[1], o.subresource, o.all_namespaces ? "" : o.ns, warnings);
+  auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
   if (!request) {
     std::cerr << "error: " << request.error().message << "\n";
@@ -71,7 +70,7 @@ int Run(const WhoCanOptions& o) {
   std::vector<Row> rows;
   rbac::Subject masters{"Group", "system:masters", "", ""};
   rows.push_back({"system:masters", "Group", "", "always allowed (privileged group)", "", PrincipalsFor(*chain, masters)});
-  for (const auto& g : policy->Grants(*request, o.all_namespaces)) {
+  for (const auto& g : policy->Grants(*request, o.req.all_namespaces)) {
     std::string via = g.binding_kind + " " + (g.namespace_.empty() ? "" : g.namespace_ + "/") + g.binding_name + " -> " +
                       g.role_ref.kind + " " + g.role_ref.name;
     for (const auto& s : g.subjects) {
@@ -114,10 +113,7 @@ int Run(const WhoCanOptions& o) {
 Runner AddWhoCanCommand(CLI::App& app) {
   auto o = std::make_shared<WhoCanOptions>();
   auto* cmd = app.add_subcommand("who-can", "List who may do something (kubectl-who-can syntax)");
-  cmd->add_option("args", o->args, "VERB (TYPE | TYPE/NAME | /URL)");
-  cmd->add_option("--subresource", o->subresource, "Subresource, e.g. log");
-  cmd->add_option("-n,--namespace", o->ns, "Namespace")->capture_default_str();
-  cmd->add_flag("-A,--all-namespaces", o->all_namespaces, "RoleBindings of every namespace too");
+  AddRequestOptions(cmd, o->req, "RoleBindings of every namespace too");
   AddStateOptions(cmd, o->state);
   cmd->add_option("-o,--output", o->output, "json")->check(CLI::IsMember({"json"}));
   return [o] { return Run(*o); };
