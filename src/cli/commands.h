@@ -17,5 +17,6 @@ Runner AddVerifyCommand(CLI::App& app);
 Runner AddWhoamiCommand(CLI::App& app);
 Runner AddCanICommand(CLI::App& app);
 Runner AddWhoCanCommand(CLI::App& app);
+Runner AddLookupCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add(kubeiam::cli::AddWhoamiCommand(app));
   add(kubeiam::cli::AddCanICommand(app));
   add(kubeiam::cli::AddWhoCanCommand(app));
+  add(kubeiam::cli::AddLookupCommand(app));
   add(kubeiam::cli::AddVersionCommand(app));
   try {
     app.parse(argc, argv);

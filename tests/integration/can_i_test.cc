@@ -146,6 +146,32 @@ TEST_F(CanI, WhoCanNamesBindingsAndIamPrincipals) {
   EXPECT_NE(all.out.find("RoleBinding default/pod-viewer"), std::string::npos) << all.out;
 }
 
+TEST_F(CanI, Lookup) {
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {KUBEIAM_BINARY, "lookup"});
+    args.insert(args.end(), {"--rbac", dir_.path() + "/rbac", "-o", "json"});
+    Outcome o = testing::Run(args, {});
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    return boost::json::parse(o.out).as_array();
+  };
+  auto masters = run({"system:masters"});
+  ASSERT_EQ(masters.size(), 1u);
+  EXPECT_EQ(masters[0].at("role").as_string(), "cluster-admin");
+  EXPECT_EQ(masters[0].at("namespace").as_string(), "");
+  auto viewer = run({"pod-viewer"});
+  ASSERT_EQ(viewer.size(), 1u);
+  EXPECT_EQ(viewer[0].at("scope").as_string(), "Role");
+  EXPECT_EQ(viewer[0].at("namespace").as_string(), "default");
+  EXPECT_EQ(viewer[0].at("binding").as_string(), "pod-viewer");
+  EXPECT_EQ(run({"-e", "^pod-"}).size(), 2u);
+  std::string examples = std::string(KUBEIAM_TEST_DIR) + "/../examples/local";
+  auto dev = run({"--arn", "arn:aws:iam::111122223333:user/engineering/developer", "--aws-auth", examples + "/aws-auth.yaml"});
+  ASSERT_EQ(dev.size(), 1u);
+  EXPECT_EQ(dev[0].at("subject").as_string(), "viewers");
+  Outcome bad = testing::Run({KUBEIAM_BINARY, "lookup", "-e", "(("}, {});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
 TEST_F(CanI, UsageErrors) {
   EXPECT_EQ(CanI_({"get", "pods"}).exit_code, 2);
   EXPECT_EQ(CanI_({"get"}).exit_code, 2);
