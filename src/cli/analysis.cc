@@ -1,5 +1,6 @@
 #include "cli/analysis.h"
 
+#include <iostream>
 #include <set>
 
 #include "identity/aws_auth.h"
@@ -89,6 +90,20 @@ Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string
                                                "sign", "escalate", "attest", "proxy", "post", "put", "head", "options"};
   if (!kVerbs.contains(verb)) warnings.push_back("verb '" + verb + "' is not a known verb");
   return a;
+}
+
+void PrintTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& r : rows) {
+    width.resize(std::max(width.size(), r.size()));
+    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) line += r[i] + std::string(width[i] - r[i].size() + 3, ' ');
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
 }
 
 std::string ListCell(const std::vector<std::string>& v) {

@@ -43,6 +43,9 @@ Result<std::vector<identity::Backend>> LoadMappings(const StateOptions& o);
 Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string& target, const std::string& subresource,
                                       const std::string& ns, std::vector<std::string>& warnings);
 
+// Rows in columns three spaces apart (the first row is the header), no trailing blanks.
+void PrintTable(const std::vector<std::vector<std::string>>& rows);
+
 // "[a b c]", as kubectl prints lists.
 std::string ListCell(const std::vector<std::string>& v);
 

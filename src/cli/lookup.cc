@@ -75,7 +75,7 @@ int Run(const LookupOptions& o) {
     }
     return hit != o.invert;
   };
-  std::vector<std::array<std::string, 6>> rows;
+  std::vector<std::vector<std::string>> rows;
   auto add = [&](const auto& binding, const std::string& ns, const std::string& binding_name) {
     const rbac::RoleRef& ref = binding.role_ref;
     bool exists = ref.kind == "ClusterRole" ? policy->FindClusterRole(ref.name) != nullptr
@@ -98,15 +98,7 @@ int Run(const LookupOptions& o) {
     return 0;
   }
   rows.insert(rows.begin(), {"SUBJECT", "SUBJECT TYPE", "SCOPE", "NAMESPACE", "ROLE", "BINDING"});
-  std::array<size_t, 6> width{};
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < 6; ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < 6; ++i) line += r[i] + (i < 5 ? std::string(width[i] - r[i].size() + 3, ' ') : "");
-    std::cout << line << "\n";
-  }
+  PrintTable(rows);
   return 0;
 }
 

@@ -89,22 +89,13 @@ int Run(const WhoCanOptions& o) {
     std::cout << boost::json::serialize(out) << "\n";
     return 0;
   }
-  std::vector<std::array<std::string, 5>> cells = {{"SUBJECT", "TYPE", "SA-NAMESPACE", "VIA", "IAM PRINCIPALS"}};
+  std::vector<std::vector<std::string>> cells = {{"SUBJECT", "TYPE", "SA-NAMESPACE", "VIA", "IAM PRINCIPALS"}};
   for (const auto& r : rows) {
     std::string principals;
     for (const auto& p : r.principals) principals += (principals.empty() ? "" : ", ") + p;
     cells.push_back({r.subject, r.type, r.sa_namespace, r.via, principals});
   }
-  std::array<size_t, 5> width{};
-  for (const auto& c : cells) {
-    for (size_t i = 0; i < 5; ++i) width[i] = std::max(width[i], c[i].size());
-  }
-  for (const auto& c : cells) {
-    std::string line;
-    for (size_t i = 0; i < 5; ++i) line += c[i] + (i < 4 ? std::string(width[i] - c[i].size() + 3, ' ') : "");
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    std::cout << line << "\n";
-  }
+  PrintTable(cells);
   return 0;
 }
 
