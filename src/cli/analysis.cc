@@ -3,6 +3,8 @@
 #include <iostream>
 #include <set>
 
+#include "authz/authorizer.h"
+#include "aws/arn.h"
 #include "identity/aws_auth.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
@@ -16,6 +18,41 @@ void AddStateOptions(CLI::App* cmd, StateOptions& o) {
   cmd->add_flag("--no-bootstrap", o.no_bootstrap, "Leave out Kubernetes' default roles and bindings");
   cmd->add_option("--config", o.config, "kubeiam server config whose mappings apply");
   cmd->add_option("--aws-auth", o.aws_auth, "aws-auth ConfigMap manifest whose mappings apply");
+}
+
+void AddWhoOptions(CLI::App* cmd, WhoOptions& o) {
+  cmd->add_option("--as", o.as, "Kubernetes user to check");
+  cmd->add_option("--as-group", o.as_groups, "Group of that user (repeatable)");
+  cmd->add_option("--arn", o.arn, "IAM principal ARN to map (through --config / --aws-auth) and check");
+}
+
+Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state) {
+  if (who.as.empty() && who.arn.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "name who is asking: --as USER [--as-group GROUP]... or --arn ARN");
+  }
+  if (!who.as.empty() && !who.arn.empty()) return Fail(ErrorCode::kInvalidArgument, "--as and --arn are mutually exclusive");
+  ResolvedUser out;
+  if (!who.as.empty()) {
+    out.user = {who.as, authz::WithImpliedGroups(who.as, who.as_groups)};
+    return out;
+  }
+  auto principal = aws::Canonicalize(who.arn);
+  if (!principal) return Fail(ErrorCode::kPermissionDenied, "--arn: " + principal.error().message);
+  auto arn = aws::ParseArn(who.arn);
+  identity::Identity id;
+  id.arn = who.arn;
+  id.canonical_arn = principal->canonical_arn;
+  id.account_id = arn->account;
+  id.type = principal->type;
+  if (principal->type == aws::PrincipalType::kAssumedRole) id.session_name = arn->resource.substr(arn->resource.rfind('/') + 1);
+  auto chain = LoadMappings(state);
+  if (!chain) return std::unexpected(chain.error());
+  if (chain->empty()) return Fail(ErrorCode::kInvalidArgument, "--arn needs --config and/or --aws-auth to map it");
+  auto mapped = identity::MapIdentity(*chain, id, nullptr);
+  if (!mapped) return std::unexpected(mapped.error());
+  out.user = {mapped->username, authz::WithImpliedGroups(mapped->username, mapped->groups)};
+  out.note = who.arn + " -> " + mapped->username + " " + ListCell(mapped->groups) + " (mapped by " + mapped->backend + ")";
+  return out;
 }
 
 void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespaces_help) {

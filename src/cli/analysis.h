@@ -31,6 +31,23 @@ struct RequestOptions {
 
 void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespaces_help);
 
+// Who is asking: --as USER [--as-group G]... or --arn ARN (mapped through the state's mappings).
+struct WhoOptions {
+  std::string as, arn;
+  std::vector<std::string> as_groups;
+};
+
+void AddWhoOptions(CLI::App* cmd, WhoOptions& o);
+
+struct ResolvedUser {
+  rbac::UserInfo user;  // with the groups the API server implies
+  std::string note;     // for --arn: "ARN -> user [groups] (mapped by Backend)"
+};
+
+// Errors: kInvalidArgument for a usage problem (neither or both of --as and --arn); otherwise
+// why the ARN could not be mapped ("identity is not mapped").
+Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state);
+
 // Manifests plus (unless --no-bootstrap) Kubernetes' default policy, aggregated. Problems in the
 // manifests are appended to `warnings`.
 Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings);

@@ -25,28 +25,11 @@ namespace {
 
 struct CanIOptions {
   RequestOptions req;
-  std::string as, arn, output;
-  std::vector<std::string> as_groups;
+  WhoOptions who;
+  std::string output;
   StateOptions state;
   bool list = false, explain = false, quiet = false, no_headers = false;
 };
-
-// An IAM ARN -> Kubernetes user through the configured mappings, as the server would map it.
-Result<identity::UserInfo> MapArn(const CanIOptions& o) {
-  auto principal = aws::Canonicalize(o.arn);
-  if (!principal) return std::unexpected(principal.error().Wrap("--arn"));
-  auto arn = aws::ParseArn(o.arn);
-  identity::Identity id;
-  id.arn = o.arn;
-  id.canonical_arn = principal->canonical_arn;
-  id.account_id = arn->account;
-  id.type = principal->type;
-  if (principal->type == aws::PrincipalType::kAssumedRole) id.session_name = arn->resource.substr(arn->resource.rfind('/') + 1);
-  auto chain = LoadMappings(o.state);
-  if (!chain) return std::unexpected(chain.error());
-  if (chain->empty()) return Fail(ErrorCode::kInvalidArgument, "--arn needs --config and/or --aws-auth to map it");
-  return identity::MapIdentity(*chain, id, nullptr);
-}
 
 // kubectl's --list table: one row per resource (with group and names) or URL, verbs merged.
 int PrintList(const rbac::RulesResult& rules, bool no_headers, bool json) {
@@ -99,14 +82,6 @@ int Run(const CanIOptions& o) {
     std::cerr << "error: you must specify two arguments: verb resource or verb resource/resourceName\n";
     return 2;
   }
-  if (o.as.empty() && o.arn.empty()) {
-    std::cerr << "error: name who is asking: --as USER [--as-group GROUP]... or --arn ARN\n";
-    return 2;
-  }
-  if (!o.as.empty() && !o.arn.empty()) {
-    std::cerr << "error: --as and --arn are mutually exclusive\n";
-    return 2;
-  }
   std::vector<std::string> warnings;
   auto policy = LoadPolicy(o.state, warnings);
   if (!policy) {
@@ -114,18 +89,17 @@ int Run(const CanIOptions& o) {
     return 1;
   }
 
-  rbac::UserInfo user{o.as, o.as_groups};
-  std::string mapping_note;
-  if (!o.arn.empty()) {
-    auto mapped = MapArn(o);
-    if (!mapped) {
-      if (!o.quiet) std::cout << "no - " << mapped.error().message << "\n";
-      return 1;
+  auto resolved = ResolveUser(o.who, o.state);
+  if (!resolved) {
+    if (resolved.error().code == ErrorCode::kInvalidArgument) {
+      std::cerr << "error: " << resolved.error().message << "\n";
+      return 2;
     }
-    user = {mapped->username, mapped->groups};
-    mapping_note = o.arn + " -> " + mapped->username + " " + ListCell(mapped->groups) + " (mapped by " + mapped->backend + ")";
+    if (!o.quiet) std::cout << "no - " << resolved.error().message << "\n";
+    return 1;
   }
-  user.groups = authz::WithImpliedGroups(user.name, user.groups);
+  const rbac::UserInfo& user = resolved->user;
+  const std::string& mapping_note = resolved->note;
   std::string ns = o.req.Namespace();
   bool json = o.output == "json";
 
@@ -168,9 +142,7 @@ Runner AddCanICommand(CLI::App& app) {
   auto o = std::make_shared<CanIOptions>();
   auto* cmd = app.add_subcommand("can-i", "Check whether an identity may do something (kubectl auth can-i syntax)");
   AddRequestOptions(cmd, o->req, "All namespaces (only cluster-wide grants count)");
-  cmd->add_option("--as", o->as, "Kubernetes user to check");
-  cmd->add_option("--as-group", o->as_groups, "Group of that user (repeatable)");
-  cmd->add_option("--arn", o->arn, "IAM principal ARN to map and check");
+  AddWhoOptions(cmd, o->who);
   AddStateOptions(cmd, o->state);
   cmd->add_flag("--list", o->list, "List everything the identity may do in the namespace");
   cmd->add_flag("--explain", o->explain, "Say which binding, role and rule decided");

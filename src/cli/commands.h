@@ -18,5 +18,6 @@ Runner AddWhoamiCommand(CLI::App& app);
 Runner AddCanICommand(CLI::App& app);
 Runner AddWhoCanCommand(CLI::App& app);
 Runner AddLookupCommand(CLI::App& app);
+Runner AddAccessMatrixCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

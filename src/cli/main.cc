@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add(kubeiam::cli::AddCanICommand(app));
   add(kubeiam::cli::AddWhoCanCommand(app));
   add(kubeiam::cli::AddLookupCommand(app));
+  add(kubeiam::cli::AddAccessMatrixCommand(app));
   add(kubeiam::cli::AddVersionCommand(app));
   try {
     app.parse(argc, argv);

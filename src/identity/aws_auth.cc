@@ -4,6 +4,7 @@
 
 #include "aws/arn.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace kubeiam::identity {
 namespace {
@@ -49,6 +50,10 @@ std::vector<std::string> ListField(const YAML::Node& map, std::string_view name)
 template <typename F>
 void ForEachEntry(std::string_view text, std::string_view what, std::vector<std::string>& problems, F&& f) {
   if (Skippable(text)) return;
+  if (auto ok = ValidateUtf8(text, what); !ok) {
+    problems.push_back(ok.error().message);
+    return;
+  }
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(text));
@@ -115,6 +120,7 @@ AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users,
 }
 
 Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest) {
+  if (auto ok = ValidateUtf8(manifest, "aws-auth"); !ok) return std::unexpected(ok.error());
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(manifest));

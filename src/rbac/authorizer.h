@@ -51,6 +51,8 @@ class Policy {
   std::vector<Grant> Grants(const Attributes& a, bool all_namespaces) const;
 
   const std::vector<ClusterRoleBinding>& cluster_role_bindings() const { return crbs_; }
+  const std::vector<ClusterRole>& cluster_roles() const { return cluster_roles_; }
+  const std::vector<Role>& roles() const { return roles_; }
   const std::vector<RoleBinding>& role_bindings() const { return rbs_; }
   const ClusterRole* FindClusterRole(std::string_view name) const;
   const Role* FindRole(std::string_view ns, std::string_view name) const;

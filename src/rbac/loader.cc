@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "util/file.h"
+#include "util/utf8.h"
 
 namespace kubeiam::rbac {
 namespace {
@@ -187,6 +188,7 @@ void Objects::Append(Objects o) {
 }
 
 Result<Objects> ParseManifests(std::string_view text, const std::string& file_name) {
+  if (auto ok = ValidateUtf8(text, file_name); !ok) return std::unexpected(ok.error());
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));

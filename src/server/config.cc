@@ -7,6 +7,7 @@
 #include "identity/mapper_chain.h"
 #include "util/file.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace kubeiam::server {
 namespace {
@@ -98,6 +99,7 @@ std::vector<std::string> Config::ReservedPrefixesFor(std::string_view backend) c
 }
 
 Result<Config> ParseConfig(std::string_view text, const std::string& file_name) {
+  if (auto ok = ValidateUtf8(text, file_name); !ok) return std::unexpected(ok.error());
   Reader r{file_name, {}};
   YAML::Node doc;
   try {

@@ -7,6 +7,7 @@
 
 #include "util/file.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace kubeiam::sts {
 namespace {
@@ -49,6 +50,7 @@ struct Reader {
 }  // namespace
 
 Result<PrincipalStore> PrincipalStore::Parse(std::string_view text, std::string_view file_name) {
+  if (auto ok = ValidateUtf8(text, file_name); !ok) return std::unexpected(ok.error());
   Reader r{std::string(file_name), {}};
   YAML::Node doc;
   try {

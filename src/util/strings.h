@@ -9,6 +9,7 @@ namespace kubeiam {
 
 std::string_view Trim(std::string_view s);
 std::string ToLower(std::string_view s);
+std::string ToUpper(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Splits on every occurrence of sep; "a,,b" gives {"a", "", "b"}; "" gives {""}.
 std::vector<std::string_view> Split(std::string_view s, char sep);

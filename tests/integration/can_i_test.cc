@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <regex>
 
 #include "integration/cli_runner.h"
 #include "support/paths.h"
@@ -170,6 +171,35 @@ TEST_F(CanI, Lookup) {
   EXPECT_EQ(dev[0].at("subject").as_string(), "viewers");
   Outcome bad = testing::Run({KUBEIAM_BINARY, "lookup", "-e", "(("}, {});
   EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST_F(CanI, AccessMatrix) {
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {KUBEIAM_BINARY, "access-matrix"});
+    args.insert(args.end(), {"--rbac", dir_.path() + "/rbac"});
+    return testing::Run(args, {});
+  };
+  Outcome o = run({"--as", "alice", "--as-group", "pod-viewer", "-n", "default", "--verbs", "get,delete", "-o", "json"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  auto rows = boost::json::parse(o.out).as_array();
+  auto cell = [&](const std::string& resource, const std::string& verb) {
+    for (const auto& r : rows) {
+      if (r.at("resource").as_string() == resource) return r.at("verbs").at(verb).as_bool();
+    }
+    ADD_FAILURE() << "no row for " << resource;
+    return false;
+  };
+  EXPECT_TRUE(cell("pods", "get"));
+  EXPECT_FALSE(cell("pods", "delete"));
+  EXPECT_FALSE(cell("secrets", "get"));
+  for (const auto& r : rows) EXPECT_NE(r.at("resource").as_string(), "nodes") << "-n lists namespaced resources only";
+  Outcome table = run({"--as", "root", "--as-group", "system:masters"});
+  ASSERT_EQ(table.exit_code, 0);
+  EXPECT_TRUE(table.out.starts_with("NAME")) << table.out;
+  EXPECT_NE(table.out.find("LIST   CREATE   UPDATE   DELETE"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("nodes"), std::string::npos);
+  EXPECT_FALSE(std::regex_search(table.out, std::regex("\\bno\\b"))) << "system:masters may do everything (yes/no: not a TTY)";
+  EXPECT_EQ(run({"--verbs", "get"}).exit_code, 2);
 }
 
 TEST_F(CanI, UsageErrors) {

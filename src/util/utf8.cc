@@ -1,0 +1,48 @@
+#include "util/utf8.h"
+
+#include <cstdint>
+#include <string>
+
+namespace kubeiam {
+
+Status ValidateUtf8(std::string_view s, std::string_view what) {
+  size_t i = 0;
+  auto bad = [&] {
+    return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": not valid UTF-8 at byte " + std::to_string(i));
+  };
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return bad();
+    }
+    if (i + n >= s.size()) return bad();
+    for (size_t k = 1; k <= n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return bad();
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return bad();
+    }
+    i += n + 1;
+  }
+  return {};
+}
+
+}  // namespace kubeiam

@@ -1,0 +1,14 @@
+// UTF-8 validation. YAML documents must be Unicode, and yaml-cpp can loop forever on malformed
+// UTF-8, so every YAML input is checked here first.
+#pragma once
+
+#include <string_view>
+
+#include "util/error.h"
+
+namespace kubeiam {
+
+// Errors: "<what>: not valid UTF-8 at byte N" (kInvalidArgument).
+Status ValidateUtf8(std::string_view text, std::string_view what);
+
+}  // namespace kubeiam

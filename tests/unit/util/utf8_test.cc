@@ -1,0 +1,33 @@
+#include "util/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include "identity/aws_auth.h"
+#include "rbac/loader.h"
+#include "server/config.h"
+#include "sts/principal_store.h"
+
+namespace kubeiam {
+namespace {
+
+TEST(Utf8, ValidAndInvalid) {
+  EXPECT_TRUE(ValidateUtf8("plain ascii", "x").has_value());
+  EXPECT_TRUE(ValidateUtf8("caf\xc3\xa9 \xe1\x88\xb4 \xf0\x9f\x98\x80", "x").has_value());
+  EXPECT_EQ(ValidateUtf8(",\xe8\n\n", "f.yaml").error().message, "f.yaml: not valid UTF-8 at byte 1");
+  for (const char* bad : {"\x80", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "a\xe1\x88"}) {
+    EXPECT_FALSE(ValidateUtf8(bad, "x").has_value()) << testing::PrintToString(bad);
+  }
+}
+
+// The input a fuzzer found: yaml-cpp looped forever on it. Every YAML entry point now refuses it.
+TEST(Utf8, YamlInputsRefuseMalformedUtf8) {
+  const std::string hostile = ",\xe8\n\n";
+  EXPECT_FALSE(rbac::ParseManifests(hostile, "m.yaml").has_value());
+  EXPECT_FALSE(identity::ParseAwsAuthConfigMap(hostile).has_value());
+  EXPECT_EQ(identity::ParseAwsAuthData(hostile, "", "").problems.size(), 1u);
+  EXPECT_FALSE(server::ParseConfig(hostile, "c.yaml").has_value());
+  EXPECT_FALSE(sts::PrincipalStore::Parse(hostile, "p.yaml").has_value());
+}
+
+}  // namespace
+}  // namespace kubeiam
