@@ -54,13 +54,8 @@ std::vector<rbac::ResourceType> Resources(const rbac::Policy& p, bool namespaced
 }
 
 int Run(const MatrixOptions& o) {
-  std::vector<std::string> warnings;
-  auto policy = LoadPolicy(o.state, warnings);
-  if (!policy) {
-    std::cerr << "error: " << policy.error().message << "\n";
-    return 1;
-  }
-  for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
+  auto policy = LoadPolicyOrReport(o.state);
+  if (!policy) return 1;
   auto resolved = ResolveUser(o.who, o.state);
   if (!resolved) {
     std::cerr << "error: " << resolved.error().message << "\n";

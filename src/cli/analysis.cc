@@ -74,6 +74,17 @@ Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>&
   return rbac::Policy(objects.roles, objects.cluster_roles, objects.role_bindings, objects.cluster_role_bindings);
 }
 
+std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o) {
+  std::vector<std::string> warnings;
+  auto policy = LoadPolicy(o, warnings);
+  for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
+  if (!policy) {
+    std::cerr << "error: " << policy.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*policy);
+}
+
 Result<std::vector<identity::Backend>> LoadMappings(const StateOptions& o) {
   std::vector<identity::Backend> chain;
   if (!o.config.empty()) {

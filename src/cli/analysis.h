@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& stat
 // Manifests plus (unless --no-bootstrap) Kubernetes' default policy, aggregated. Problems in the
 // manifests are appended to `warnings`.
 Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings);
+
+// LoadPolicy for a command: warnings and errors go to stderr; nullopt when it failed.
+std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o);
 
 // The mapper chain the server would use: MountedFile from --config, EKSConfigMap from --aws-auth.
 Result<std::vector<identity::Backend>> LoadMappings(const StateOptions& o);

@@ -82,12 +82,9 @@ int Run(const CanIOptions& o) {
     std::cerr << "error: you must specify two arguments: verb resource or verb resource/resourceName\n";
     return 2;
   }
+  auto policy = LoadPolicyOrReport(o.state);
+  if (!policy) return 1;
   std::vector<std::string> warnings;
-  auto policy = LoadPolicy(o.state, warnings);
-  if (!policy) {
-    std::cerr << "error: " << policy.error().message << "\n";
-    return 1;
-  }
 
   auto resolved = ResolveUser(o.who, o.state);
   if (!resolved) {

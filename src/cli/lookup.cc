@@ -21,13 +21,8 @@ struct LookupOptions {
 };
 
 int Run(const LookupOptions& o) {
-  std::vector<std::string> warnings;
-  auto policy = LoadPolicy(o.state, warnings);
-  if (!policy) {
-    std::cerr << "error: " << policy.error().message << "\n";
-    return 1;
-  }
-  for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
+  auto policy = LoadPolicyOrReport(o.state);
+  if (!policy) return 1;
   std::optional<std::regex> re;
   if (!o.regex.empty()) {
     try {

@@ -50,12 +50,9 @@ int Run(const WhoCanOptions& o) {
     std::cerr << "error: you must specify two arguments: verb and resource (or /URL)\n";
     return 2;
   }
+  auto policy = LoadPolicyOrReport(o.state);
+  if (!policy) return 1;
   std::vector<std::string> warnings;
-  auto policy = LoadPolicy(o.state, warnings);
-  if (!policy) {
-    std::cerr << "error: " << policy.error().message << "\n";
-    return 1;
-  }
   auto chain = LoadMappings(o.state);
   if (!chain) {
     std::cerr << "error: " << chain.error().message << "\n";

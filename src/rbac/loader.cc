@@ -2,6 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -13,29 +17,84 @@ namespace {
 
 constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
 
+// Read-only views of a parsed node, over yaml-cpp (YAML) and Boost.JSON (JSON: a few times faster
+// on large `kubectl get -o json` dumps). The object readers below are written once against them.
+class YamlView {
+ public:
+  explicit YamlView(YAML::Node n) : n_(std::move(n)) {}
+  bool IsMap() const { return n_ && n_.IsMap(); }
+  bool IsSeq() const { return n_ && n_.IsSequence(); }
+  bool IsNull() const { return !n_ || n_.IsNull(); }
+  bool IsScalar() const { return n_ && n_.IsScalar(); }
+  std::string Scalar() const { return IsScalar() ? n_.Scalar() : std::string(); }
+  // yaml-cpp throws when a missing node is indexed, so lookups check for a map first.
+  YamlView Get(const char* key) const { return IsMap() ? YamlView(n_[key]) : YamlView(YAML::Node(YAML::NodeType::Undefined)); }
+  size_t Size() const { return IsSeq() ? n_.size() : 0; }
+  YamlView At(size_t i) const { return YamlView(n_[i]); }
+  template <typename F>
+  void ForEachScalarPair(F f) const {
+    if (!IsMap()) return;
+    for (auto it = n_.begin(); it != n_.end(); ++it) {
+      if (it->first.IsScalar() && it->second.IsScalar()) f(it->first.Scalar(), it->second.Scalar());
+    }
+  }
+
+ private:
+  YAML::Node n_;
+};
+
+class JsonView {
+ public:
+  explicit JsonView(const boost::json::value* v) : v_(v) {}
+  bool IsMap() const { return v_ && v_->is_object(); }
+  bool IsSeq() const { return v_ && v_->is_array(); }
+  bool IsNull() const { return !v_ || v_->is_null(); }
+  bool IsScalar() const { return v_ && (v_->is_string() || v_->is_number() || v_->is_bool()); }
+  std::string Scalar() const {
+    if (!v_) return "";
+    if (v_->is_string()) return std::string(v_->as_string());
+    if (v_->is_bool()) return v_->as_bool() ? "true" : "false";
+    if (v_->is_number()) return boost::json::serialize(*v_);
+    return "";
+  }
+  JsonView Get(const char* key) const { return JsonView(IsMap() ? v_->as_object().if_contains(key) : nullptr); }
+  size_t Size() const { return IsSeq() ? v_->as_array().size() : 0; }
+  JsonView At(size_t i) const { return JsonView(&v_->as_array()[i]); }
+  template <typename F>
+  void ForEachScalarPair(F f) const {
+    if (!IsMap()) return;
+    for (const auto& kv : v_->as_object()) {
+      JsonView value(&kv.value());
+      if (value.IsScalar()) f(std::string(kv.key()), value.Scalar());
+    }
+  }
+
+ private:
+  const boost::json::value* v_;
+};
+
 struct Reader {
   std::string where;  // "file: document N (Kind name)"
   std::vector<std::string>* problems;
   void Problem(const std::string& field, const std::string& rule) { problems->push_back(where + ": " + field + ": " + rule); }
 };
 
-// yaml-cpp throws when a missing node is indexed, so every lookup checks for a map first.
-std::string Str(const YAML::Node& n, const char* key) {
-  if (!n || !n.IsMap()) return "";
-  YAML::Node v = n[key];
-  return v && v.IsScalar() ? v.Scalar() : std::string();
+template <typename View>
+std::string Str(const View& n, const char* key) {
+  return n.Get(key).Scalar();
 }
 
-std::vector<std::string> Strings(const YAML::Node& n, const char* key, Reader& r, const std::string& path) {
+template <typename View>
+std::vector<std::string> Strings(const View& n, const char* key, Reader& r, const std::string& path) {
   std::vector<std::string> out;
-  if (!n || !n.IsMap()) return out;
-  YAML::Node v = n[key];
-  if (!v || v.IsNull()) return out;
-  if (!v.IsSequence()) {
+  View v = n.Get(key);
+  if (v.IsNull()) return out;
+  if (!v.IsSeq()) {
     r.Problem(path + "." + key, "must be a list of strings");
     return out;
   }
-  for (const auto& item : v) {
+  for (size_t i = 0; i < v.Size(); ++i) {
+    View item = v.At(i);
     if (item.IsScalar()) out.push_back(item.Scalar());
   }
   return out;
@@ -46,23 +105,24 @@ bool ValidPathSegment(const std::string& name) {
          name.find('%') == std::string::npos;
 }
 
-std::vector<PolicyRule> Rules(const YAML::Node& doc, Reader& r, bool namespaced) {
+template <typename View>
+std::vector<PolicyRule> Rules(const View& doc, Reader& r, bool namespaced) {
   std::vector<PolicyRule> out;
-  YAML::Node rules = doc["rules"];
-  if (!rules || rules.IsNull()) return out;
-  if (!rules.IsSequence()) {
+  View rules = doc.Get("rules");
+  if (rules.IsNull()) return out;
+  if (!rules.IsSeq()) {
     r.Problem("rules", "must be a list");
     return out;
   }
-  for (size_t i = 0; i < rules.size(); ++i) {
+  for (size_t i = 0; i < rules.Size(); ++i) {
     std::string path = "rules[" + std::to_string(i) + "]";
-    if (!rules[i].IsMap()) {
+    View rule = rules.At(i);
+    if (!rule.IsMap()) {
       r.Problem(path, "must be a mapping");
       continue;
     }
-    PolicyRule p{Strings(rules[i], "verbs", r, path), Strings(rules[i], "apiGroups", r, path),
-                 Strings(rules[i], "resources", r, path), Strings(rules[i], "resourceNames", r, path),
-                 Strings(rules[i], "nonResourceURLs", r, path)};
+    PolicyRule p{Strings(rule, "verbs", r, path), Strings(rule, "apiGroups", r, path), Strings(rule, "resources", r, path),
+                 Strings(rule, "resourceNames", r, path), Strings(rule, "nonResourceURLs", r, path)};
     if (p.verbs.empty()) r.Problem(path + ".verbs", "at least one verb is required");
     if (!p.non_resource_urls.empty()) {
       if (namespaced) r.Problem(path + ".nonResourceURLs", "namespaced rules cannot apply to non-resource URLs");
@@ -78,17 +138,18 @@ std::vector<PolicyRule> Rules(const YAML::Node& doc, Reader& r, bool namespaced)
   return out;
 }
 
-std::vector<Subject> Subjects(const YAML::Node& doc, Reader& r, bool cluster) {
+template <typename View>
+std::vector<Subject> Subjects(const View& doc, Reader& r, bool cluster) {
   std::vector<Subject> out;
-  YAML::Node subjects = doc["subjects"];
-  if (!subjects || subjects.IsNull()) return out;
-  if (!subjects.IsSequence()) {
+  View subjects = doc.Get("subjects");
+  if (subjects.IsNull()) return out;
+  if (!subjects.IsSeq()) {
     r.Problem("subjects", "must be a list");
     return out;
   }
-  for (size_t i = 0; i < subjects.size(); ++i) {
+  for (size_t i = 0; i < subjects.Size(); ++i) {
     std::string path = "subjects[" + std::to_string(i) + "]";
-    const YAML::Node s = subjects[i];
+    View s = subjects.At(i);
     Subject sub{Str(s, "kind"), Str(s, "name"), Str(s, "namespace"), Str(s, "apiGroup")};
     if (sub.name.empty()) r.Problem(path + ".name", "is required");
     if (sub.kind == "ServiceAccount") {
@@ -104,8 +165,9 @@ std::vector<Subject> Subjects(const YAML::Node& doc, Reader& r, bool cluster) {
   return out;
 }
 
-RoleRef Ref(const YAML::Node& doc, Reader& r, bool cluster) {
-  YAML::Node ref = doc["roleRef"];
+template <typename View>
+RoleRef Ref(const View& doc, Reader& r, bool cluster) {
+  View ref = doc.Get("roleRef");
   RoleRef out{Str(ref, "apiGroup"), Str(ref, "kind"), Str(ref, "name")};
   if (out.api_group != kRbacGroup) r.Problem("roleRef.apiGroup", std::string("must be ") + kRbacGroup);
   if (cluster ? out.kind != "ClusterRole" : (out.kind != "Role" && out.kind != "ClusterRole")) {
@@ -115,19 +177,18 @@ RoleRef Ref(const YAML::Node& doc, Reader& r, bool cluster) {
   return out;
 }
 
-void Document(const YAML::Node& doc, const std::string& where, Objects& out) {
+template <typename View>
+void Document(const View& doc, const std::string& where, Objects& out) {
   if (!doc.IsMap()) return;
   std::string kind = Str(doc, "kind");
-  if (kind == "List" || (kind.ends_with("List") && doc["items"])) {
-    YAML::Node items = doc["items"];
-    for (size_t i = 0; items && items.IsSequence() && i < items.size(); ++i) {
-      Document(items[i], where + " items[" + std::to_string(i) + "]", out);
-    }
+  View items = doc.Get("items");
+  if (kind == "List" || (kind.ends_with("List") && !items.IsNull())) {
+    for (size_t i = 0; i < items.Size(); ++i) Document(items.At(i), where + " items[" + std::to_string(i) + "]", out);
     return;
   }
   if (kind != "Role" && kind != "ClusterRole" && kind != "RoleBinding" && kind != "ClusterRoleBinding") return;
   std::string api = Str(doc, "apiVersion");
-  YAML::Node meta = doc["metadata"];
+  View meta = doc.Get("metadata");
   std::string name = Str(meta, "name"), ns = Str(meta, "namespace");
   Reader r{where + " (" + kind + " " + (name.empty() ? "<no name>" : name) + ")", &out.problems};
   if (!api.empty() && !api.starts_with(std::string(kRbacGroup) + "/")) {
@@ -143,30 +204,21 @@ void Document(const YAML::Node& doc, const std::string& where, Objects& out) {
     out.roles.push_back({ns, name, Rules(doc, r, true)});
   } else if (kind == "ClusterRole") {
     ClusterRole c{name, {}, Rules(doc, r, false), {}};
-    YAML::Node labels = meta && meta.IsMap() ? meta["labels"] : YAML::Node();
-    if (labels && labels.IsMap()) {
-      for (auto it = labels.begin(); it != labels.end(); ++it) c.labels[it->first.Scalar()] = it->second.Scalar();
-    }
-    YAML::Node agg = doc["aggregationRule"];
-    YAML::Node sel = agg && agg.IsMap() ? agg["clusterRoleSelectors"] : YAML::Node();
-    if (sel && sel.IsSequence()) {
-      for (const auto& s : sel) {
-        LabelSelector ls;
-        if (!s.IsMap()) continue;
-        if (YAML::Node ml = s["matchLabels"]; ml && ml.IsMap()) {
-          for (auto it = ml.begin(); it != ml.end(); ++it) ls.match_labels[it->first.Scalar()] = it->second.Scalar();
-        }
-        if (YAML::Node me = s["matchExpressions"]; me && me.IsSequence()) {
-          for (const auto& e : me) {
-            LabelSelectorRequirement req{Str(e, "key"), Str(e, "operator"), {}};
-            if (YAML::Node vals = e["values"]; vals && vals.IsSequence()) {
-              for (const auto& v : vals) req.values.push_back(v.Scalar());
-            }
-            ls.match_expressions.push_back(std::move(req));
-          }
-        }
-        c.aggregation_selectors.push_back(std::move(ls));
+    meta.Get("labels").ForEachScalarPair([&](const std::string& k, const std::string& v) { c.labels[k] = v; });
+    View selectors = doc.Get("aggregationRule").Get("clusterRoleSelectors");
+    for (size_t i = 0; i < selectors.Size(); ++i) {
+      View sel = selectors.At(i);
+      LabelSelector ls;
+      sel.Get("matchLabels").ForEachScalarPair([&](const std::string& k, const std::string& v) { ls.match_labels[k] = v; });
+      View exprs = sel.Get("matchExpressions");
+      for (size_t j = 0; j < exprs.Size(); ++j) {
+        View e = exprs.At(j);
+        LabelSelectorRequirement req{Str(e, "key"), Str(e, "operator"), {}};
+        View vals = e.Get("values");
+        for (size_t k = 0; k < vals.Size(); ++k) req.values.push_back(vals.At(k).Scalar());
+        ls.match_expressions.push_back(std::move(req));
       }
+      c.aggregation_selectors.push_back(std::move(ls));
     }
     out.cluster_roles.push_back(std::move(c));
   } else if (kind == "RoleBinding") {
@@ -174,6 +226,31 @@ void Document(const YAML::Node& doc, const std::string& where, Objects& out) {
   } else {
     out.cluster_role_bindings.push_back({name, Subjects(doc, r, true), Ref(doc, r, true)});
   }
+}
+
+// Splits a YAML stream into documents at "---" lines (the marker may carry content after a
+// space) and "..." end markers. yaml-cpp's own LoadAll loops forever on some malformed input
+// (",]"), while Load on each document does not.
+std::vector<std::string> SplitDocuments(std::string_view text) {
+  std::vector<std::string> docs(1);
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    std::string_view bare = line;
+    if (!bare.empty() && bare.back() == '\r') bare.remove_suffix(1);
+    if (bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t")) {
+      docs.emplace_back(bare.size() > 3 ? std::string(bare.substr(4)) + "\n" : std::string());
+    } else if (bare == "...") {
+      docs.emplace_back();
+    } else {
+      docs.back().append(line);
+      docs.back() += '\n';
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return docs;
 }
 
 }  // namespace
@@ -189,18 +266,40 @@ void Objects::Append(Objects o) {
 
 Result<Objects> ParseManifests(std::string_view text, const std::string& file_name) {
   if (auto ok = ValidateUtf8(text, file_name); !ok) return std::unexpected(ok.error());
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, file_name + ": not valid YAML or JSON: " + e.msg);
-  }
   Objects out;
-  for (size_t i = 0; i < docs.size(); ++i) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
+    // JSON (kubectl get -o json, or a JSON manifest): parsed with Boost.JSON, depth-limited.
+    boost::system::error_code ec;
+    boost::json::parse_options opts;
+    opts.max_depth = 64;
+    boost::json::value v = boost::json::parse(text, ec, {}, opts);
+    if (!ec) {
+      if (v.is_array()) {
+        for (size_t i = 0; i < v.as_array().size(); ++i) {
+          Document(JsonView(&v.as_array()[i]), file_name + ": item " + std::to_string(i + 1), out);
+        }
+      } else {
+        Document(JsonView(&v), file_name + ": document 1", out);
+      }
+      return out;
+    }
+    // Not strict JSON (YAML flow style looks the same at first): fall through to YAML.
+  }
+  size_t number = 0;
+  for (const auto& doc : SplitDocuments(text)) {
+    if (doc.find_first_not_of(" \t\r\n") == std::string::npos) continue;  // empty between markers
+    std::string where = file_name + ": document " + std::to_string(++number);
+    YAML::Node node;
     try {
-      Document(docs[i], file_name + ": document " + std::to_string(i + 1), out);
+      node = YAML::Load(doc);
     } catch (const YAML::Exception& e) {
-      out.problems.push_back(file_name + ": document " + std::to_string(i + 1) + ": " + e.msg);
+      return Fail(ErrorCode::kInvalidArgument, where + ": not valid YAML or JSON: " + e.msg);
+    }
+    try {
+      Document(YamlView(node), where, out);
+    } catch (const YAML::Exception& e) {
+      out.problems.push_back(where + ": " + e.msg);
     }
   }
   return out;

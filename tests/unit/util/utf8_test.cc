@@ -29,5 +29,16 @@ TEST(Utf8, YamlInputsRefuseMalformedUtf8) {
   EXPECT_FALSE(sts::PrincipalStore::Parse(hostile, "p.yaml").has_value());
 }
 
+// Inputs on which yaml-cpp's LoadAll never returns: the loader splits documents itself.
+TEST(Utf8, MultiDocumentYamlThatHungYamlCpp) {
+  for (const char* hostile : {",]", ",}", "kind: Role\n---\n,]\n"}) {
+    auto o = rbac::ParseManifests(hostile, "m.yaml");
+    (void)o;  // an error or an empty result are both fine; returning at all is the test
+  }
+  auto two = rbac::ParseManifests("kind: ClusterRole\nmetadata: {name: a}\n---\nkind: ClusterRole\nmetadata: {name: b}\n...\n", "m.yaml");
+  ASSERT_TRUE(two.has_value());
+  EXPECT_EQ(two->cluster_roles.size(), 2u);
+}
+
 }  // namespace
 }  // namespace kubeiam
