@@ -9,18 +9,25 @@ int main(int argc, char** argv) {
   CLI::App app{"kubeiam: AWS IAM login and access for Kubernetes"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Print help for all commands");
+  using Add = kubeiam::cli::Runner (*)(CLI::App&);
+  static const std::pair<const char*, Add> kCommands[] = {
+      {"token", kubeiam::cli::AddTokenCommand},       {"serve", kubeiam::cli::AddServeCommand},
+      {"init", kubeiam::cli::AddInitCommand},         {"verify", kubeiam::cli::AddVerifyCommand},
+      {"whoami", kubeiam::cli::AddWhoamiCommand},     {"can-i", kubeiam::cli::AddCanICommand},
+      {"who-can", kubeiam::cli::AddWhoCanCommand},    {"lookup", kubeiam::cli::AddLookupCommand},
+      {"access-matrix", kubeiam::cli::AddAccessMatrixCommand}, {"version", kubeiam::cli::AddVersionCommand},
+  };
+  // kubectl starts `kubeiam token` before every command: build only the command asked for (all
+  // of them for help or an unknown command, so the usage lists everything).
+  std::string_view asked = argc > 1 ? argv[1] : "";
+  bool known = false;
+  for (const auto& [name, add] : kCommands) known |= asked == name;
   std::map<CLI::App*, kubeiam::cli::Runner> runners;
-  auto add = [&](kubeiam::cli::Runner r) { runners[app.get_subcommands({}).back()] = std::move(r); };
-  add(kubeiam::cli::AddTokenCommand(app));
-  add(kubeiam::cli::AddServeCommand(app));
-  add(kubeiam::cli::AddInitCommand(app));
-  add(kubeiam::cli::AddVerifyCommand(app));
-  add(kubeiam::cli::AddWhoamiCommand(app));
-  add(kubeiam::cli::AddCanICommand(app));
-  add(kubeiam::cli::AddWhoCanCommand(app));
-  add(kubeiam::cli::AddLookupCommand(app));
-  add(kubeiam::cli::AddAccessMatrixCommand(app));
-  add(kubeiam::cli::AddVersionCommand(app));
+  for (const auto& [name, add] : kCommands) {
+    if (known && asked != name) continue;
+    auto runner = add(app);
+    runners[app.get_subcommands({}).back()] = std::move(runner);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
