@@ -6,14 +6,19 @@
 
 namespace kubeiam::authz {
 
-Decision Authorize(const rbac::Policy& rbac, const rbac::Attributes& a) {
+Decision Authorize(const rbac::Policy& rbac, const rbac::Attributes& a,
+                   const std::vector<eks::AssociatedPolicy>* policies) {
   const auto& g = a.user.groups;
   if (std::find(g.begin(), g.end(), "system:masters") != g.end()) {
     return {true, "allowed by group system:masters (the privileged-group authorizer)"};
   }
   rbac::Decision d = rbac.Authorize(a);
   if (d.allowed) return {true, d.reason};
-  return {false, d.reason.empty() ? "no RBAC binding allows it" : d.reason};
+  if (policies) {
+    eks::PolicyDecision p = eks::AuthorizeWithPolicies(*policies, a);
+    if (p.allowed) return {true, p.reason};
+  }
+  return {false, d.reason.empty() ? "no RBAC binding or access policy allows it" : d.reason};
 }
 
 std::vector<std::string> WithImpliedGroups(const std::string& user, std::vector<std::string> groups) {

@@ -1,7 +1,8 @@
-// The authorizer chain as an EKS API server runs it: members of system:masters first, then RBAC.
-// (EKS access policies join the chain with access entries.) All no-opinion means forbidden.
+// The authorizer chain as an EKS API server runs it: members of system:masters first, then RBAC,
+// then the access policies of the identity's access entry. All no-opinion means forbidden.
 #pragma once
 
+#include "eks/access_policies.h"
 #include "rbac/authorizer.h"
 
 namespace kubeiam::authz {
@@ -11,7 +12,10 @@ struct Decision {
   std::string reason;  // which authorizer allowed, and why; or why nothing did
 };
 
-Decision Authorize(const rbac::Policy& rbac, const rbac::Attributes& a);
+// `policies`: the access entry's associated policies, or null (no entry, or an impersonated
+// request, which loses the caller's policies).
+Decision Authorize(const rbac::Policy& rbac, const rbac::Attributes& a,
+                   const std::vector<eks::AssociatedPolicy>* policies = nullptr);
 
 // Groups the API server adds to an impersonated (or authenticated) identity:
 // system:authenticated (system:unauthenticated for system:anonymous) and, for service-account
