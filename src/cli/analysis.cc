@@ -4,7 +4,6 @@
 #include <set>
 
 #include "authz/authorizer.h"
-#include "aws/arn.h"
 #include "identity/aws_auth.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
@@ -26,6 +25,15 @@ void AddWhoOptions(CLI::App* cmd, WhoOptions& o) {
   cmd->add_option("--arn", o.arn, "IAM principal ARN to map (through --config / --aws-auth) and check");
 }
 
+Result<identity::UserInfo> MapArn(const std::string& arn, const StateOptions& state) {
+  auto id = identity::IdentityFromArn(arn);
+  if (!id) return Fail(ErrorCode::kPermissionDenied, "--arn: " + id.error().message);
+  auto chain = LoadMappings(state);
+  if (!chain) return std::unexpected(chain.error());
+  if (chain->empty()) return Fail(ErrorCode::kInvalidArgument, "--arn needs --config and/or --aws-auth to map it");
+  return identity::MapIdentity(*chain, *id, nullptr);
+}
+
 Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state) {
   if (who.as.empty() && who.arn.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "name who is asking: --as USER [--as-group GROUP]... or --arn ARN");
@@ -36,19 +44,7 @@ Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& stat
     out.user = {who.as, authz::WithImpliedGroups(who.as, who.as_groups)};
     return out;
   }
-  auto principal = aws::Canonicalize(who.arn);
-  if (!principal) return Fail(ErrorCode::kPermissionDenied, "--arn: " + principal.error().message);
-  auto arn = aws::ParseArn(who.arn);
-  identity::Identity id;
-  id.arn = who.arn;
-  id.canonical_arn = principal->canonical_arn;
-  id.account_id = arn->account;
-  id.type = principal->type;
-  if (principal->type == aws::PrincipalType::kAssumedRole) id.session_name = arn->resource.substr(arn->resource.rfind('/') + 1);
-  auto chain = LoadMappings(state);
-  if (!chain) return std::unexpected(chain.error());
-  if (chain->empty()) return Fail(ErrorCode::kInvalidArgument, "--arn needs --config and/or --aws-auth to map it");
-  auto mapped = identity::MapIdentity(*chain, id, nullptr);
+  auto mapped = MapArn(who.arn, state);
   if (!mapped) return std::unexpected(mapped.error());
   out.user = {mapped->username, authz::WithImpliedGroups(mapped->username, mapped->groups)};
   out.note = who.arn + " -> " + mapped->username + " " + ListCell(mapped->groups) + " (mapped by " + mapped->backend + ")";

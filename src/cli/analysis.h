@@ -40,6 +40,10 @@ struct WhoOptions {
 
 void AddWhoOptions(CLI::App* cmd, WhoOptions& o);
 
+// An IAM ARN through the state's mappings (no implied groups added). Errors: kInvalidArgument
+// when no mappings were given, else why it does not map.
+Result<identity::UserInfo> MapArn(const std::string& arn, const StateOptions& state);
+
 struct ResolvedUser {
   rbac::UserInfo user;  // with the groups the API server implies
   std::string note;     // for --arn: "ARN -> user [groups] (mapped by Backend)"

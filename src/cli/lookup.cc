@@ -7,7 +7,6 @@
 #include <iostream>
 #include <regex>
 
-#include "aws/arn.h"
 #include "cli/analysis.h"
 #include "cli/commands.h"
 
@@ -35,24 +34,10 @@ int Run(const LookupOptions& o) {
   // With --arn: the names the ARN maps to (its username and groups).
   std::vector<std::string> mapped;
   if (!o.arn.empty()) {
-    auto chain = LoadMappings(o.state);
-    if (!chain) {
-      std::cerr << "error: " << chain.error().message << "\n";
-      return 1;
-    }
-    auto principal = aws::Canonicalize(o.arn);
-    if (!principal) {
-      std::cerr << "error: --arn: " << principal.error().message << "\n";
-      return 2;
-    }
-    identity::Identity id;
-    id.arn = o.arn;
-    id.canonical_arn = principal->canonical_arn;
-    id.account_id = aws::ParseArn(o.arn)->account;
-    auto user = identity::MapIdentity(*chain, id, nullptr);
+    auto user = MapArn(o.arn, o.state);
     if (!user) {
       std::cerr << "error: " << o.arn << ": " << user.error().message << "\n";
-      return 1;
+      return user.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
     mapped.push_back(user->username);
     mapped.insert(mapped.end(), user->groups.begin(), user->groups.end());

@@ -8,6 +8,7 @@
 #include "aws/credential_chain.h"
 #include "cli/commands.h"
 #include "server/bootstrap.h"
+#include "server/token_review.h"
 #include "token/generate.h"
 #include "util/strings.h"
 
@@ -29,9 +30,7 @@ int Report(const server::Config& config, server::Authenticator& auth, const std:
     boost::json::array groups;
     for (const auto& g : user->groups) groups.emplace_back(g);
     out["groups"] = std::move(groups);
-    out["uid"] = config.scrubbed_accounts.contains(id->account_id)
-                     ? "aws-iam-authenticator:administrative:" + user->username
-                     : "aws-iam-authenticator:" + id->account_id + ":" + id->user_id;
+    out["uid"] = server::KubernetesUid(*id, user->username, config.scrubbed_accounts.contains(id->account_id));
     out["mappedBy"] = user->backend;
   } else {
     out["mappingError"] = user.error().message;

@@ -35,4 +35,19 @@ Result<Identity> BuildIdentity(std::string_view arn, std::string_view account, s
   return id;
 }
 
+Result<Identity> IdentityFromArn(std::string_view arn) {
+  auto principal = aws::Canonicalize(arn);
+  if (!principal) return std::unexpected(principal.error());
+  auto parsed = aws::ParseArn(arn);
+  Identity id;
+  id.arn = std::string(arn);
+  id.canonical_arn = principal->canonical_arn;
+  id.account_id = parsed->account;
+  id.type = principal->type;
+  if (principal->type == aws::PrincipalType::kAssumedRole) {
+    id.session_name = parsed->resource.substr(parsed->resource.rfind('/') + 1);
+  }
+  return id;
+}
+
 }  // namespace kubeiam::identity

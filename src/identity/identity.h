@@ -25,4 +25,8 @@ struct Identity {
 Result<Identity> BuildIdentity(std::string_view arn, std::string_view account, std::string_view user_id,
                                std::string access_key_id, std::string sts_endpoint);
 
+// What can be known of a principal from its ARN alone (no STS call): canonical ARN, account,
+// and for an assumed role its session name. For offline analysis (can-i --arn, lookup --arn).
+Result<Identity> IdentityFromArn(std::string_view arn);
+
 }  // namespace kubeiam::identity

@@ -264,8 +264,9 @@ Result<identity::Identity> Authenticator::Verify(std::string_view token, TimePoi
   return id;
 }
 
-Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) const {
-  auto snap = snapshot_.load();
+Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) const { return MapWith(*snapshot_.load(), id); }
+
+Result<identity::UserInfo> Authenticator::MapWith(const MappingSnapshot& snap, const identity::Identity& id) const {
   identity::PrivateDnsLookup lookup;
   if (local_sts_) {
     lookup = [store = &local_sts_->store()](const std::string& instance) -> Result<std::string> {
@@ -275,7 +276,7 @@ Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) cons
   } else if (ec2_) {
     lookup = [ec2 = ec2_.get()](const std::string& instance) { return ec2->Lookup(instance); };
   }
-  return identity::MapIdentity(snap->chain, id, lookup);
+  return identity::MapIdentity(snap.chain, id, lookup);
 }
 
 HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
@@ -309,7 +310,8 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
     log["accountId"] = id->account_id;
     log["accessKeyId"] = id->access_key_id;
   }
-  auto user = Map(*id);
+  // Mapping and scrubbing read the same snapshot, even if a reload lands meanwhile.
+  auto user = MapWith(*snap, *id);
   if (!user) {
     return finish("uknown_user", {403, "application/json", DeniedReview(review->api_version, user.error().message), {}},
                   user.error().message);

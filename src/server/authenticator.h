@@ -52,6 +52,7 @@ class Authenticator {
 
  private:
   explicit Authenticator(Config config) : config_(std::move(config)) {}
+  Result<identity::UserInfo> MapWith(const MappingSnapshot& snap, const identity::Identity& id) const;
   Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
   Status Rebuild(bool force);
 

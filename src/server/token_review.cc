@@ -48,13 +48,17 @@ Result<TokenReviewRequest> ParseTokenReview(std::string_view body) {
   return out;
 }
 
+std::string KubernetesUid(const identity::Identity& id, const std::string& username, bool scrubbed) {
+  return scrubbed ? "aws-iam-authenticator:administrative:" + username
+                  : "aws-iam-authenticator:" + id.account_id + ":" + id.user_id;
+}
+
 std::string AcceptedReview(std::string_view api_version, const identity::Identity& id, const identity::UserInfo& user,
                            const std::set<std::string>& scrubbed_accounts) {
   json::object u;
   u["username"] = user.username;
   bool scrubbed = scrubbed_accounts.contains(id.account_id);
-  u["uid"] = scrubbed ? "aws-iam-authenticator:administrative:" + user.username
-                      : "aws-iam-authenticator:" + id.account_id + ":" + id.user_id;
+  u["uid"] = KubernetesUid(id, user.username, scrubbed);
   if (!user.groups.empty()) {
     json::array groups;
     for (const auto& g : user.groups) groups.emplace_back(g);

@@ -20,6 +20,10 @@ struct TokenReviewRequest {
 // (not JSON, not an object, or spec.token not a string).
 Result<TokenReviewRequest> ParseTokenReview(std::string_view body);
 
+// The uid the API server gets: aws-iam-authenticator:<account>:<userid>, or for a scrubbed
+// account aws-iam-authenticator:administrative:<username>.
+std::string KubernetesUid(const identity::Identity& id, const std::string& username, bool scrubbed);
+
 // status.user of an accepted review: uid aws-iam-authenticator:<account>:<userid> and the extra
 // keys arn, canonicalArn, sessionName, accessKeyId, principalId and
 // sigs.k8s.io/aws-iam-authenticator/principalId, unless the account is scrubbed (then the uid
