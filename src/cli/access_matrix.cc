@@ -56,11 +56,16 @@ std::vector<rbac::ResourceType> Resources(const rbac::Policy& p, bool namespaced
 int Run(const MatrixOptions& o) {
   auto policy = LoadPolicyOrReport(o.state);
   if (!policy) return 1;
-  auto resolved = ResolveUser(o.who, o.state);
+  auto resolved = ResolveUser(o.who, o.state, *policy);
   if (!resolved) {
     std::cerr << "error: " << resolved.error().message << "\n";
     return resolved.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
+  if (!resolved->impersonation_forbidden.empty()) {
+    std::cerr << "Error from server (Forbidden): " << resolved->impersonation_forbidden << "\n";
+    return 1;
+  }
+  const auto* policies = resolved->policies ? &*resolved->policies : nullptr;
   std::vector<std::string> verbs;
   for (auto v : Split(o.verbs, ',')) {
     if (v == "*" || v == "all") {
@@ -91,7 +96,7 @@ int Run(const MatrixOptions& o) {
       a.api_group = r.group;
       a.resource = r.resource;
       a.namespace_ = r.namespaced ? o.ns : "";
-      bool allowed = authz::Authorize(*policy, a).allowed;
+      bool allowed = authz::Authorize(*policy, a, policies).allowed;
       cells[v] = allowed;
       row.push_back(tty ? (allowed ? "\u2714" : "\u2716") : (allowed ? "yes" : "no"));
     }

@@ -1,6 +1,6 @@
 // What the analysis commands (can-i, who-can, ...) share: the flags naming the cluster state
-// (--rbac, --no-bootstrap, --config, --aws-auth), loading it, and reading a request target the
-// way kubectl auth can-i does.
+// (--rbac, --no-bootstrap, --config, --aws-auth, --access-entries, --authentication-mode),
+// loading it, and reading a request target the way kubectl auth can-i does.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -10,6 +10,7 @@
 
 #include "identity/mapper_chain.h"
 #include "rbac/authorizer.h"
+#include "state/snapshot.h"
 #include "util/error.h"
 
 namespace kubeiam::cli {
@@ -17,7 +18,8 @@ namespace kubeiam::cli {
 struct StateOptions {
   std::vector<std::string> rbac;
   bool no_bootstrap = false;
-  std::string config, aws_auth;
+  std::string config, aws_auth, access_entries, authentication_mode;
+  bool HasMappings() const { return !config.empty() || !aws_auth.empty() || !access_entries.empty(); }
 };
 
 void AddStateOptions(CLI::App* cmd, StateOptions& o);
@@ -33,6 +35,7 @@ struct RequestOptions {
 void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespaces_help);
 
 // Who is asking: --as USER [--as-group G]... or --arn ARN (mapped through the state's mappings).
+// Both: the ARN's identity impersonates USER, as `kubectl --as` does.
 struct WhoOptions {
   std::string as, arn;
   std::vector<std::string> as_groups;
@@ -40,28 +43,40 @@ struct WhoOptions {
 
 void AddWhoOptions(CLI::App* cmd, WhoOptions& o);
 
-// An IAM ARN through the state's mappings (no implied groups added). Errors: kInvalidArgument
-// when no mappings were given, else why it does not map.
-Result<identity::UserInfo> MapArn(const std::string& arn, const StateOptions& state);
+// An IAM ARN through the mappings (no implied groups added). Errors: why it does not map.
+Result<identity::UserInfo> MapArn(const std::string& arn, const state::Snapshot& mappings);
 
 struct ResolvedUser {
   rbac::UserInfo user;  // with the groups the API server implies
   std::string note;     // for --arn: "ARN -> user [groups] (mapped by Backend)"
+  // The access entry's policies when the ARN was mapped by one (and not impersonating).
+  std::optional<std::vector<eks::AssociatedPolicy>> policies;
+  std::optional<rbac::UserInfo> impersonator;  // --arn with --as: who impersonates
+  // The authentication mode has access entries, so the API server runs the access-policy
+  // webhook, which cannot list rules: `can-i --list` is incomplete.
+  bool rules_incomplete = false;
+  // --arn with --as refused: the API server's Forbidden message (user is then the ARN's own).
+  std::string impersonation_forbidden;
 };
 
-// Errors: kInvalidArgument for a usage problem (neither or both of --as and --arn); otherwise
-// why the ARN could not be mapped ("identity is not mapped").
-Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state);
+// Errors: kInvalidArgument for a usage problem (no --as and no --arn, --as-group without --as,
+// --arn without mappings); kFormat when the mappings could not be loaded; kPermissionDenied with
+// why the ARN could not be mapped ("identity is not mapped"). A refused
+// impersonation is an answer, in impersonation_forbidden.
+Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state, const rbac::Policy& policy);
 
-// Manifests plus (unless --no-bootstrap) Kubernetes' default policy, aggregated. Problems in the
+// Manifests (--rbac, else the --config's authorization.rbac) plus, unless --no-bootstrap or the
+// config's bootstrapPolicy: false, Kubernetes' default policy, aggregated. Problems in the
 // manifests are appended to `warnings`.
 Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings);
 
 // LoadPolicy for a command: warnings and errors go to stderr; nullopt when it failed.
 std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o);
 
-// The mapper chain the server would use: MountedFile from --config, EKSConfigMap from --aws-auth.
-Result<std::vector<identity::Backend>> LoadMappings(const StateOptions& o);
+// The mappings the server would use, as a snapshot without RBAC: --config's backends and files,
+// --aws-auth, --access-entries (a file), ordered by --authentication-mode (else the config's, else
+// API_AND_CONFIG_MAP when access entries are given, else CONFIG_MAP).
+Result<state::Snapshot> LoadMappings(const StateOptions& o);
 
 // VERB with TYPE, TYPE/NAME or /URL, as kubectl auth can-i reads them. Warnings for unknown
 // types and verbs go to `warnings`; errors are usage errors.

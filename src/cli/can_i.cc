@@ -86,15 +86,25 @@ int Run(const CanIOptions& o) {
   if (!policy) return 1;
   std::vector<std::string> warnings;
 
-  auto resolved = ResolveUser(o.who, o.state);
+  auto resolved = ResolveUser(o.who, o.state, *policy);
   if (!resolved) {
     if (resolved.error().code == ErrorCode::kInvalidArgument) {
       std::cerr << "error: " << resolved.error().message << "\n";
       return 2;
     }
+    if (resolved.error().code != ErrorCode::kPermissionDenied) {
+      std::cerr << "error: " << resolved.error().message << "\n";
+      return 1;
+    }
     if (!o.quiet) std::cout << "no - " << resolved.error().message << "\n";
     return 1;
   }
+  if (!resolved->impersonation_forbidden.empty()) {
+    // As kubectl: a refused impersonation is the server's Forbidden error, not an answer.
+    std::cerr << "Error from server (Forbidden): " << resolved->impersonation_forbidden << "\n";
+    return 1;
+  }
+  const auto* policies = resolved->policies ? &*resolved->policies : nullptr;
   const rbac::UserInfo& user = resolved->user;
   const std::string& mapping_note = resolved->note;
   std::string ns = o.req.Namespace();
@@ -104,6 +114,13 @@ int Run(const CanIOptions& o) {
     for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
     if (std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end()) {
       std::cerr << "Warning: system:masters is allowed everything, whatever the rules below say\n";
+    }
+    if (resolved->rules_incomplete) {
+      std::cerr << "warning: the list may be incomplete: webhook authorizer does not support user rule resolution\n";
+    }
+    if (policies && !policies->empty()) {
+      std::cerr << "Access policies of the access entry (not in the list, as on EKS):\n";
+      for (const auto& p : *policies) std::cerr << "  " << eks::DescribeAssociation(p) << "\n";
     }
     return PrintList(policy->RulesFor(user, ns), o.no_headers, json);
   }
@@ -116,7 +133,7 @@ int Run(const CanIOptions& o) {
   }
   rbac::Attributes a = *request;
   a.user = user;
-  authz::Decision d = authz::Authorize(*policy, a);
+  authz::Decision d = authz::Authorize(*policy, a, policies);
   if (json) {
     boost::json::array groups;
     for (const auto& g : user.groups) groups.emplace_back(g);

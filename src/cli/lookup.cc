@@ -34,7 +34,12 @@ int Run(const LookupOptions& o) {
   // With --arn: the names the ARN maps to (its username and groups).
   std::vector<std::string> mapped;
   if (!o.arn.empty()) {
-    auto user = MapArn(o.arn, o.state);
+    if (!o.state.HasMappings()) {
+      std::cerr << "error: --arn needs --config, --aws-auth and/or --access-entries to map it\n";
+      return 2;
+    }
+    auto mappings = LoadMappings(o.state);
+    auto user = mappings ? MapArn(o.arn, *mappings) : Result<identity::UserInfo>(std::unexpected(mappings.error()));
     if (!user) {
       std::cerr << "error: " << o.arn << ": " << user.error().message << "\n";
       return user.error().code == ErrorCode::kInvalidArgument ? 2 : 1;

@@ -1,7 +1,8 @@
 // kubeiam who-can VERB (TYPE | TYPE/NAME | /URL) [--subresource S] [-n NS | -A]
 // Who may do it: every subject of every binding whose role allows it (with that binding), the
-// always-allowed system:masters, and, when mappings are given (--config, --aws-auth), the IAM
-// principals that map onto each subject.
+// always-allowed system:masters, and, when mappings are given (--config, --aws-auth,
+// --access-entries), the IAM principals that map onto each subject; plus the access entries
+// whose access policies allow it.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -53,11 +54,12 @@ int Run(const WhoCanOptions& o) {
   auto policy = LoadPolicyOrReport(o.state);
   if (!policy) return 1;
   std::vector<std::string> warnings;
-  auto chain = LoadMappings(o.state);
-  if (!chain) {
-    std::cerr << "error: " << chain.error().message << "\n";
+  auto mappings = LoadMappings(o.state);
+  if (!mappings) {
+    std::cerr << "error: " << mappings.error().message << "\n";
     return 1;
   }
+  const auto& chain = mappings->chain;
   auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
   if (!request) {
@@ -66,13 +68,22 @@ int Run(const WhoCanOptions& o) {
   }
   std::vector<Row> rows;
   rbac::Subject masters{"Group", "system:masters", "", ""};
-  rows.push_back({"system:masters", "Group", "", "always allowed (privileged group)", "", PrincipalsFor(*chain, masters)});
+  rows.push_back({"system:masters", "Group", "", "always allowed (privileged group)", "", PrincipalsFor(chain, masters)});
   for (const auto& g : policy->Grants(*request, o.req.all_namespaces)) {
     std::string via = g.binding_kind + " " + (g.namespace_.empty() ? "" : g.namespace_ + "/") + g.binding_name + " -> " +
                       g.role_ref.kind + " " + g.role_ref.name;
     for (const auto& s : g.subjects) {
       std::string sa_ns = s.kind == "ServiceAccount" ? (s.namespace_.empty() ? g.namespace_ : s.namespace_) : "";
-      rows.push_back({s.name, s.kind, sa_ns, via, g.namespace_, PrincipalsFor(*chain, s)});
+      rows.push_back({s.name, s.kind, sa_ns, via, g.namespace_, PrincipalsFor(chain, s)});
+    }
+  }
+  if (eks::UsesAccessEntries(mappings->authentication_mode)) {
+    for (const auto& e : mappings->access_entries->entries()) {
+      for (const auto& assoc : e.policies) {
+        if (!eks::AuthorizeWithPolicies({assoc}, *request, o.req.all_namespaces).allowed) continue;
+        rows.push_back({e.username, "AccessEntry", "", "access policy " + eks::DescribeAssociation(assoc),
+                        assoc.scope.type == "namespace" ? ListCell(assoc.scope.namespaces) : "", {e.principal_arn}});
+      }
     }
   }
   if (o.output == "json") {

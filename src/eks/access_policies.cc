@@ -124,22 +124,29 @@ const AccessPolicy* FindPolicy(std::string_view name_or_arn) {
   return nullptr;
 }
 
-PolicyDecision AuthorizeWithPolicies(const std::vector<AssociatedPolicy>& policies, const rbac::Attributes& a) {
+std::string DescribeAssociation(const AssociatedPolicy& assoc) {
+  const AccessPolicy* p = FindPolicy(assoc.policy);
+  std::string scope = "cluster scope";
+  if (assoc.scope.type == "namespace") {
+    scope = "namespace scope:";
+    for (const auto& n : assoc.scope.namespaces) scope += " " + n;
+  }
+  return (p ? p->name : assoc.policy) + " (" + scope + ")";
+}
+
+PolicyDecision AuthorizeWithPolicies(const std::vector<AssociatedPolicy>& policies, const rbac::Attributes& a,
+                                     bool any_namespace) {
   for (const auto& assoc : policies) {
     const AccessPolicy* p = FindPolicy(assoc.policy);
     if (!p) continue;
     bool namespaced = assoc.scope.type == "namespace";
-    if (namespaced && (a.namespace_.empty() || !NamespaceMatches(a.namespace_, assoc.scope.namespaces))) continue;
+    // A namespace scope works like a RoleBinding: URLs and cluster-wide requests are out of reach.
+    if (namespaced && !a.resource_request) continue;
+    if (namespaced && !any_namespace && (a.namespace_.empty() || !NamespaceMatches(a.namespace_, assoc.scope.namespaces))) {
+      continue;
+    }
     for (const auto& rule : p->rules) {
-      // A namespace scope works like a RoleBinding: URLs are never reachable through it.
-      if (namespaced && !a.resource_request) continue;
-      if (!rbac::RuleAllows(a, rule)) continue;
-      std::string scope = "cluster scope";
-      if (namespaced) {
-        scope = "namespace scope:";
-        for (const auto& n : assoc.scope.namespaces) scope += " " + n;
-      }
-      return {true, "allowed by access policy " + p->name + " (" + scope + ")"};
+      if (rbac::RuleAllows(a, rule)) return {true, "allowed by access policy " + DescribeAssociation(assoc)};
     }
   }
   return {false, ""};

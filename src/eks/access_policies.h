@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rbac/objects.h"
+#include "util/time.h"
 
 namespace kubeiam::eks {
 
@@ -31,6 +32,7 @@ struct AccessScope {
 struct AssociatedPolicy {
   std::string policy;  // name or ARN
   AccessScope scope;
+  TimePoint associated_at{}, modified_at{};
 };
 
 struct PolicyDecision {
@@ -41,6 +43,11 @@ struct PolicyDecision {
 // Union of the associated policies. A namespace scope grants only requests whose namespace
 // matches one of its patterns (like a RoleBinding to a ClusterRole): no cluster-scoped resources,
 // no non-resource URLs.
-PolicyDecision AuthorizeWithPolicies(const std::vector<AssociatedPolicy>& policies, const rbac::Attributes& a);
+// `any_namespace`: a namespace scope counts whatever the request's namespace (who-can -A).
+PolicyDecision AuthorizeWithPolicies(const std::vector<AssociatedPolicy>& policies, const rbac::Attributes& a,
+                                     bool any_namespace = false);
+
+// "AmazonEKSViewPolicy (namespace scope: dev-*)", "AmazonEKSClusterAdminPolicy (cluster scope)".
+std::string DescribeAssociation(const AssociatedPolicy& p);
 
 }  // namespace kubeiam::eks

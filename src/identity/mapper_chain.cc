@@ -14,9 +14,10 @@ Result<std::vector<std::string>> ValidateBackendModes(const std::vector<std::str
     }
     seen.push_back(m);
     std::string canonical = m == "File" ? std::string(kMountedFile) : m == "ConfigMap" ? std::string(kEksConfigMap) : m;
-    if (canonical != kMountedFile && canonical != kEksConfigMap && canonical != kDynamicFile && canonical != kCrd) {
+    if (canonical != kMountedFile && canonical != kEksConfigMap && canonical != kDynamicFile && canonical != kCrd &&
+        canonical != kAccessEntry) {
       return Fail(ErrorCode::kInvalidArgument, "backendMode: unknown mode \"" + m +
-                                                   "\" (expected MountedFile, EKSConfigMap, DynamicFile or CRD)");
+                                                   "\" (expected MountedFile, EKSConfigMap, DynamicFile, AccessEntry or CRD)");
     }
     if (std::find(out.begin(), out.end(), canonical) != out.end()) {
       return Fail(ErrorCode::kInvalidArgument, "backendMode: " + canonical + " is listed more than once");
@@ -37,7 +38,7 @@ Result<UserInfo> MapIdentity(const std::vector<Backend>& chain, const Identity& 
       if (!username) {
         return Fail(ErrorCode::kPermissionDenied, "mapper " + b.name + " renderTemplates error: " + username.error().message);
       }
-      UserInfo info{*username, {}, b.name, false};
+      UserInfo info{*username, {}, b.name, false, e.identity_arn};
       for (const auto& g : e.groups) {
         auto group = RenderTemplate(g, id, lookup);
         if (!group) {
@@ -57,7 +58,7 @@ Result<UserInfo> MapIdentity(const std::vector<Backend>& chain, const Identity& 
       return info;
     }
     if (!found) errors.push_back("mapper " + b.name + " Map error: " + found.error().message);
-    if (b.table->IsAccountAllowed(id.account_id)) return UserInfo{id.canonical_arn, {}, b.name, true};
+    if (b.table->IsAccountAllowed(id.account_id)) return UserInfo{id.canonical_arn, {}, b.name, true, ""};
   }
   if (!errors.empty()) {
     std::string all = "[";

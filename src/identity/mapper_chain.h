@@ -16,6 +16,8 @@ inline constexpr std::string_view kMountedFile = "MountedFile";
 inline constexpr std::string_view kEksConfigMap = "EKSConfigMap";
 inline constexpr std::string_view kDynamicFile = "DynamicFile";
 inline constexpr std::string_view kCrd = "CRD";
+// EKS access entries (kubeiam's name; EKS feeds them to the reference through a DynamicFile).
+inline constexpr std::string_view kAccessEntry = "AccessEntry";
 
 // Canonical names, in order. Errors: unknown mode, duplicates, empty list.
 Result<std::vector<std::string>> ValidateBackendModes(const std::vector<std::string>& modes);
@@ -31,6 +33,7 @@ struct UserInfo {
   std::vector<std::string> groups;
   std::string backend;       // which backend mapped it
   bool by_account = false;   // allowed by mapAccounts: username is the canonical ARN, no groups
+  std::string mapped_arn;    // the ARN (or pattern) of the mapping that matched; empty for accounts
 };
 
 // Errors (ErrorCode::kPermissionDenied): "identity is not mapped", template failures, reserved

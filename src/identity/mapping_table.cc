@@ -12,7 +12,7 @@ void MappingTable::AddRole(RoleMapping role) {
     return;
   }
   std::string key = keying_ == Keying::kUserId ? role.userid : ToLower(role.rolearn);
-  if (keying_ == Keying::kArn) {
+  if (keying_ != Keying::kUserId) {
     if (auto stripped = aws::StripPath(key); stripped && *stripped != key) stripped_roles_.emplace(*stripped, key);
   }
   roles_[key] = std::move(role);
@@ -31,11 +31,19 @@ Result<std::optional<MappedEntry>> MappingTable::Find(const Identity& id) const 
   if (role == roles_.end()) {
     if (auto s = stripped_roles_.find(c); s != stripped_roles_.end()) role = roles_.find(s->second);
   }
-  if (role != roles_.end()) return MappedEntry{role->second.rolearn, role->second.username, role->second.groups};
+  // Access entries: a recorded principal ID must be the caller's.
+  auto same_principal = [&](const std::string& userid) {
+    return keying_ != Keying::kArnAndUserId || userid.empty() || id.user_id.empty() || userid == id.user_id;
+  };
+  if (role != roles_.end()) {
+    if (!same_principal(role->second.userid)) return std::nullopt;
+    return MappedEntry{role->second.rolearn, role->second.username, role->second.groups};
+  }
   for (const auto& r : sso_roles_) {
     if (r.Matches(c)) return MappedEntry{r.SsoArnLike(), r.username, r.groups};
   }
   if (auto user = users_.find(c); user != users_.end()) {
+    if (!same_principal(user->second.userid)) return std::nullopt;
     return MappedEntry{user->second.userarn, user->second.username, user->second.groups};
   }
   return std::nullopt;

@@ -19,7 +19,10 @@ namespace kubeiam::identity {
 
 class MappingTable {
  public:
-  enum class Keying { kArn, kUserId };
+  // kArn: by ARN. kUserId: by user ID (strict DynamicFile). kArnAndUserId: by ARN, and an entry
+  // that records a user ID matches only that ID when the identity's is known (access entries: a
+  // principal recreated under the same ARN does not inherit the old one's access).
+  enum class Keying { kArn, kUserId, kArnAndUserId };
 
   MappingTable() = default;
   explicit MappingTable(Keying keying) : keying_(keying) {}

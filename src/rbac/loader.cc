@@ -10,68 +10,13 @@
 #include <filesystem>
 
 #include "util/file.h"
+#include "util/tree_view.h"
 #include "util/utf8.h"
 
 namespace kubeiam::rbac {
 namespace {
 
 constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
-
-// Read-only views of a parsed node, over yaml-cpp (YAML) and Boost.JSON (JSON: a few times faster
-// on large `kubectl get -o json` dumps). The object readers below are written once against them.
-class YamlView {
- public:
-  explicit YamlView(YAML::Node n) : n_(std::move(n)) {}
-  bool IsMap() const { return n_ && n_.IsMap(); }
-  bool IsSeq() const { return n_ && n_.IsSequence(); }
-  bool IsNull() const { return !n_ || n_.IsNull(); }
-  bool IsScalar() const { return n_ && n_.IsScalar(); }
-  std::string Scalar() const { return IsScalar() ? n_.Scalar() : std::string(); }
-  // yaml-cpp throws when a missing node is indexed, so lookups check for a map first.
-  YamlView Get(const char* key) const { return IsMap() ? YamlView(n_[key]) : YamlView(YAML::Node(YAML::NodeType::Undefined)); }
-  size_t Size() const { return IsSeq() ? n_.size() : 0; }
-  YamlView At(size_t i) const { return YamlView(n_[i]); }
-  template <typename F>
-  void ForEachScalarPair(F f) const {
-    if (!IsMap()) return;
-    for (auto it = n_.begin(); it != n_.end(); ++it) {
-      if (it->first.IsScalar() && it->second.IsScalar()) f(it->first.Scalar(), it->second.Scalar());
-    }
-  }
-
- private:
-  YAML::Node n_;
-};
-
-class JsonView {
- public:
-  explicit JsonView(const boost::json::value* v) : v_(v) {}
-  bool IsMap() const { return v_ && v_->is_object(); }
-  bool IsSeq() const { return v_ && v_->is_array(); }
-  bool IsNull() const { return !v_ || v_->is_null(); }
-  bool IsScalar() const { return v_ && (v_->is_string() || v_->is_number() || v_->is_bool()); }
-  std::string Scalar() const {
-    if (!v_) return "";
-    if (v_->is_string()) return std::string(v_->as_string());
-    if (v_->is_bool()) return v_->as_bool() ? "true" : "false";
-    if (v_->is_number()) return boost::json::serialize(*v_);
-    return "";
-  }
-  JsonView Get(const char* key) const { return JsonView(IsMap() ? v_->as_object().if_contains(key) : nullptr); }
-  size_t Size() const { return IsSeq() ? v_->as_array().size() : 0; }
-  JsonView At(size_t i) const { return JsonView(&v_->as_array()[i]); }
-  template <typename F>
-  void ForEachScalarPair(F f) const {
-    if (!IsMap()) return;
-    for (const auto& kv : v_->as_object()) {
-      JsonView value(&kv.value());
-      if (value.IsScalar()) f(std::string(kv.key()), value.Scalar());
-    }
-  }
-
- private:
-  const boost::json::value* v_;
-};
 
 struct Reader {
   std::string where;  // "file: document N (Kind name)"

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -10,8 +12,13 @@
 #include "aws/credential_chain.h"
 #include "aws/partitions.h"
 #include "http/client.h"
+#include "authz/authorizer.h"
+#include "identity/access_entries.h"
 #include "identity/aws_auth.h"
+#include "rbac/bootstrap.h"
+#include "rbac/loader.h"
 #include "identity/dynamic_file.h"
+#include "server/subject_access_review.h"
 #include "server/token_review.h"
 #include "sts/client.h"
 #include "token/generate.h"
@@ -22,12 +29,23 @@
 namespace kubeiam::server {
 namespace {
 
-// mtime and size: enough to notice an edit or an atomic replace.
+// mtime, size and inode: enough to notice an edit or an atomic replace. For a folder, the
+// stamps of every file under it, so adding, removing or editing any manifest shows.
 std::string Stamp(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return "missing";
-  return std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" + std::to_string(st.st_size) +
-         "/" + std::to_string(st.st_ino);
+  std::string own = std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
+                    std::to_string(st.st_size) + "/" + std::to_string(st.st_ino);
+  if (!S_ISDIR(st.st_mode)) return own;
+  std::error_code ec;
+  std::vector<std::string> parts;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) parts.push_back(it->path().string() + "@" + Stamp(it->path().string()));
+  }
+  std::sort(parts.begin(), parts.end());
+  for (const auto& p : parts) own += ";" + p;
+  return own;
 }
 
 HttpResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
@@ -108,24 +126,27 @@ Status Authenticator::Rebuild(bool force) {
   auto has = [&](std::string_view m) {
     return std::find(mapping_config_.backend_modes.begin(), mapping_config_.backend_modes.end(), m) != mapping_config_.backend_modes.end();
   };
-  // One file-backed source: re-read when its stamp moves; a missing file means no mappings, a
-  // broken one keeps the previous table.
-  auto reload = [&](const std::string& path, std::string& stamp, std::shared_ptr<const identity::MappingTable>& table,
-                    auto parse) {
+  // One watched source: `load` runs when the path's stamp moves (or on a forced rebuild); a
+  // failed load keeps the previous state and reports why.
+  auto watch = [&](const std::string& path, std::string& stamp, auto load) {
     std::string now_stamp = Stamp(path);
     if (!force && now_stamp == stamp) return;
     stamp = now_stamp;
     changed = true;
-    auto text = ReadFile(path);
-    if (!text && text.error().code == ErrorCode::kNotFound) {
-      table = std::make_shared<const identity::MappingTable>();
-    } else if (!text) {
-      result = std::unexpected(text.error());
-    } else if (Result<identity::MappingTable> parsed = parse(*text); !parsed) {
-      result = std::unexpected(parsed.error().Wrap(path));
-    } else {
+    if (Status s = load(); !s) result = std::unexpected(s.error());
+  };
+  // A mapping file: missing means no mappings.
+  auto reload = [&](const std::string& path, std::string& stamp, std::shared_ptr<const identity::MappingTable>& table,
+                    auto parse) {
+    watch(path, stamp, [&]() -> Status {
+      auto text = ReadFile(path);
+      bool missing = !text && text.error().code == ErrorCode::kNotFound;
+      if (!text && !missing) return std::unexpected(text.error());
+      Result<identity::MappingTable> parsed = missing ? identity::MappingTable() : parse(*text);
+      if (!parsed) return std::unexpected(parsed.error().Wrap(path));
       table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
-    }
+      return {};
+    });
   };
   if (has(identity::kEksConfigMap)) {
     reload(mapping_config_.aws_auth_file, aws_auth_stamp_, aws_auth_table_,
@@ -147,16 +168,40 @@ Status Authenticator::Rebuild(bool force) {
              return std::move(parsed->table);
            });
   }
+  if (mapping_config_.access_entries_file.empty()) {
+    entries_ = std::make_shared<const eks::AccessEntries>();
+    entries_table_ = nullptr;
+  } else {
+    watch(mapping_config_.access_entries_file, entries_stamp_, [&]() -> Status {
+      auto loaded = eks::LoadAccessEntries(mapping_config_.access_entries_file);
+      if (!loaded && loaded.error().code == ErrorCode::kNotFound) loaded = eks::AccessEntries();
+      if (!loaded) return std::unexpected(loaded.error());
+      entries_ = std::make_shared<const eks::AccessEntries>(std::move(*loaded));
+      entries_table_ = std::make_shared<const identity::MappingTable>(identity::BuildAccessEntryTable(*entries_));
+      return {};
+    });
+  }
+  if (mapping_config_.authorization_rbac.empty()) {
+    rbac_ = nullptr;
+  } else {
+    watch(mapping_config_.authorization_rbac, rbac_stamp_, [&]() -> Status {
+      auto objects = rbac::LoadManifests(mapping_config_.authorization_rbac);
+      if (!objects) return std::unexpected(objects.error());
+      for (const auto& p : objects->problems) LogJson({{"level", "warning"}, {"msg", "RBAC object ignored"}, {"problem", p}});
+      auto all = rbac::WithBootstrap(std::move(*objects), mapping_config_.bootstrap_policy);
+      rbac_ = std::make_shared<const rbac::Policy>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+      return {};
+    });
+  }
   if (changed) {
-    auto snap = std::make_shared<MappingSnapshot>();
-    for (const auto& mode : mapping_config_.backend_modes) {
-      std::shared_ptr<const identity::MappingTable> t = mode == identity::kMountedFile    ? file_table_
-                                                        : mode == identity::kEksConfigMap ? aws_auth_table_
-                                                                                          : dynamic_table_;
-      if (!t) t = std::make_shared<const identity::MappingTable>();
-      snap->chain.push_back({mode, t, mapping_config_.ReservedPrefixesFor(mode)});
-    }
+    auto snap = std::make_shared<state::Snapshot>();
+    snap->chain = state::BuildChain(mapping_config_.backend_modes, mapping_config_.authentication_mode,
+                                    {file_table_, aws_auth_table_, dynamic_table_, entries_table_},
+                                    [&](std::string_view mode) { return mapping_config_.ReservedPrefixesFor(mode); });
     snap->scrubbed_accounts = mapping_config_.scrubbed_accounts;
+    snap->authentication_mode = mapping_config_.authentication_mode;
+    snap->access_entries = entries_;
+    snap->rbac = rbac_;
     snapshot_.store(std::move(snap));
   }
   return result;
@@ -266,7 +311,7 @@ Result<identity::Identity> Authenticator::Verify(std::string_view token, TimePoi
 
 Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) const { return MapWith(*snapshot_.load(), id); }
 
-Result<identity::UserInfo> Authenticator::MapWith(const MappingSnapshot& snap, const identity::Identity& id) const {
+Result<identity::UserInfo> Authenticator::MapWith(const state::Snapshot& snap, const identity::Identity& id) const {
   identity::PrivateDnsLookup lookup;
   if (local_sts_) {
     lookup = [store = &local_sts_->store()](const std::string& instance) -> Result<std::string> {
@@ -325,9 +370,63 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
                 {200, "application/json", AcceptedReview(review->api_version, *id, *user, snap->scrubbed_accounts), {}}, "");
 }
 
+HttpResponse Authenticator::HandleAuthorize(const HttpRequest& request) {
+  boost::json::object log{{"time", FormatRfc3339(Clock::now())}, {"msg", "authorize"}, {"client", request.remote}};
+  auto finish = [&](int status, const std::string& api_version, bool allowed, const std::string& reason,
+                    const std::string& error = "") {
+    std::string decision = status != 200 ? "error" : allowed ? "allow" : "no_opinion";
+    metrics_.Count("kubeiam_authorize_total", "decision=\"" + decision + "\"");
+    log["decision"] = decision;
+    if (!reason.empty()) log["reason"] = reason;
+    if (!error.empty()) log["error"] = error;
+    LogJson(log);
+    return HttpResponse{status, "application/json", SubjectAccessReviewStatus(api_version, allowed, reason, error), {}};
+  };
+  if (request.method != "POST") return finish(405, "", false, "", "expected POST");
+  auto review = ParseSubjectAccessReview(request.body);
+  if (!review) return finish(400, "", false, "", review.error().message);
+  const rbac::Attributes& a = review->attributes;
+  log["user"] = a.user.name;
+  log["verb"] = a.verb;
+  log[a.resource_request ? "resource" : "path"] = a.resource_request ? a.resource : a.path;
+  if (!a.namespace_.empty()) log["namespace"] = a.namespace_;
+  auto snap = snapshot_.load();
+  if (!eks::UsesAccessEntries(snap->authentication_mode)) {
+    return finish(200, review->api_version, false, "no opinion: authentication mode CONFIG_MAP has no access entries");
+  }
+  // The caller's access entry is found again from what /authenticate put in extra; an
+  // impersonated request carries the impersonated user's info instead, so it gets no policies.
+  auto one = [&](const char* key) -> std::string {
+    auto it = review->extra.find(key);
+    return it != review->extra.end() && it->second.size() == 1 ? it->second[0] : "";
+  };
+  std::string arn = one("arn");
+  if (arn.empty()) {
+    return finish(200, review->api_version, false, "no opinion: the user was not authenticated by an access entry");
+  }
+  auto id = identity::IdentityFromArn(arn);
+  if (!id) return finish(200, review->api_version, false, "no opinion: extra.arn is not an IAM principal ARN");
+  id->user_id = one("principalId");
+  id->session_name = one("sessionName");
+  id->access_key_id = one("accessKeyId");
+  if (!review->uid.empty() && review->uid != KubernetesUid(*id, a.user.name, false)) {
+    return finish(200, review->api_version, false, "no opinion: uid does not match the principal in extra");
+  }
+  auto user = MapWith(*snap, *id);
+  const std::vector<eks::AssociatedPolicy>* policies = user ? snap->PoliciesFor(*user) : nullptr;
+  if (!policies || user->username != a.user.name) {
+    return finish(200, review->api_version, false, "no opinion: the user was not authenticated by an access entry");
+  }
+  log["accessEntry"] = user->mapped_arn;
+  eks::PolicyDecision d = eks::AuthorizeWithPolicies(*policies, a);
+  if (d.allowed) return finish(200, review->api_version, true, d.reason);
+  return finish(200, review->api_version, false, "no opinion: no access policy of access entry " + user->mapped_arn + " allows it");
+}
+
 HttpResponse Authenticator::Handle(const HttpRequest& request) {
   std::string path = request.Path();
   if (path == "/authenticate") return HandleAuthenticate(request);
+  if (path == "/authorize") return HandleAuthorize(request);
   if (path == "/healthz") return Text(200, "ok\n");
   if (path == "/readyz") return snapshot_.load() ? Text(200, "ok\n") : Text(503, "not ready\n");
   if (path == "/metrics") return {200, "text/plain; version=0.0.4", metrics_.Render(), {}};

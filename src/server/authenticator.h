@@ -2,7 +2,9 @@
 // identity. Verification validates the token (token/validate), sends it to the one STS host the
 // configuration allows (the embedded local STS in-process, or real STS over HTTPS), and caches
 // what STS confirmed. Mapping reads the current immutable snapshot of the mapper chain; reloads
-// build a new snapshot and swap it in, so requests never wait on a lock.
+// build a new snapshot and swap it in, so requests never wait on a lock. POST /authorize answers
+// kube-apiserver's authorizer webhook with the access policies of the caller's access entry,
+// read from the same snapshot.
 #pragma once
 
 #include <atomic>
@@ -17,15 +19,11 @@
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
+#include "state/snapshot.h"
 #include "sts/local_sts.h"
 #include "token/validate.h"
 
 namespace kubeiam::server {
-
-struct MappingSnapshot {
-  std::vector<identity::Backend> chain;
-  std::set<std::string> scrubbed_accounts;
-};
 
 class Authenticator {
  public:
@@ -38,10 +36,11 @@ class Authenticator {
   Result<identity::UserInfo> Map(const identity::Identity& id) const;
 
   HttpResponse HandleAuthenticate(const HttpRequest& request);
+  HttpResponse HandleAuthorize(const HttpRequest& request);
   HttpResponse Handle(const HttpRequest& request);  // all routes of the main listener
 
-  // Re-reads the aws-auth and DynamicFile sources if they changed; a source that fails to parse
-  // keeps its previous mappings (and the error is returned for the log).
+  // Re-reads the aws-auth, DynamicFile, access-entries and RBAC sources if they changed; a source
+  // that fails to parse keeps its previous state (and the error is returned for the log).
   Status ReloadIfChanged();
   // SIGHUP: applies a re-read config's mappings, backends and scrubbed accounts. Settings that
   // need a restart (listeners, cluster ID, STS) are left as they are and named in the result's
@@ -49,10 +48,11 @@ class Authenticator {
   Result<std::vector<std::string>> Reconfigure(const Config& next);
   Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
+  std::shared_ptr<const state::Snapshot> snapshot() const { return snapshot_.load(); }
 
  private:
   explicit Authenticator(Config config) : config_(std::move(config)) {}
-  Result<identity::UserInfo> MapWith(const MappingSnapshot& snap, const identity::Identity& id) const;
+  Result<identity::UserInfo> MapWith(const state::Snapshot& snap, const identity::Identity& id) const;
   Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
   Status Rebuild(bool force);
 
@@ -66,14 +66,16 @@ class Authenticator {
   std::shared_ptr<const sts::LocalSts> local_sts_;
   std::unique_ptr<aws::Ec2PrivateDns> ec2_;
   token::ValidatorConfig validator_;
-  std::atomic<std::shared_ptr<const MappingSnapshot>> snapshot_;
+  std::atomic<std::shared_ptr<const state::Snapshot>> snapshot_;
   Metrics metrics_;
   http::ConnectionPool sts_pool_;
 
   // Reload bookkeeping (only the reload thread touches these).
   std::mutex reload_mu_;
-  std::string aws_auth_stamp_, dynamic_stamp_;
-  std::shared_ptr<const identity::MappingTable> file_table_, aws_auth_table_, dynamic_table_;
+  std::string aws_auth_stamp_, dynamic_stamp_, entries_stamp_, rbac_stamp_;
+  std::shared_ptr<const identity::MappingTable> file_table_, aws_auth_table_, dynamic_table_, entries_table_;
+  std::shared_ptr<const eks::AccessEntries> entries_ = std::make_shared<const eks::AccessEntries>();
+  std::shared_ptr<const rbac::Policy> rbac_;
 
   // Verified-token cache: SHA-256 of the token -> identity, bounded, failures never cached.
   std::mutex cache_mu_;

@@ -177,6 +177,17 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   r.String(s, "awsAuthFile", "server.awsAuthFile", c.aws_auth_file);
   r.String(s, "dynamicfilepath", "server.dynamicfilepath", c.dynamic_file);
   r.Bool(s, "dynamicfileUserIDStrict", "server.dynamicfileUserIDStrict", c.dynamic_file_strict);
+  r.String(s, "accessEntriesFile", "server.accessEntriesFile", c.access_entries_file);
+  if (!c.access_entries_file.empty()) c.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
+  std::string mode;
+  r.String(s, "authenticationMode", "server.authenticationMode", mode);
+  if (!mode.empty()) {
+    if (auto m = eks::ParseAuthenticationMode(mode); m) {
+      c.authentication_mode = *m;
+    } else {
+      r.Problem("server.authenticationMode", "must be one of API, API_AND_CONFIG_MAP, CONFIG_MAP (got \"" + mode + "\")");
+    }
+  }
   for (auto& a : r.Strings(s, "scrubbedAccounts", "server.scrubbedAccounts")) c.scrubbed_accounts.insert(a);
   if (YAML::Node rp = Get(s, "reservedPrefixConfig")) {
     for (size_t i = 0; rp.IsSequence() && i < rp.size(); ++i) {
@@ -219,6 +230,12 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   if (!c.dynamic_file.empty() && !has(identity::kDynamicFile)) {
     r.Problem("server.dynamicfilepath", "is set but backendMode does not include DynamicFile");
   }
+  if (!c.access_entries_file.empty() && !eks::UsesAccessEntries(c.authentication_mode)) {
+    r.Problem("server.accessEntriesFile", "is set but server.authenticationMode is CONFIG_MAP, which ignores access entries");
+  }
+  if (has(identity::kAccessEntry) && !eks::UsesAccessEntries(c.authentication_mode)) {
+    r.Problem("server.backendMode", "lists AccessEntry but server.authenticationMode is CONFIG_MAP");
+  }
   if (has(identity::kCrd)) r.Problem("server.backendMode", "CRD is not supported by kubeiam; use EKSConfigMap or DynamicFile");
 
   YAML::Node sts = Get(doc, "sts");
@@ -235,6 +252,12 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
     c.local_sts = l;
     if (!c.sts_endpoint.empty()) r.Problem("sts.endpoint", "cannot be combined with sts.local");
   }
+  YAML::Node authz = Get(doc, "authorization");
+  if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
+  r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
+  r.Bool(authz, "bootstrapPolicy", "authorization.bootstrapPolicy", c.bootstrap_policy);
+  c.authorization_rbac = Resolve(base, c.authorization_rbac);
+  c.access_entries_file = Resolve(base, c.access_entries_file);
   c.state_dir = Resolve(base, c.state_dir);
   c.aws_auth_file = Resolve(base, c.aws_auth_file);
   c.dynamic_file = Resolve(base, c.dynamic_file);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "eks/authentication_mode.h"
 #include "identity/mapping.h"
 #include "util/error.h"
 
@@ -36,6 +37,9 @@ struct Config {
   std::vector<std::string> map_accounts;
   std::string aws_auth_file;
   std::string dynamic_file;
+  std::string access_entries_file;  // accessEntriesFile: a document ParseAccessEntries reads
+  // authenticationMode; default API_AND_CONFIG_MAP when accessEntriesFile is set, else CONFIG_MAP.
+  eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
   bool dynamic_file_strict = false;
   std::set<std::string> scrubbed_accounts;
   std::vector<std::pair<std::string, std::vector<std::string>>> reserved_prefixes;  // backend -> prefixes
@@ -52,6 +56,10 @@ struct Config {
   std::string sts_ca_file;
   std::string region;        // the server's own region (host allow-list fallback)
   std::optional<LocalStsConfig> local_sts;
+  // authorization: RBAC manifests (file or folder, watched) for /authorize's full chain and the
+  // analysis commands; Kubernetes' default policy joins them unless bootstrapPolicy is false.
+  std::string authorization_rbac;
+  bool bootstrap_policy = true;
 
   std::vector<std::string> ReservedPrefixesFor(std::string_view backend) const;
 };

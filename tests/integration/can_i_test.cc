@@ -202,6 +202,124 @@ TEST_F(CanI, AccessMatrix) {
   EXPECT_EQ(run({"--verbs", "get"}).exit_code, 2);
 }
 
+// --access-entries: EKS access entries map the ARN and their access policies join RBAC
+// (spec/eks-access.md §4.2-§4.4, suggested tests T16, T19, T20, T21).
+class CanIAccessEntries : public CanI {
+ protected:
+  void SetUp() override {
+    CanI::SetUp();
+    dir_.Write("rbac/crd.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: foo-reader}
+rules: [{apiGroups: [example.com], resources: [foos], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crd-users}
+subjects: [{kind: Group, name: crd-users, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: foo-reader}
+)");
+    entries_ = dir_.Write("entries.json", R"({"accessEntries": [
+      {"principalArn": "arn:aws:iam::111122223333:role/Admin",
+       "associatedAccessPolicies": [{"policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                                     "accessScope": {"type": "cluster", "namespaces": []}}]},
+      {"principalArn": "arn:aws:iam::111122223333:role/teams/Dev", "kubernetesGroups": ["crd-users"],
+       "associatedAccessPolicies": [{"policyArn": "AmazonEKSEditPolicy", "accessScope": {"type": "cluster"}}]},
+      {"principalArn": "arn:aws:iam::111122223333:user/viewer",
+       "associatedAccessPolicies": [{"policyArn": "AmazonEKSViewPolicy",
+                                     "accessScope": {"type": "namespace", "namespaces": ["dev-*"]}}]}]})");
+  }
+  Outcome As(const std::string& arn, std::vector<std::string> args) {
+    args.insert(args.end(), {"--arn", arn, "--access-entries", entries_});
+    return CanI_(args);
+  }
+  static constexpr char kViewer[] = "arn:aws:iam::111122223333:user/viewer";
+  static constexpr char kAdmin[] = "arn:aws:sts::111122223333:assumed-role/Admin/alice";
+  std::string entries_;
+};
+
+TEST_F(CanIAccessEntries, NamespaceScopedView) {  // T16
+  Outcome yes = As(kViewer, {"get", "pods", "-n", "dev-a", "--explain"});
+  EXPECT_EQ(yes.exit_code, 0) << yes.out << yes.err;
+  EXPECT_NE(yes.out.find("allowed by access policy AmazonEKSViewPolicy (namespace scope: dev-*)"), std::string::npos) << yes.out;
+  EXPECT_NE(yes.out.find("(mapped by AccessEntry)"), std::string::npos) << yes.out;
+  EXPECT_EQ(As(kViewer, {"get", "pods", "-n", "prod"}).exit_code, 1);
+  EXPECT_EQ(As(kViewer, {"list", "nodes"}).exit_code, 1);
+  EXPECT_EQ(As(kViewer, {"get", "secrets", "-n", "dev-a"}).exit_code, 1);
+  // Under CONFIG_MAP the entries do not count at all.
+  Outcome legacy = As(kViewer, {"get", "pods", "-n", "dev-a", "--authentication-mode", "CONFIG_MAP"});
+  EXPECT_EQ(legacy.exit_code, 1);
+  EXPECT_EQ(legacy.out, "no - identity is not mapped\n");
+}
+
+TEST_F(CanIAccessEntries, PoliciesAndRbacAreAUnion) {  // T19
+  const std::string dev = "arn:aws:sts::111122223333:assumed-role/Dev/bob";
+  EXPECT_EQ(As(dev, {"create", "deployments.apps", "-n", "x"}).exit_code, 0) << "Edit policy";
+  EXPECT_EQ(As(dev, {"list", "foos.example.com", "-n", "x"}).exit_code, 0) << "RBAC for the entry's group";
+  EXPECT_EQ(As(dev, {"create", "foos.example.com", "-n", "x"}).exit_code, 1) << "neither";
+}
+
+TEST_F(CanIAccessEntries, ListShowsOnlyRbacAndWarns) {  // T20
+  Outcome list = As(kViewer, {"--list", "-n", "dev-a"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.err.find("warning: the list may be incomplete: webhook authorizer does not support user rule resolution"),
+            std::string::npos)
+      << list.err;
+  EXPECT_NE(list.err.find("AmazonEKSViewPolicy (namespace scope: dev-*)"), std::string::npos) << list.err;
+  EXPECT_EQ(list.out.find("pods "), std::string::npos) << "policy rules are not listed:\n" << list.out;
+  EXPECT_EQ(As(kViewer, {"get", "pods", "-n", "dev-a"}).exit_code, 0) << "but can-i answers through them";
+}
+
+TEST_F(CanIAccessEntries, ImpersonationDropsThePolicies) {  // T21
+  EXPECT_EQ(As(kAdmin, {"list", "nodes"}).exit_code, 0);
+  Outcome as = As(kAdmin, {"list", "nodes", "--as", "someone", "--explain"});
+  EXPECT_EQ(as.exit_code, 1) << as.out;
+  EXPECT_NE(as.out.find("impersonating someone"), std::string::npos) << as.out;
+  Outcome refused = As(kViewer, {"get", "pods", "-n", "dev-a", "--as", "someone"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err, "Error from server (Forbidden): users \"someone\" is forbidden: User "
+                         "\"arn:aws:iam::111122223333:user/viewer\" cannot impersonate resource \"users\" in API group "
+                         "\"\" at the cluster scope\n");
+}
+
+TEST_F(CanIAccessEntries, WhoCanAndAccessMatrixSeeThePolicies) {
+  Outcome who = testing::Run({KUBEIAM_BINARY, "who-can", "list", "nodes", "--rbac", dir_.path() + "/rbac",
+                              "--access-entries", entries_, "-o", "json"},
+                             {});
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  bool admin = false, viewer = false;
+  boost::json::value who_rows = boost::json::parse(who.out);
+  for (const auto& r : who_rows.as_array()) {
+    if (r.at("kind").as_string() != "AccessEntry") continue;
+    std::string arn(r.at("iamPrincipals").as_array()[0].as_string());
+    admin |= arn == "arn:aws:iam::111122223333:role/Admin" &&
+             r.at("via").as_string() == "access policy AmazonEKSClusterAdminPolicy (cluster scope)";
+    viewer |= arn == kViewer;
+  }
+  EXPECT_TRUE(admin) << who.out;
+  EXPECT_FALSE(viewer) << "a namespace scope never reaches nodes";
+  Outcome pods = testing::Run({KUBEIAM_BINARY, "who-can", "get", "pods", "-n", "dev-x", "--access-entries", entries_}, {});
+  EXPECT_NE(pods.out.find("access policy AmazonEKSViewPolicy (namespace scope: dev-*)"), std::string::npos) << pods.out;
+  Outcome matrix = testing::Run({KUBEIAM_BINARY, "access-matrix", "--arn", kViewer, "--access-entries", entries_, "-n",
+                                 "dev-a", "--verbs", "list,delete", "-o", "json"},
+                                {});
+  ASSERT_EQ(matrix.exit_code, 0) << matrix.err;
+  boost::json::value matrix_rows = boost::json::parse(matrix.out);
+  for (const auto& r : matrix_rows.as_array()) {
+    if (r.at("resource").as_string() == "pods") {
+      EXPECT_TRUE(r.at("verbs").at("list").as_bool());
+      EXPECT_FALSE(r.at("verbs").at("delete").as_bool());
+    }
+  }
+  dir_.Write("entries.json", R"([{"principalArn": "arn:aws:iam::111122223333:role/x", "kubernetesGroups": ["system:masters"]}])");
+  Outcome refused = As(kViewer, {"get", "pods"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("entries.json: [0]: InvalidParameterException: The kubernetes group name system:masters is "
+                             "invalid, it cannot start with system:"),
+            std::string::npos)
+      << refused.out << refused.err;
+}
+
 TEST_F(CanI, UsageErrors) {
   EXPECT_EQ(CanI_({"get", "pods"}).exit_code, 2);
   EXPECT_EQ(CanI_({"get"}).exit_code, 2);
@@ -209,7 +327,10 @@ TEST_F(CanI, UsageErrors) {
   EXPECT_EQ(CanI_({"get", "/logs", "--subresource", "log", "--as", "a"}).exit_code, 2);
   Outcome unknown = CanI_({"get", "widgets", "--as", "a"});
   EXPECT_NE(unknown.err.find("the server doesn't have a resource type 'widgets'"), std::string::npos);
-  EXPECT_EQ(CanI_({"get", "pods", "--as", "a", "--arn", "arn:aws:iam::1:user/x"}).exit_code, 2);
+  EXPECT_EQ(CanI_({"get", "pods", "--as-group", "g"}).exit_code, 2);                        // KC10
+  EXPECT_EQ(CanI_({"get", "pods", "--as", "a", "--arn", "arn:aws:iam::1:user/x"}).exit_code, 2) << "nothing maps the ARN";
+  Outcome mode = CanI_({"get", "pods", "--arn", "arn:aws:iam::1:user/x", "--authentication-mode", "api"});
+  EXPECT_EQ(mode.exit_code, 2);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
 #include <csignal>
@@ -39,6 +40,8 @@ class Serve : public ::testing::Test {
     std::string examples = std::string(KUBEIAM_TEST_DIR) + "/../examples/local";
     std::filesystem::copy_file(examples + "/principals.yaml", dir_->path() + "/principals.yaml");
     std::filesystem::copy_file(examples + "/aws-auth.yaml", dir_->path() + "/aws-auth.yaml");
+    std::filesystem::copy_file(examples + "/access-entries.yaml", dir_->path() + "/access-entries.yaml");
+    std::filesystem::copy(examples + "/rbac", dir_->path() + "/rbac");
     std::string config = Slurp(examples + "/config.yaml");
     auto replace = [&](const std::string& from, const std::string& to) { config.replace(config.find(from), from.size(), to); };
     replace("port: 21362", "port: " + std::to_string(port_));
@@ -289,6 +292,100 @@ TEST_F(Serve, HttpContract) {
   std::string log = Slurp(dir_->path() + "/serve.log");
   EXPECT_EQ(log.find("k8s-aws-v1.aHR0c"), std::string::npos);  // base64 of "https://..."
   EXPECT_NE(log.find("\"decision\":\"allow\""), std::string::npos);
+}
+
+// POST /authorize: kube-apiserver's SubjectAccessReview for the authorizer webhook, answered
+// with the access policies of the entry that authenticated the user (spec/eks-access.md §4.2).
+TEST_F(Serve, AuthorizeWebhookUsesTheAccessEntrysPolicies) {
+  Review viewer = Post(Token({}, "AKIAEXAMPLEVIEWER001", "kubeiamViewerSecretKeyDoNotUseAnywhere00"));
+  ASSERT_EQ(viewer.status, 200) << viewer.error();
+  EXPECT_EQ(viewer.username(), "arn:aws:iam::111122223333:user/viewer");
+  const auto& user = viewer.doc.at("status").at("user").as_object();
+  // The SubjectAccessReview the API server would send: the user as authenticated, plus the request.
+  auto sar = [&](const std::string& verb, const std::string& resource, const std::string& ns, bool with_extra = true,
+                 const std::string& version = "authorization.k8s.io/v1") {
+    boost::json::object spec{{"user", user.at("username")}, {"uid", user.at("uid")},
+                             {version.ends_with("v1beta1") ? "group" : "groups", user.at("groups")},
+                             {"resourceAttributes", boost::json::object{{"verb", verb}, {"resource", resource},
+                                                                        {"namespace", ns}, {"version", "v1"}}}};
+    if (with_extra) spec["extra"] = user.at("extra");
+    boost::json::object body{{"apiVersion", version}, {"kind", "SubjectAccessReview"}, {"spec", spec}};
+    auto r = http::Fetch({.method = "POST", .url = Url("/authorize"), .headers = {{"Content-Type", "application/json"}},
+                          .body = boost::json::serialize(body), .ca_file = Ca()});
+    EXPECT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 200) << r->body;
+    return boost::json::parse(r->body).as_object();
+  };
+  auto allowed = [](const boost::json::object& review) { return review.at("status").at("allowed").as_bool(); };
+  auto yes = sar("get", "pods", "dev-a");
+  EXPECT_TRUE(allowed(yes));
+  EXPECT_EQ(yes.at("status").at("reason").as_string(), "allowed by access policy AmazonEKSViewPolicy (namespace scope: dev-*)");
+  EXPECT_EQ(yes.at("apiVersion").as_string(), "authorization.k8s.io/v1");
+  EXPECT_FALSE(allowed(sar("get", "pods", "prod")));
+  EXPECT_FALSE(allowed(sar("get", "secrets", "dev-a")));
+  EXPECT_FALSE(allowed(sar("list", "nodes", "")));
+  auto beta = sar("list", "pods", "dev-b", true, "authorization.k8s.io/v1beta1");
+  EXPECT_TRUE(allowed(beta));
+  EXPECT_EQ(beta.at("apiVersion").as_string(), "authorization.k8s.io/v1beta1");
+  // An impersonated request carries someone else's identity and no extra: no policies.
+  auto impersonated = sar("get", "pods", "dev-a", false);
+  EXPECT_FALSE(allowed(impersonated));
+  EXPECT_FALSE(impersonated.at("status").as_object().contains("denied")) << "no opinion, never deny";
+
+  // Associating ClusterAdmin in the file reaches the running server.
+  std::string path = dir_->path() + "/access-entries.yaml";
+  std::string original = Slurp(path);
+  dir_->Write("access-entries.yaml", original + "  - policyArn: arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy\n"
+                                                "    accessScope: {type: cluster}\n");
+  bool nodes = false;
+  for (int i = 0; i < 60 && !nodes; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    nodes = allowed(sar("list", "nodes", ""));
+  }
+  EXPECT_TRUE(nodes);
+  // A broken edit keeps the last good entries.
+  dir_->Write("access-entries.yaml", "- principalArn: arn:aws:sts::111122223333:assumed-role/x/y\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_TRUE(allowed(sar("list", "nodes", "")));
+  EXPECT_NE(Slurp(dir_->path() + "/serve.log").find("The principalArn parameter format is not valid"), std::string::npos);
+  dir_->Write("access-entries.yaml", original);
+  for (int i = 0; i < 60 && nodes; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    nodes = allowed(sar("list", "nodes", ""));
+  }
+  EXPECT_FALSE(nodes);
+
+  // testuser is mapped by the server's own config, not an access entry: no policies.
+  Review testuser = Post(Token({}));
+  boost::json::object spec{{"user", "testuser"}, {"uid", testuser.doc.at("status").at("user").at("uid")},
+                           {"extra", testuser.doc.at("status").at("user").at("extra")},
+                           {"resourceAttributes", boost::json::object{{"verb", "get"}, {"resource", "pods"}, {"namespace", "dev-a"}}}};
+  auto r = http::Fetch({.method = "POST", .url = Url("/authorize"),
+                        .body = boost::json::serialize(boost::json::object{{"spec", spec}}), .ca_file = Ca()});
+  EXPECT_FALSE(boost::json::parse(r->body).at("status").at("allowed").as_bool());
+}
+
+TEST_F(Serve, AuthorizeRejectsMalformedReviews) {
+  struct Case {
+    std::string body, error;
+  } cases[] = {
+      {"", "expected a request body"},
+      {"[1]", "expected a request body to be a SubjectAccessReview"},
+      {R"({"apiVersion": "authorization.k8s.io/v2", "spec": {}})", "apiVersion: expected authorization.k8s.io/v1 or "
+                                                                      "authorization.k8s.io/v1beta1, got authorization.k8s.io/v2"},
+      {R"({"spec": {"user": "a"}})", "spec: exactly one of resourceAttributes and nonResourceAttributes is required"},
+      {R"({"spec": {"resourceAttributes": {"verb": "get"}}})", "spec: at least one of user and groups is required"},
+      {R"({"spec": {"user": "a", "groups": "g", "resourceAttributes": {}}})", "spec.groups: must be a list of strings"},
+      {R"({"spec": {"user": "a", "extra": {"arn": "x"}, "resourceAttributes": {}}})", "spec.extra.arn: must be a list of strings"},
+      {R"({"spec": {"user": "a", "resourceAttributes": {"verb": 7}}})", "spec.resourceAttributes.verb: must be a string"},
+  };
+  for (const auto& c : cases) {
+    auto r = http::Fetch({.method = "POST", .url = Url("/authorize"), .body = c.body, .ca_file = Ca()});
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 400) << c.body;
+    EXPECT_EQ(boost::json::parse(r->body).at("status").at("evaluationError").as_string(), c.error) << c.body;
+  }
+  EXPECT_EQ(http::Fetch({.url = Url("/authorize"), .ca_file = Ca()})->status, 405);
 }
 
 TEST_F(Serve, VerifyCommand) {

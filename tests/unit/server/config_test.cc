@@ -69,5 +69,39 @@ sts:
   EXPECT_FALSE(ParseConfig("{{", "c.yaml").has_value());
 }
 
+TEST(ServerConfig, AccessEntriesModeAndAuthorization) {
+  auto c = ParseConfig(R"(
+clusterID: demo
+server:
+  accessEntriesFile: entries.yaml
+authorization: {rbac: ./rbac/, bootstrapPolicy: false}
+)", "/etc/kubeiam/c.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->authentication_mode, eks::AuthenticationMode::kApiAndConfigMap) << "entries given: API_AND_CONFIG_MAP";
+  EXPECT_EQ(c->access_entries_file, "/etc/kubeiam/entries.yaml");
+  EXPECT_EQ(c->authorization_rbac, "/etc/kubeiam/./rbac/");
+  EXPECT_FALSE(c->bootstrap_policy);
+  auto plain = ParseConfig("clusterID: demo\n", "c.yaml");
+  EXPECT_EQ(plain->authentication_mode, eks::AuthenticationMode::kConfigMap);
+  EXPECT_TRUE(plain->bootstrap_policy);
+  auto bad = ParseConfig(R"(
+clusterID: demo
+server:
+  authenticationMode: api
+  backendMode: [AccessEntry, MountedFile]
+authorization: [rbac]
+)", "c.yaml");
+  ASSERT_FALSE(bad);
+  for (const char* want : {"server.authenticationMode: must be one of API, API_AND_CONFIG_MAP, CONFIG_MAP (got \"api\")",
+                           "server.backendMode: lists AccessEntry but server.authenticationMode is CONFIG_MAP",
+                           "authorization: must be a mapping"}) {
+    EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << "\n" << bad.error().message;
+  }
+  auto ignored = ParseConfig("clusterID: demo\nserver:\n  authenticationMode: CONFIG_MAP\n  accessEntriesFile: e.yaml\n", "c.yaml");
+  ASSERT_FALSE(ignored);
+  EXPECT_NE(ignored.error().message.find("server.accessEntriesFile: is set but server.authenticationMode is CONFIG_MAP"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kubeiam::server

@@ -1,0 +1,22 @@
+#include "authz/forbidden.h"
+
+namespace kubeiam::authz {
+
+std::string ForbiddenReason(const rbac::Attributes& a) {
+  std::string user = "User \"" + a.user.name + "\"";
+  if (!a.resource_request) return user + " cannot " + a.verb + " path \"" + a.path + "\"";
+  std::string resource = a.subresource.empty() ? a.resource : a.resource + "/" + a.subresource;
+  std::string where = a.namespace_.empty() ? "at the cluster scope" : "in the namespace \"" + a.namespace_ + "\"";
+  return user + " cannot " + a.verb + " resource \"" + resource + "\" in API group \"" + a.api_group + "\" " + where;
+}
+
+std::string ForbiddenMessage(const rbac::Attributes& a, const std::string& detail) {
+  std::string reason = ForbiddenReason(a);
+  if (!detail.empty()) reason += ": " + detail;
+  if (!a.resource_request) return "forbidden: " + reason;
+  std::string what = a.api_group.empty() ? a.resource : a.resource + "." + a.api_group;
+  if (!a.name.empty()) what += " \"" + a.name + "\"";
+  return what + " is forbidden: " + reason;
+}
+
+}  // namespace kubeiam::authz

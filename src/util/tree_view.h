@@ -1,0 +1,80 @@
+// Read-only views of a parsed YAML (yaml-cpp) or JSON (Boost.JSON) node with one interface, so
+// that a reader of Kubernetes- or AWS-shaped documents is written once as a template over View
+// and works on both. JSON is a few times faster to parse for large `kubectl get -o json` dumps.
+// Lookups never throw: a missing key or a node of the wrong kind reads as null.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+
+namespace kubeiam {
+
+class YamlView {
+ public:
+  explicit YamlView(YAML::Node n) : n_(std::move(n)) {}
+  YamlView(const YamlView& o) : n_(o.n_) {}
+  // YAML::Node's own assignment writes through to the tree (and throws on a missing node); a
+  // view rebinds instead.
+  YamlView& operator=(const YamlView& o) {
+    if (this != &o) n_.emplace(*o.n_);
+    return *this;
+  }
+  bool IsMap() const { return node() && node().IsMap(); }
+  bool IsSeq() const { return node() && node().IsSequence(); }
+  bool IsNull() const { return !node() || node().IsNull(); }
+  bool IsScalar() const { return node() && node().IsScalar(); }
+  std::string Scalar() const { return IsScalar() ? node().Scalar() : std::string(); }
+  // yaml-cpp throws when a missing node is indexed, so lookups check for a map first.
+  YamlView Get(const char* key) const {
+    return IsMap() ? YamlView(node()[key]) : YamlView(YAML::Node(YAML::NodeType::Undefined));
+  }
+  size_t Size() const { return IsSeq() ? node().size() : 0; }
+  YamlView At(size_t i) const { return YamlView(node()[i]); }
+  template <typename F>
+  void ForEachScalarPair(F f) const {
+    if (!IsMap()) return;
+    for (auto it = node().begin(); it != node().end(); ++it) {
+      if (it->first.IsScalar() && it->second.IsScalar()) f(it->first.Scalar(), it->second.Scalar());
+    }
+  }
+
+ private:
+  const YAML::Node& node() const { return *n_; }
+  std::optional<YAML::Node> n_;  // optional only so that assignment can rebind
+};
+
+class JsonView {
+ public:
+  explicit JsonView(const boost::json::value* v) : v_(v) {}
+  bool IsMap() const { return v_ && v_->is_object(); }
+  bool IsSeq() const { return v_ && v_->is_array(); }
+  bool IsNull() const { return !v_ || v_->is_null(); }
+  bool IsScalar() const { return v_ && (v_->is_string() || v_->is_number() || v_->is_bool()); }
+  std::string Scalar() const {
+    if (!v_) return "";
+    if (v_->is_string()) return std::string(v_->as_string());
+    if (v_->is_bool()) return v_->as_bool() ? "true" : "false";
+    if (v_->is_number()) return boost::json::serialize(*v_);
+    return "";
+  }
+  JsonView Get(const char* key) const { return JsonView(IsMap() ? v_->as_object().if_contains(key) : nullptr); }
+  size_t Size() const { return IsSeq() ? v_->as_array().size() : 0; }
+  JsonView At(size_t i) const { return JsonView(&v_->as_array()[i]); }
+  template <typename F>
+  void ForEachScalarPair(F f) const {
+    if (!IsMap()) return;
+    for (const auto& kv : v_->as_object()) {
+      JsonView value(&kv.value());
+      if (value.IsScalar()) f(std::string(kv.key()), value.Scalar());
+    }
+  }
+
+ private:
+  const boost::json::value* v_;
+};
+
+}  // namespace kubeiam
