@@ -10,13 +10,15 @@ std::string ForbiddenReason(const rbac::Attributes& a) {
   return user + " cannot " + a.verb + " resource \"" + resource + "\" in API group \"" + a.api_group + "\" " + where;
 }
 
-std::string ForbiddenMessage(const rbac::Attributes& a, const std::string& detail) {
-  std::string reason = ForbiddenReason(a);
-  if (!detail.empty()) reason += ": " + detail;
-  if (!a.resource_request) return "forbidden: " + reason;
+std::string Forbidden(const rbac::Attributes& a, const std::string& why) {
+  if (!a.resource_request) return "forbidden: " + why;
   std::string what = a.api_group.empty() ? a.resource : a.resource + "." + a.api_group;
   if (!a.name.empty()) what += " \"" + a.name + "\"";
-  return what + " is forbidden: " + reason;
+  return what + " is forbidden: " + why;
+}
+
+std::string ForbiddenMessage(const rbac::Attributes& a, const std::string& detail) {
+  return Forbidden(a, detail.empty() ? ForbiddenReason(a) : ForbiddenReason(a) + ": " + detail);
 }
 
 }  // namespace kubeiam::authz

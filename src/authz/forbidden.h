@@ -17,4 +17,8 @@ std::string ForbiddenReason(const rbac::Attributes& a);
 // `forbidden: <reason>`; `detail` (the authorizer's reason), when given, follows after ": ".
 std::string ForbiddenMessage(const rbac::Attributes& a, const std::string& detail = "");
 
+// `<resource>[.<group>] ["<name>"] is forbidden: <why>` for refusals other than the
+// authorizer's, such as the escalation check.
+std::string Forbidden(const rbac::Attributes& a, const std::string& why);
+
 }  // namespace kubeiam::authz

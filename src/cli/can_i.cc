@@ -1,5 +1,5 @@
 // kubeiam can-i VERB (TYPE | TYPE/NAME | /URL) [--subresource S] [-n NS | -A]
-//   (--as USER [--as-group G]... | --arn ARN) [--list] [--explain]
+//   (--as USER [--as-group G]... | --arn ARN) [--list] [--explain] [--role-ref KIND/NAME]
 // kubectl auth can-i's syntax and output, answered offline from manifests (--rbac), the built-in
 // default policy, and for --arn the same identity mapping as the server (--config, --aws-auth).
 #include <boost/json/array.hpp>
@@ -10,6 +10,8 @@
 #include <set>
 
 #include "authz/authorizer.h"
+#include "authz/escalation.h"
+#include "authz/forbidden.h"
 #include "cli/analysis.h"
 #include "cli/commands.h"
 #include "identity/aws_auth.h"
@@ -29,7 +31,18 @@ struct CanIOptions {
   std::string output;
   StateOptions state;
   bool list = false, explain = false, quiet = false, no_headers = false;
+  std::string role_ref;  // create/update of a (Cluster)RoleBinding: the role it would grant
 };
+
+// "clusterrole/view" or "role/pod-reader" (kind in any case).
+Result<rbac::RoleRef> ParseRoleRef(const std::string& text) {
+  size_t slash = text.find('/');
+  std::string kind = ToLower(text.substr(0, slash));
+  if (slash == std::string::npos || slash + 1 == text.size() || (kind != "clusterrole" && kind != "role")) {
+    return Fail(ErrorCode::kInvalidArgument, "--role-ref: expected clusterrole/NAME or role/NAME, got \"" + text + "\"");
+  }
+  return rbac::RoleRef{"rbac.authorization.k8s.io", kind == "role" ? "Role" : "ClusterRole", text.substr(slash + 1)};
+}
 
 // kubectl's --list table: one row per resource (with group and names) or URL, verbs merged.
 int PrintList(const rbac::RulesResult& rules, bool no_headers, bool json) {
@@ -134,6 +147,25 @@ int Run(const CanIOptions& o) {
   rbac::Attributes a = *request;
   a.user = user;
   authz::Decision d = authz::Authorize(*policy, a, policies);
+  if (!o.role_ref.empty()) {
+    // The API server's escalation check on the binding this request would write (§3.9 bind).
+    auto ref = ParseRoleRef(o.role_ref);
+    bool binding = a.api_group == "rbac.authorization.k8s.io" && (a.resource == "rolebindings" || a.resource == "clusterrolebindings");
+    if (!ref || !binding || (a.verb != "create" && a.verb != "update" && a.verb != "patch")) {
+      std::cerr << "error: " << (ref ? "--role-ref applies to create, update or patch of rolebindings or clusterrolebindings"
+                                     : ref.error().message)
+                << "\n";
+      return 2;
+    }
+    std::string binding_ns = a.resource == "rolebindings" ? a.namespace_ : "";
+    if (d.allowed) {
+      if (auto ok = authz::ConfirmBind(*policy, user, policies, *ref, binding_ns); !ok) {
+        d = {false, authz::Forbidden(a, ok.error().message)};
+      } else {
+        d.reason += "; and binding " + ref->kind + " " + ref->name + " passes the escalation check";
+      }
+    }
+  }
   if (json) {
     boost::json::array groups;
     for (const auto& g : user.groups) groups.emplace_back(g);
@@ -163,6 +195,9 @@ Runner AddCanICommand(CLI::App& app) {
   cmd->add_flag("-q,--quiet", o->quiet, "No output, only the exit status");
   cmd->add_flag("--no-headers", o->no_headers, "With --list: no header row");
   cmd->add_option("-o,--output", o->output, "json")->check(CLI::IsMember({"json"}));
+  cmd->add_option("--role-ref", o->role_ref,
+                  "With create/update rolebindings: the role granted (clusterrole/NAME or role/NAME); runs the "
+                  "API server's escalation check");
   return [o] { return Run(*o); };
 }
 

@@ -1,6 +1,6 @@
 // spec/rbac.md §7: the authorization cases of §7.3 and the rule cases of §7.5, read from the
 // spec's own tables; fixtures of §7.2 built here in the spec's rule notation (FX-BOOT and FX-NS
-// from the built-in bootstrap policy); §7.4 and §7.7 as data.
+// from the built-in bootstrap policy); §7.4 and §7.7 as data; §7.8 (covers) from its table.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,6 +8,7 @@
 
 #include "rbac/authorizer.h"
 #include "rbac/bootstrap.h"
+#include "rbac/escalation.h"
 #include "rbac/rules.h"
 #include "support/paths.h"
 #include "util/strings.h"
@@ -296,6 +297,55 @@ TEST(RbacCorpus, ReasonsNameBindingRoleAndSubject) {
   auto rules = p.RulesFor({"bob", {}}, "ns1");
   EXPECT_EQ(rules.rules.size(), 1u);
   EXPECT_TRUE(p.RulesFor({"bob", {}}, "ns2").rules.empty());
+}
+
+TEST(RbacCorpus, CoversCases) {
+  auto rows = Table(Spec(), "### 7.8 Escalation");
+  ASSERT_EQ(rows.size(), 10u);
+  auto rules = [](const std::string& cell) {
+    std::vector<PolicyRule> out;
+    for (auto part : std::vector<std::string>{cell}) {
+      size_t start = 0;
+      while (start < part.size()) {
+        size_t plus = part.find(" + ", start);
+        out.push_back(Rule(part.substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
+        start = plus == std::string::npos ? part.size() : plus + 3;
+      }
+    }
+    return out;
+  };
+  auto all = WithBootstrap({}, true);
+  Policy boot(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+  for (const auto& r : rows) {
+    bool want = r[3].starts_with("yes");
+    std::vector<PolicyRule> owner, servant;
+    if (r[0] == "CV9") {
+      owner = rules(r[1]);
+      for (const auto& cr : boot.cluster_roles()) servant.insert(servant.end(), cr.rules.begin(), cr.rules.end());
+    } else if (r[0] == "CV10") {
+      owner = boot.FindClusterRole("admin")->rules;
+      servant = boot.FindClusterRole("edit")->rules;
+    } else {
+      owner = rules(r[1]);
+      servant = rules(r[2]);
+    }
+    auto missing = Uncovered(owner, servant);
+    EXPECT_EQ(missing.empty(), want) << r[0] << ": " << r[1] << " covers " << r[2] << "? first missing: "
+                                     << (missing.empty() ? "" : CompactString(missing[0]));
+  }
+}
+
+TEST(RbacCorpus, EscalationMessageAsTheApiServerWritesIt) {
+  auto missing = Uncovered({Rule("[get,list][\"\"][pods]")},
+                           {Rule("[get,list,delete][\"\"][pods,pods/log]"), Rule("[get] urls:[/metrics]"),
+                            Rule("[get][\"\"][secrets] names:[s1]")});
+  EXPECT_EQ(EscalationMessage({"dan", {"devs", "system:authenticated"}}, missing),
+            "user \"dan\" (groups=[\"devs\" \"system:authenticated\"]) is attempting to grant RBAC permissions not "
+            "currently held:\n"
+            "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}\n"
+            "{APIGroups:[\"\"], Resources:[\"pods/log\"], Verbs:[\"delete\" \"get\" \"list\"]}\n"
+            "{APIGroups:[\"\"], Resources:[\"secrets\"], ResourceNames:[\"s1\"], Verbs:[\"get\"]}\n"
+            "{NonResourceURLs:[\"/metrics\"], Verbs:[\"get\"]}");
 }
 
 }  // namespace

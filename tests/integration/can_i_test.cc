@@ -225,6 +225,9 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: foo-read
                                      "accessScope": {"type": "cluster", "namespaces": []}}]},
       {"principalArn": "arn:aws:iam::111122223333:role/teams/Dev", "kubernetesGroups": ["crd-users"],
        "associatedAccessPolicies": [{"policyArn": "AmazonEKSEditPolicy", "accessScope": {"type": "cluster"}}]},
+      {"principalArn": "arn:aws:iam::111122223333:role/NsAdmin",
+       "associatedAccessPolicies": [{"policyArn": "AmazonEKSAdminPolicy",
+                                     "accessScope": {"type": "namespace", "namespaces": ["ns1"]}}]},
       {"principalArn": "arn:aws:iam::111122223333:user/viewer",
        "associatedAccessPolicies": [{"policyArn": "AmazonEKSViewPolicy",
                                      "accessScope": {"type": "namespace", "namespaces": ["dev-*"]}}]}]})");
@@ -280,6 +283,23 @@ TEST_F(CanIAccessEntries, ImpersonationDropsThePolicies) {  // T21
   EXPECT_EQ(refused.err, "Error from server (Forbidden): users \"someone\" is forbidden: User "
                          "\"arn:aws:iam::111122223333:user/viewer\" cannot impersonate resource \"users\" in API group "
                          "\"\" at the cluster scope\n");
+}
+
+TEST_F(CanIAccessEntries, EscalationCheckIgnoresPolicies) {  // T22
+  const std::string ops = "arn:aws:sts::111122223333:assumed-role/NsAdmin/ops";
+  EXPECT_EQ(As(ops, {"create", "rolebindings", "-n", "ns1"}).exit_code, 0) << "the Admin policy lists it";
+  Outcome bind = As(ops, {"create", "rolebindings", "-n", "ns1", "--role-ref", "clusterrole/view", "--explain"});
+  EXPECT_EQ(bind.exit_code, 1) << bind.out << bind.err;
+  EXPECT_NE(bind.out.find("rolebindings.rbac.authorization.k8s.io is forbidden: user \"" + std::string(
+                              "arn:aws:sts::111122223333:assumed-role/NsAdmin/ops") +
+                              "\" (groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"),
+            std::string::npos)
+      << bind.out;
+  Outcome masters = CanI_({"create", "clusterrolebindings", "--role-ref", "clusterrole/cluster-admin", "--as", "root",
+                           "--as-group", "system:masters"});
+  EXPECT_EQ(masters.exit_code, 0) << masters.err;
+  EXPECT_EQ(CanI_({"get", "pods", "--role-ref", "clusterrole/view", "--as", "a"}).exit_code, 2);
+  EXPECT_EQ(CanI_({"create", "rolebindings", "--role-ref", "group/x", "--as", "a"}).exit_code, 2);
 }
 
 TEST_F(CanIAccessEntries, WhoCanAndAccessMatrixSeeThePolicies) {
