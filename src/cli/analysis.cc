@@ -1,5 +1,8 @@
 #include "cli/analysis.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <set>
 
@@ -13,6 +16,7 @@
 #include "rbac/resources.h"
 #include "server/config.h"
 #include "util/file.h"
+#include "util/table.h"
 
 namespace kubeiam::cli {
 
@@ -212,17 +216,12 @@ Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string
 }
 
 void PrintTable(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width;
-  for (const auto& r : rows) {
-    width.resize(std::max(width.size(), r.size()));
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  size_t columns = 0;
+  if (isatty(STDOUT_FILENO)) {
+    struct winsize ws {};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) columns = ws.ws_col;
   }
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) line += r[i] + std::string(width[i] - r[i].size() + 3, ' ');
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    std::cout << line << "\n";
-  }
+  std::cout << FormatTable(rows, columns);
 }
 
 std::string ListCell(const std::vector<std::string>& v) {

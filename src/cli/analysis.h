@@ -83,7 +83,8 @@ Result<state::Snapshot> LoadMappings(const StateOptions& o);
 Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string& target, const std::string& subresource,
                                       const std::string& ns, std::vector<std::string>& warnings);
 
-// Rows in columns three spaces apart (the first row is the header), no trailing blanks.
+// Rows in columns three spaces apart (the first row is the header), no trailing blanks; on a
+// terminal, narrowed to its width.
 void PrintTable(const std::vector<std::vector<std::string>>& rows);
 
 // "[a b c]", as kubectl prints lists.

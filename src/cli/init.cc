@@ -28,7 +28,7 @@ int Run(const InitOptions& o) {
     std::cerr << "kubeiam init: " << tls.error().message << "\n";
     return 1;
   }
-  if (auto s = server::WriteWebhookKubeconfig(*tls, server::AuthenticateUrl(o.hostname, o.port)); !s) {
+  if (auto s = server::WriteWebhookKubeconfigs(*tls, o.hostname, o.port); !s) {
     std::cerr << "kubeiam init: " << s.error().message << "\n";
     return 1;
   }
@@ -47,9 +47,13 @@ int Run(const InitOptions& o) {
     }
   }
   std::cout << "CA certificate:     " << tls->ca_cert << "\nserver certificate: " << tls->server_cert
-            << "\nwebhook kubeconfig: " << tls->kubeconfig << "\nconfig:             " << config
+            << "\nwebhook kubeconfig: " << tls->kubeconfig << "\nauthorize kubeconfig: " << tls->authorize_kubeconfig
+            << "\nconfig:             " << config
             << "\n\nStart the server with: kubeiam serve --config " << config
-            << "\nPoint the API server at it with: --authentication-token-webhook-config-file=" << tls->kubeconfig << "\n";
+            << "\nPoint the API server at it with: --authentication-token-webhook-config-file=" << tls->kubeconfig
+            << "\nand, for EKS access policies: --authorization-mode=Node,RBAC,Webhook "
+               "--authorization-webhook-config-file="
+            << tls->authorize_kubeconfig << "\n";
   return 0;
 }
 

@@ -59,13 +59,14 @@ int Run(const std::string& config_path) {
     }
     std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << config->local_sts->HostPort() << "\"}\n";
   }
-  if (auto s = server::WriteWebhookKubeconfig(parts->tls, server::AuthenticateUrl(config->hostname, *port)); !s) {
+  if (auto s = server::WriteWebhookKubeconfigs(parts->tls, config->hostname, *port); !s) {
     std::cerr << "kubeiam serve: " << s.error().message << "\n";
     return 1;
   }
   http.Start();
   std::cerr << "{\"msg\":\"listening\",\"address\":\"" << server::AuthenticateUrl(config->address, *port)
-            << "\",\"webhookKubeconfig\":\"" << parts->tls.kubeconfig << "\",\"ca\":\"" << parts->tls.ca_cert << "\"}\n";
+            << "\",\"webhookKubeconfig\":\"" << parts->tls.kubeconfig << "\",\"authorizeKubeconfig\":\""
+            << parts->tls.authorize_kubeconfig << "\",\"ca\":\"" << parts->tls.ca_cert << "\"}\n";
 
   std::atomic<bool> stop{false};
   std::thread reloader([&] {

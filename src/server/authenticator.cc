@@ -181,11 +181,12 @@ Status Authenticator::Rebuild(bool force) {
       return {};
     });
   }
-  if (mapping_config_.authorization_rbac.empty()) {
+  if (mapping_config_.authorization_rbac.empty() && mapping_config_.authorization_webhook != "full") {
     rbac_ = nullptr;
   } else {
     watch(mapping_config_.authorization_rbac, rbac_stamp_, [&]() -> Status {
-      auto objects = rbac::LoadManifests(mapping_config_.authorization_rbac);
+      auto objects = mapping_config_.authorization_rbac.empty() ? Result<rbac::Objects>(rbac::Objects())
+                                                                : rbac::LoadManifests(mapping_config_.authorization_rbac);
       if (!objects) return std::unexpected(objects.error());
       for (const auto& p : objects->problems) LogJson({{"level", "warning"}, {"msg", "RBAC object ignored"}, {"problem", p}});
       auto all = rbac::WithBootstrap(std::move(*objects), mapping_config_.bootstrap_policy);
@@ -202,6 +203,7 @@ Status Authenticator::Rebuild(bool force) {
     snap->authentication_mode = mapping_config_.authentication_mode;
     snap->access_entries = entries_;
     snap->rbac = rbac_;
+    snap->webhook_full_chain = mapping_config_.authorization_webhook == "full";
     snapshot_.store(std::move(snap));
   }
   return result;
@@ -391,36 +393,53 @@ HttpResponse Authenticator::HandleAuthorize(const HttpRequest& request) {
   log[a.resource_request ? "resource" : "path"] = a.resource_request ? a.resource : a.path;
   if (!a.namespace_.empty()) log["namespace"] = a.namespace_;
   auto snap = snapshot_.load();
-  if (!eks::UsesAccessEntries(snap->authentication_mode)) {
-    return finish(200, review->api_version, false, "no opinion: authentication mode CONFIG_MAP has no access entries");
+  std::string why, entry;
+  const auto* policies = EntryPolicies(*snap, *review, why, entry);
+  if (!entry.empty()) log["accessEntry"] = entry;
+  if (snap->webhook_full_chain && snap->rbac) {
+    // The whole chain, for API servers that leave authorization to kubeiam.
+    authz::Decision d = authz::Authorize(*snap->rbac, a, policies);
+    return finish(200, review->api_version, d.allowed, d.allowed ? d.reason : "no opinion: " + d.reason);
+  }
+  if (!policies) return finish(200, review->api_version, false, "no opinion: " + why);
+  eks::PolicyDecision d = eks::AuthorizeWithPolicies(*policies, a);
+  if (d.allowed) return finish(200, review->api_version, true, d.reason);
+  return finish(200, review->api_version, false, "no opinion: no access policy of access entry " + entry + " allows it");
+}
+
+const std::vector<eks::AssociatedPolicy>* Authenticator::EntryPolicies(const state::Snapshot& snap,
+                                                                        const SubjectAccessReview& review, std::string& why,
+                                                                        std::string& entry) const {
+  if (!eks::UsesAccessEntries(snap.authentication_mode)) {
+    why = "authentication mode CONFIG_MAP has no access entries";
+    return nullptr;
   }
   // The caller's access entry is found again from what /authenticate put in extra; an
   // impersonated request carries the impersonated user's info instead, so it gets no policies.
   auto one = [&](const char* key) -> std::string {
-    auto it = review->extra.find(key);
-    return it != review->extra.end() && it->second.size() == 1 ? it->second[0] : "";
+    auto it = review.extra.find(key);
+    return it != review.extra.end() && it->second.size() == 1 ? it->second[0] : "";
   };
+  why = "the user was not authenticated by an access entry";
   std::string arn = one("arn");
-  if (arn.empty()) {
-    return finish(200, review->api_version, false, "no opinion: the user was not authenticated by an access entry");
-  }
+  if (arn.empty()) return nullptr;
   auto id = identity::IdentityFromArn(arn);
-  if (!id) return finish(200, review->api_version, false, "no opinion: extra.arn is not an IAM principal ARN");
+  if (!id) {
+    why = "extra.arn is not an IAM principal ARN";
+    return nullptr;
+  }
   id->user_id = one("principalId");
   id->session_name = one("sessionName");
   id->access_key_id = one("accessKeyId");
-  if (!review->uid.empty() && review->uid != KubernetesUid(*id, a.user.name, false)) {
-    return finish(200, review->api_version, false, "no opinion: uid does not match the principal in extra");
+  if (!review.uid.empty() && review.uid != KubernetesUid(*id, review.attributes.user.name, false)) {
+    why = "uid does not match the principal in extra";
+    return nullptr;
   }
-  auto user = MapWith(*snap, *id);
-  const std::vector<eks::AssociatedPolicy>* policies = user ? snap->PoliciesFor(*user) : nullptr;
-  if (!policies || user->username != a.user.name) {
-    return finish(200, review->api_version, false, "no opinion: the user was not authenticated by an access entry");
-  }
-  log["accessEntry"] = user->mapped_arn;
-  eks::PolicyDecision d = eks::AuthorizeWithPolicies(*policies, a);
-  if (d.allowed) return finish(200, review->api_version, true, d.reason);
-  return finish(200, review->api_version, false, "no opinion: no access policy of access entry " + user->mapped_arn + " allows it");
+  auto user = MapWith(snap, *id);
+  const std::vector<eks::AssociatedPolicy>* policies = user ? snap.PoliciesFor(*user) : nullptr;
+  if (!policies || user->username != review.attributes.user.name) return nullptr;
+  entry = user->mapped_arn;
+  return policies;
 }
 
 HttpResponse Authenticator::Handle(const HttpRequest& request) {

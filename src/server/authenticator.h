@@ -19,6 +19,7 @@
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
+#include "server/subject_access_review.h"
 #include "state/snapshot.h"
 #include "sts/local_sts.h"
 #include "token/validate.h"
@@ -52,6 +53,10 @@ class Authenticator {
 
  private:
   explicit Authenticator(Config config) : config_(std::move(config)) {}
+  // The policies of the access entry that authenticated a SubjectAccessReview's user (checked
+  // against extra, uid and the current mappings), or null with `why`.
+  const std::vector<eks::AssociatedPolicy>* EntryPolicies(const state::Snapshot& snap, const SubjectAccessReview& review,
+                                                          std::string& why, std::string& entry) const;
   Result<identity::UserInfo> MapWith(const state::Snapshot& snap, const identity::Identity& id) const;
   Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
   Status Rebuild(bool force);

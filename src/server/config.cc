@@ -256,6 +256,10 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
   r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
   r.Bool(authz, "bootstrapPolicy", "authorization.bootstrapPolicy", c.bootstrap_policy);
+  r.String(authz, "webhook", "authorization.webhook", c.authorization_webhook);
+  if (c.authorization_webhook != "accessPolicies" && c.authorization_webhook != "full") {
+    r.Problem("authorization.webhook", "must be accessPolicies or full (got \"" + c.authorization_webhook + "\")");
+  }
   c.authorization_rbac = Resolve(base, c.authorization_rbac);
   c.access_entries_file = Resolve(base, c.access_entries_file);
   c.state_dir = Resolve(base, c.state_dir);

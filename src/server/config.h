@@ -60,6 +60,9 @@ struct Config {
   // analysis commands; Kubernetes' default policy joins them unless bootstrapPolicy is false.
   std::string authorization_rbac;
   bool bootstrap_policy = true;
+  // authorization.webhook: what POST /authorize decides with. "accessPolicies" (EKS: the API
+  // server runs RBAC itself) or "full" (system:masters, RBAC, then access policies).
+  std::string authorization_webhook = "accessPolicies";
 
   std::vector<std::string> ReservedPrefixesFor(std::string_view backend) const;
 };

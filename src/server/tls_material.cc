@@ -132,7 +132,8 @@ std::string SanList(const std::vector<std::string>& hosts) {
 }  // namespace
 
 TlsPaths TlsPathsIn(const std::string& dir) {
-  return {dir + "/ca.crt", dir + "/ca.key", dir + "/server.crt", dir + "/server.key", dir + "/kubeconfig.yaml"};
+  return {dir + "/ca.crt", dir + "/ca.key", dir + "/server.crt", dir + "/server.key", dir + "/kubeconfig.yaml",
+          dir + "/authorize-kubeconfig.yaml"};
 }
 
 Result<TlsPaths> EnsureTlsMaterial(const std::string& state_dir, const std::vector<std::string>& hosts) {
@@ -172,7 +173,14 @@ std::string AuthenticateUrl(const std::string& host, int port) {
   return "https://" + h + ":" + std::to_string(port) + "/authenticate";
 }
 
-Status WriteWebhookKubeconfig(const TlsPaths& paths, const std::string& server_url) {
+std::string AuthorizeUrl(const std::string& host, int port) {
+  std::string url = AuthenticateUrl(host, port);
+  return url.substr(0, url.rfind('/')) + "/authorize";
+}
+
+namespace {
+
+Status WriteKubeconfig(const TlsPaths& paths, const std::string& path, const std::string& server_url) {
   auto ca = ReadFile(paths.ca_cert);
   if (!ca) return std::unexpected(ca.error());
   std::string text = "apiVersion: v1\nkind: Config\nclusters:\n- name: kubeiam\n  cluster:\n"
@@ -180,7 +188,18 @@ Status WriteWebhookKubeconfig(const TlsPaths& paths, const std::string& server_u
                      "\n# user refers to the API server client\nusers:\n- name: apiserver\n"
                      "current-context: webhook\ncontexts:\n- name: webhook\n  context:\n    cluster: kubeiam\n"
                      "    user: apiserver\n";
-  return WriteFileAtomic(paths.kubeconfig, text, 0600);
+  return WriteFileAtomic(path, text, 0600);
+}
+
+}  // namespace
+
+Status WriteWebhookKubeconfig(const TlsPaths& paths, const std::string& server_url) {
+  return WriteKubeconfig(paths, paths.kubeconfig, server_url);
+}
+
+Status WriteWebhookKubeconfigs(const TlsPaths& paths, const std::string& host, int port) {
+  if (auto s = WriteKubeconfig(paths, paths.kubeconfig, AuthenticateUrl(host, port)); !s) return s;
+  return WriteKubeconfig(paths, paths.authorize_kubeconfig, AuthorizeUrl(host, port));
 }
 
 }  // namespace kubeiam::server

@@ -19,10 +19,11 @@ TEST(Init, WritesMaterialAndAStarterConfig) {
                          "arn:aws:iam::111122223333:role/Admin"},
                         {});
   ASSERT_EQ(o.exit_code, 0) << o.err;
-  for (const char* f : {"ca.crt", "ca.key", "server.crt", "server.key", "kubeconfig.yaml", "config.yaml"}) {
+  for (const char* f :
+       {"ca.crt", "ca.key", "server.crt", "server.key", "kubeconfig.yaml", "authorize-kubeconfig.yaml", "config.yaml"}) {
     struct stat st;
     ASSERT_EQ(stat((state + "/" + f).c_str(), &st), 0) << f;
-    if (std::string(f).ends_with(".key") || std::string(f) == "config.yaml" || std::string(f) == "kubeconfig.yaml") {
+    if (std::string(f).ends_with(".key") || std::string(f).ends_with(".yaml")) {
       EXPECT_EQ(st.st_mode & 0777, 0600u) << f;
     }
   }
@@ -32,6 +33,10 @@ TEST(Init, WritesMaterialAndAStarterConfig) {
   EXPECT_NE(config.find("rolearn: arn:aws:iam::111122223333:role/Admin"), std::string::npos);
   EXPECT_NE(config.find("groups: [system:masters]"), std::string::npos);
   EXPECT_NE(o.out.find("--authentication-token-webhook-config-file="), std::string::npos);
+  EXPECT_NE(o.out.find("--authorization-webhook-config-file=" + state + "/authorize-kubeconfig.yaml"), std::string::npos);
+  std::ifstream authz(state + "/authorize-kubeconfig.yaml");
+  std::string authz_text((std::istreambuf_iterator<char>(authz)), {});
+  EXPECT_NE(authz_text.find("server: https://localhost:21362/authorize"), std::string::npos) << authz_text;
   // The starter config is one serve accepts (checked through verify, which loads it fully).
   auto v = testing::Run({KUBEIAM_BINARY, "verify", "--config", state + "/config.yaml", "--token", "k8s-aws-v1.x"}, {});
   EXPECT_EQ(v.exit_code, 1);

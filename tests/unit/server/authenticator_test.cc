@@ -181,5 +181,57 @@ TEST_F(Verifier, HandlerRows) {
   }
 }
 
+// POST /authorize with authorization.webhook: full — the whole chain for API servers that leave
+// authorization to kubeiam; and the RBAC manifests reloading into the same snapshot.
+TEST(AuthorizeWebhook, FullChainReadsRbacFromTheSnapshot) {
+  testing::TempDir dir;
+  std::string rbac = dir.Write("rbac/r.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: devs-view, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: Group, name: devs}]
+)");
+  dir.Write("entries.yaml", R"(- principalArn: arn:aws:iam::111122223333:role/Ops
+  associatedAccessPolicies:
+  - {policyArn: AmazonEKSClusterAdminPolicy, accessScope: {type: cluster}}
+)");
+  Config c;
+  c.cluster_id = "demo";
+  c.sts_endpoint = "https://127.0.0.1:9";
+  c.access_entries_file = dir.path() + "/entries.yaml";
+  c.authentication_mode = eks::AuthenticationMode::kApi;
+  c.authorization_rbac = dir.path() + "/rbac";
+  c.authorization_webhook = "full";
+  auto a = Authenticator::Create(c, nullptr);
+  ASSERT_TRUE(a) << a.error().message;
+  auto ask = [&](const std::string& spec) {
+    auto r = (*a)->Handle({"POST", "/authorize", {}, R"({"apiVersion":"authorization.k8s.io/v1","spec":)" + spec + "}", ""});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return boost::json::parse(r.body).at("status").as_object();
+  };
+  auto rbac_yes = ask(R"({"user":"jo","groups":["devs"],"resourceAttributes":{"verb":"list","resource":"pods","namespace":"dev"}})");
+  EXPECT_TRUE(rbac_yes.at("allowed").as_bool());
+  EXPECT_NE(std::string(rbac_yes.at("reason").as_string()).find("RoleBinding \"devs-view/dev\""), std::string::npos);
+  EXPECT_FALSE(ask(R"({"user":"jo","groups":["devs"],"resourceAttributes":{"verb":"list","resource":"pods","namespace":"x"}})")
+                   .at("allowed").as_bool());
+  EXPECT_TRUE(ask(R"({"user":"root","groups":["system:masters"],"nonResourceAttributes":{"verb":"get","path":"/x"}})")
+                  .at("allowed").as_bool());
+  // The access entry's policy, found from extra as /authenticate wrote it.
+  auto ops = ask(R"({"user":"arn:aws:sts::111122223333:assumed-role/Ops/s","uid":"aws-iam-authenticator:111122223333:AROAOPS",
+                     "extra":{"arn":["arn:aws:sts::111122223333:assumed-role/Ops/s"],"principalId":["AROAOPS"],"sessionName":["s"]},
+                     "resourceAttributes":{"verb":"delete","resource":"nodes"}})");
+  EXPECT_TRUE(ops.at("allowed").as_bool());
+  EXPECT_EQ(ops.at("reason").as_string(), "allowed by access policy AmazonEKSClusterAdminPolicy (cluster scope)");
+  auto forged = ask(R"({"user":"arn:aws:sts::111122223333:assumed-role/Ops/s","uid":"aws-iam-authenticator:111122223333:OTHER",
+                        "extra":{"arn":["arn:aws:sts::111122223333:assumed-role/Ops/s"],"principalId":["AROAOPS"]},
+                        "resourceAttributes":{"verb":"delete","resource":"nodes"}})");
+  EXPECT_FALSE(forged.at("allowed").as_bool()) << "uid and extra disagree";
+  // An RBAC edit reaches the next decision through a reload.
+  dir.Write("rbac/r.yaml", "");
+  ASSERT_TRUE((*a)->ReloadIfChanged());
+  EXPECT_FALSE(ask(R"({"user":"jo","groups":["devs"],"resourceAttributes":{"verb":"list","resource":"pods","namespace":"dev"}})")
+                   .at("allowed").as_bool());
+}
+
 }  // namespace
 }  // namespace kubeiam::server
