@@ -171,6 +171,13 @@ int Run(const CanIOptions& o) {
     for (const auto& g : user.groups) groups.emplace_back(g);
     boost::json::object out{{"allowed", d.allowed}, {"reason", d.reason}, {"user", user.name}, {"groups", std::move(groups)}};
     if (!mapping_note.empty()) out["mapping"] = mapping_note;
+    // The attributes, as the SelfSubjectAccessReview kubectl would send carries them.
+    if (a.resource_request) {
+      out["resourceAttributes"] = boost::json::object{{"namespace", a.namespace_}, {"verb", a.verb}, {"group", a.api_group},
+                                                      {"resource", a.resource}, {"subresource", a.subresource}, {"name", a.name}};
+    } else {
+      out["nonResourceAttributes"] = boost::json::object{{"verb", a.verb}, {"path", a.path}};
+    }
     std::cout << boost::json::serialize(out) << "\n";
   } else if (!o.quiet) {
     std::cout << (d.allowed ? "yes" : "no") << "\n";

@@ -190,6 +190,12 @@ kind: RoleBinding
 metadata: {name: devs-view, namespace: dev}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects: [{kind: Group, name: devs}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crb-allsa}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: Group, name: system:serviceaccounts}]
 )");
   dir.Write("entries.yaml", R"(- principalArn: arn:aws:iam::111122223333:role/Ops
   associatedAccessPolicies:
@@ -214,6 +220,12 @@ subjects: [{kind: Group, name: devs}]
   EXPECT_NE(std::string(rbac_yes.at("reason").as_string()).find("RoleBinding \"devs-view/dev\""), std::string::npos);
   EXPECT_FALSE(ask(R"({"user":"jo","groups":["devs"],"resourceAttributes":{"verb":"list","resource":"pods","namespace":"x"}})")
                    .at("allowed").as_bool());
+  // KC14: a review's groups are taken as sent, none implied for a service-account username.
+  EXPECT_FALSE(ask(R"({"user":"system:serviceaccount:a:b","resourceAttributes":{"verb":"get","resource":"pods","namespace":"a"}})")
+                   .at("allowed").as_bool());
+  EXPECT_TRUE(ask(R"({"user":"system:serviceaccount:a:b","groups":["system:serviceaccounts"],
+                      "resourceAttributes":{"verb":"get","resource":"pods","namespace":"a"}})")
+                  .at("allowed").as_bool());
   EXPECT_TRUE(ask(R"({"user":"root","groups":["system:masters"],"nonResourceAttributes":{"verb":"get","path":"/x"}})")
                   .at("allowed").as_bool());
   // The access entry's policy, found from extra as /authenticate wrote it.
