@@ -1,0 +1,49 @@
+#include "state/snapshot.h"
+
+#include <algorithm>
+
+namespace kubeiam::state {
+
+const std::vector<eks::AssociatedPolicy>* Snapshot::PoliciesFor(const identity::UserInfo& user) const {
+  if (user.backend != identity::kAccessEntry || !access_entries) return nullptr;
+  const eks::AccessEntry* e = access_entries->Find(user.mapped_arn);
+  return e ? &e->policies : nullptr;
+}
+
+std::vector<std::string> BackendOrder(const std::vector<std::string>& configured, eks::AuthenticationMode mode) {
+  bool entries = eks::UsesAccessEntries(mode);
+  bool listed = std::find(configured.begin(), configured.end(), identity::kAccessEntry) != configured.end();
+  std::vector<std::string> out;
+  for (const auto& m : configured) {
+    if (m == identity::kAccessEntry) {
+      if (entries) out.push_back(m);
+    } else if (m == identity::kEksConfigMap) {
+      if (entries && !listed) out.emplace_back(identity::kAccessEntry);
+      if (eks::UsesConfigMap(mode)) out.push_back(m);
+    } else {
+      out.push_back(m);
+    }
+  }
+  if (entries && std::find(out.begin(), out.end(), identity::kAccessEntry) == out.end()) {
+    out.emplace_back(identity::kAccessEntry);
+  }
+  return out;
+}
+
+std::vector<identity::Backend> BuildChain(const std::vector<std::string>& configured, eks::AuthenticationMode mode,
+                                          const MappingSources& sources,
+                                          const std::function<std::vector<std::string>(std::string_view)>& reserved_prefixes) {
+  std::vector<identity::Backend> chain;
+  for (const auto& name : BackendOrder(configured, mode)) {
+    std::shared_ptr<const identity::MappingTable> t = name == identity::kMountedFile    ? sources.mounted_file
+                                                      : name == identity::kEksConfigMap ? sources.aws_auth
+                                                      : name == identity::kDynamicFile  ? sources.dynamic_file
+                                                      : name == identity::kAccessEntry  ? sources.access_entries
+                                                                                        : nullptr;
+    if (!t) t = std::make_shared<const identity::MappingTable>();
+    chain.push_back({name, std::move(t), reserved_prefixes ? reserved_prefixes(name) : std::vector<std::string>{}});
+  }
+  return chain;
+}
+
+}  // namespace kubeiam::state
