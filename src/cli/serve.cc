@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "server/bootstrap.h"
 #include "server/config.h"
+#include "server/eks_api.h"
 #include "server/http_server.h"
 
 namespace kubeiam::cli {
@@ -59,6 +60,20 @@ int Run(const std::string& config_path) {
     }
     std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << config->local_sts->HostPort() << "\"}\n";
   }
+  std::unique_ptr<server::EksApi> eks_api;
+  if (config->eks_api) {
+    eks_api = std::make_unique<server::EksApi>(parts->store, parts->local_sts, auth);
+    server::ListenerOptions opts{config->eks_api->address, config->eks_api->port, parts->tls.server_cert,
+                                 parts->tls.server_key};
+    auto api = eks_api.get();
+    auto api_port = http.Listen(opts, [api](const server::HttpRequest& r) { return api->Handle(r); });
+    if (!api_port) {
+      std::cerr << "kubeiam serve: eksAPI: " << api_port.error().message << "\n";
+      return 1;
+    }
+    std::cerr << "{\"msg\":\"EKS access API listening\",\"address\":\"https://" << config->eks_api->address << ":"
+              << *api_port << "\"}\n";
+  }
   if (auto s = server::WriteWebhookKubeconfigs(parts->tls, config->hostname, *port); !s) {
     std::cerr << "kubeiam serve: " << s.error().message << "\n";
     return 1;
@@ -75,7 +90,8 @@ int Run(const std::string& config_path) {
         std::cerr << "{\"level\":\"error\",\"msg\":\"reload failed, previous mappings kept\",\"error\":\""
                   << s.error().message << "\"}\n";
       }
-      for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      // Four times a second: a store write from another process shows within 250 ms.
+      for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
   while (true) {

@@ -45,6 +45,7 @@ struct AccessEntry {
   std::string principal_id;
   TimePoint created_at{}, modified_at{};
   std::vector<AssociatedPolicy> policies;
+  bool operator==(const AccessEntry&) const = default;
 };
 
 // What a create request asks for, before defaults.

@@ -27,12 +27,14 @@ const AccessPolicy* FindPolicy(std::string_view name_or_arn);
 struct AccessScope {
   std::string type = "cluster";         // "cluster" or "namespace"
   std::vector<std::string> namespaces;  // namespace scope: names or patterns with '*'
+  bool operator==(const AccessScope&) const = default;
 };
 
 struct AssociatedPolicy {
   std::string policy;  // name or ARN
   AccessScope scope;
   TimePoint associated_at{}, modified_at{};
+  bool operator==(const AssociatedPolicy&) const = default;
 };
 
 struct PolicyDecision {

@@ -102,8 +102,10 @@ std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const Config& config) {
 }  // namespace
 
 Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
-                                                             std::shared_ptr<const sts::LocalSts> local_sts) {
+                                                             std::shared_ptr<const sts::LocalSts> local_sts,
+                                                             std::shared_ptr<store::AccessStore> store) {
   std::unique_ptr<Authenticator> a(new Authenticator(std::move(config)));
+  a->store_ = std::move(store);
   a->mapping_config_ = a->config_;
   a->local_sts_ = std::move(local_sts);
   if (!a->local_sts_) a->ec2_ = MakeEc2Lookup(a->config_);
@@ -168,7 +170,24 @@ Status Authenticator::Rebuild(bool force) {
              return std::move(parsed->table);
            });
   }
-  if (mapping_config_.access_entries_file.empty()) {
+  if (store_) {
+    // The store's revision moves with every committed write, from any process.
+    auto revision = store_->Revision();
+    if (!revision) {
+      result = Fail(ErrorCode::kUnavailable, "access-entry store: " + revision.error().message);
+    } else if (force || revision != store_revision_) {
+      auto loaded = store_->Load();
+      if (!loaded) {
+        result = Fail(ErrorCode::kUnavailable, "access-entry store: " + loaded.error().message);
+      } else {
+        changed = true;
+        store_revision_ = loaded->revision;
+        store_mode_ = loaded->mode;
+        entries_ = std::make_shared<const eks::AccessEntries>(std::move(loaded->entries));
+        entries_table_ = std::make_shared<const identity::MappingTable>(identity::BuildAccessEntryTable(*entries_));
+      }
+    }
+  } else if (mapping_config_.access_entries_file.empty()) {
     entries_ = std::make_shared<const eks::AccessEntries>();
     entries_table_ = nullptr;
   } else {
@@ -196,11 +215,12 @@ Status Authenticator::Rebuild(bool force) {
   }
   if (changed) {
     auto snap = std::make_shared<state::Snapshot>();
-    snap->chain = state::BuildChain(mapping_config_.backend_modes, mapping_config_.authentication_mode,
+    eks::AuthenticationMode mode = store_mode_.value_or(mapping_config_.authentication_mode);
+    snap->chain = state::BuildChain(mapping_config_.backend_modes, mode,
                                     {file_table_, aws_auth_table_, dynamic_table_, entries_table_},
                                     [&](std::string_view mode) { return mapping_config_.ReservedPrefixesFor(mode); });
     snap->scrubbed_accounts = mapping_config_.scrubbed_accounts;
-    snap->authentication_mode = mapping_config_.authentication_mode;
+    snap->authentication_mode = mode;
     snap->access_entries = entries_;
     snap->rbac = rbac_;
     snap->webhook_full_chain = mapping_config_.authorization_webhook == "full";

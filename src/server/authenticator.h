@@ -21,6 +21,7 @@
 #include "server/metrics.h"
 #include "server/subject_access_review.h"
 #include "state/snapshot.h"
+#include "store/access_store.h"
 #include "sts/local_sts.h"
 #include "token/validate.h"
 
@@ -29,7 +30,9 @@ namespace kubeiam::server {
 class Authenticator {
  public:
   // Builds the first snapshot (MountedFile, aws-auth file, DynamicFile); errors name the source.
-  static Result<std::unique_ptr<Authenticator>> Create(Config config, std::shared_ptr<const sts::LocalSts> local_sts);
+  // `store`, when given, is the source of access entries and of the authentication mode.
+  static Result<std::unique_ptr<Authenticator>> Create(Config config, std::shared_ptr<const sts::LocalSts> local_sts,
+                                                       std::shared_ptr<store::AccessStore> store = nullptr);
 
   // Token -> identity, STS-confirmed. Errors: kFormat (bad token), kUpstream (STS said no or
   // failed), kThrottled.
@@ -81,6 +84,9 @@ class Authenticator {
   std::shared_ptr<const identity::MappingTable> file_table_, aws_auth_table_, dynamic_table_, entries_table_;
   std::shared_ptr<const eks::AccessEntries> entries_ = std::make_shared<const eks::AccessEntries>();
   std::shared_ptr<const rbac::Policy> rbac_;
+  std::shared_ptr<store::AccessStore> store_;
+  std::optional<uint64_t> store_revision_;
+  std::optional<eks::AuthenticationMode> store_mode_;
 
   // Verified-token cache: SHA-256 of the token -> identity, bounded, failures never cached.
   std::mutex cache_mu_;

@@ -1,5 +1,6 @@
 #include "server/bootstrap.h"
 
+#include "store/sqlite_store.h"
 #include "util/crypto.h"
 #include "util/encoding.h"
 #include "util/file.h"
@@ -24,6 +25,26 @@ Result<std::string> MasterKey(const std::string& state_dir) {
 
 }  // namespace
 
+eks::ClusterInfo ClusterOf(const Config& config) {
+  eks::ClusterInfo c{config.cluster_id, "", "us-east-1", config.partition};
+  if (config.eks_api) {
+    c.region = config.eks_api->region;
+    c.account_id = config.eks_api->account_id;
+  }
+  return c;
+}
+
+Result<std::shared_ptr<store::AccessStore>> OpenStore(const Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
+  eks::ClusterAccess seed;
+  seed.cluster = ClusterOf(config);
+  seed.mode = config.authentication_mode;
+  seed.created_at = Clock::now();
+  seed.entries = seed_entries;
+  auto opened = store::SqliteStore::Open(config.access_entries_store, seed);
+  if (!opened) return std::unexpected(opened.error());
+  return std::shared_ptr<store::AccessStore>(std::move(*opened));
+}
+
 Result<Parts> Bootstrap(const Config& config) {
   Parts parts;
   if (auto s = MakeDirs(config.state_dir, 0700); !s) return std::unexpected(s.error());
@@ -36,10 +57,16 @@ Result<Parts> Bootstrap(const Config& config) {
     parts.local_sts = std::make_shared<const sts::LocalSts>(std::move(*store), std::move(*key));
     hosts.push_back(config.local_sts->address);
   }
+  if (config.eks_api) hosts.push_back(config.eks_api->address);
   auto tls = EnsureTlsMaterial(config.state_dir, hosts);
   if (!tls) return std::unexpected(tls.error());
   parts.tls = *tls;
-  auto a = Authenticator::Create(config, parts.local_sts);
+  if (!config.access_entries_store.empty()) {
+    auto store = OpenStore(config);
+    if (!store) return std::unexpected(store.error());
+    parts.store = std::move(*store);
+  }
+  auto a = Authenticator::Create(config, parts.local_sts, parts.store);
   if (!a) return std::unexpected(a.error());
   parts.authenticator = std::move(*a);
   return parts;

@@ -1,20 +1,29 @@
 // From a loaded Config to running parts: the local STS (principals plus the master key kept in
-// the state dir, created 0600 on first use), the authenticator, and the TLS material.
+// the state dir, created 0600 on first use), the access-entry store, the authenticator, and the
+// TLS material.
 #pragma once
 
 #include <memory>
 
 #include "server/authenticator.h"
 #include "server/tls_material.h"
+#include "store/access_store.h"
 
 namespace kubeiam::server {
 
 struct Parts {
   std::shared_ptr<const sts::LocalSts> local_sts;  // null unless sts.local is configured
+  std::shared_ptr<store::AccessStore> store;  // null unless access entries live in a store
   std::unique_ptr<Authenticator> authenticator;
   TlsPaths tls;
 };
 
 Result<Parts> Bootstrap(const Config& config);
+
+// The cluster a config describes, as the access API names it (clusterID, eksAPI region/account).
+eks::ClusterInfo ClusterOf(const Config& config);
+
+// Opens (creating on first use, seeded with the config's authentication mode) the store.
+Result<std::shared_ptr<store::AccessStore>> OpenStore(const Config& config, const std::vector<eks::AccessEntry>& seed_entries = {});
 
 }  // namespace kubeiam::server

@@ -178,7 +178,25 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   r.String(s, "dynamicfilepath", "server.dynamicfilepath", c.dynamic_file);
   r.Bool(s, "dynamicfileUserIDStrict", "server.dynamicfileUserIDStrict", c.dynamic_file_strict);
   r.String(s, "accessEntriesFile", "server.accessEntriesFile", c.access_entries_file);
-  if (!c.access_entries_file.empty()) c.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
+  r.String(s, "accessEntriesStore", "server.accessEntriesStore", c.access_entries_store);
+  if (YAML::Node api = Get(doc, "eksAPI")) {
+    EksApiConfig e;
+    if (!api.IsMap() && !api.IsNull()) r.Problem("eksAPI", "must be a mapping");
+    r.String(api, "address", "eksAPI.address", e.address);
+    r.Int(api, "port", "eksAPI.port", 1, 65535, e.port);
+    r.String(api, "region", "eksAPI.region", e.region);
+    r.String(api, "accountID", "eksAPI.accountID", e.account_id);
+    if (!e.account_id.empty() && (e.account_id.size() != 12 || e.account_id.find_first_not_of("0123456789") != std::string::npos)) {
+      r.Problem("eksAPI.accountID", "must be a 12-digit AWS account ID");
+    }
+    c.eks_api = e;
+  }
+  if (!c.access_entries_file.empty() && !c.access_entries_store.empty()) {
+    r.Problem("server.accessEntriesStore", "cannot be combined with server.accessEntriesFile (one source of access entries)");
+  }
+  if (!c.access_entries_file.empty() || !c.access_entries_store.empty() || c.eks_api) {
+    c.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
+  }
   std::string mode;
   r.String(s, "authenticationMode", "server.authenticationMode", mode);
   if (!mode.empty()) {
@@ -233,6 +251,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   if (!c.access_entries_file.empty() && !eks::UsesAccessEntries(c.authentication_mode)) {
     r.Problem("server.accessEntriesFile", "is set but server.authenticationMode is CONFIG_MAP, which ignores access entries");
   }
+  if (c.eks_api && !c.access_entries_file.empty()) {
+    r.Problem("eksAPI", "writes to the access-entry store, which cannot be combined with server.accessEntriesFile");
+  }
   if (has(identity::kAccessEntry) && !eks::UsesAccessEntries(c.authentication_mode)) {
     r.Problem("server.backendMode", "lists AccessEntry but server.authenticationMode is CONFIG_MAP");
   }
@@ -263,6 +284,8 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   c.authorization_rbac = Resolve(base, c.authorization_rbac);
   c.access_entries_file = Resolve(base, c.access_entries_file);
   c.state_dir = Resolve(base, c.state_dir);
+  c.access_entries_store = Resolve(base, c.access_entries_store);
+  if (c.eks_api && c.access_entries_store.empty()) c.access_entries_store = c.state_dir + "/access-entries.db";
   c.aws_auth_file = Resolve(base, c.aws_auth_file);
   c.dynamic_file = Resolve(base, c.dynamic_file);
   c.sts_ca_file = Resolve(base, c.sts_ca_file);

@@ -22,6 +22,14 @@ struct LocalStsConfig {
   std::string HostPort() const;  // what tokens must name: "127.0.0.1:21364"
 };
 
+// eksAPI: EKS's access API on its own HTTPS listener, over the access-entry store.
+struct EksApiConfig {
+  std::string address = "127.0.0.1";
+  int port = 21365;
+  std::string region = "us-east-1";  // for ARNs
+  std::string account_id;            // the cluster's account (ARNs, same-account node entries)
+};
+
 struct Config {
   std::string file;  // where it was read from
   std::string cluster_id;
@@ -38,6 +46,10 @@ struct Config {
   std::string aws_auth_file;
   std::string dynamic_file;
   std::string access_entries_file;  // accessEntriesFile: a document ParseAccessEntries reads
+  // accessEntriesStore: the SQLite store (default <stateDir>/access-entries.db with eksAPI);
+  // its authentication mode, once created, is the one that counts.
+  std::string access_entries_store;
+  std::optional<EksApiConfig> eks_api;
   // authenticationMode; default API_AND_CONFIG_MAP when accessEntriesFile is set, else CONFIG_MAP.
   eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
   bool dynamic_file_strict = false;

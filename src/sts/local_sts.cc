@@ -19,18 +19,7 @@ namespace json = boost::json;
 constexpr char kNs[] = "https://sts.amazonaws.com/doc/2011-06-15/";
 constexpr auto kMaxSkew = std::chrono::minutes(15);
 
-// Who signed the request, once the signature checks out.
-struct Caller {
-  std::string arn;      // as GetCallerIdentity reports it
-  std::string user_id;
-  std::string account;
-  bool temporary = false;
-};
-
-struct Failure {
-  int status;
-  std::string code, message;
-};
+using Failure = AuthFailure;
 
 std::string XmlEscape(std::string_view s) {
   std::string out;
@@ -196,50 +185,9 @@ StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
   }
 
   // 2. Authentication: who signed, with which secret, is the signature right and fresh.
-  auto auth = aws::ParseAuthentication(sr);
-  if (!auth) {
-    bool none = !sr.FindHeader("Authorization") && !Param(*query, "X-Amz-Algorithm");
-    if (none) return Error(request, {403, "MissingAuthenticationToken", "Request is missing Authentication Token"});
-    return Error(request, {400, "IncompleteSignature", auth.error().message});
-  }
-  if (auth->service != "sts") {
-    return Error(request, {403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'."});
-  }
-  Caller caller;
-  std::string secret;
-  if (const User* user = store_.FindUserByAccessKey(auth->access_key_id, &secret)) {
-    caller = {user->Arn(), user->user_id, user->account, false};
-  } else if (auth->access_key_id.starts_with("ASIA")) {
-    auto payload = Unseal(key_, auth->session_token);
-    if (!payload || JsonStr(*payload, "k") != auth->access_key_id) {
-      return Error(request, {403, "InvalidClientTokenId", "The security token included in the request is invalid."});
-    }
-    auto exp = ParseRfc3339(JsonStr(*payload, "exp"));
-    if (!exp || now >= *exp) {
-      return Error(request, {403, "ExpiredToken", "The security token included in the request is expired"});
-    }
-    secret = DerivedSecret(key_, auth->access_key_id);
-    caller = {JsonStr(*payload, "arn"), JsonStr(*payload, "uid"), JsonStr(*payload, "acct"), true};
-  } else {
-    return Error(request, {403, "InvalidClientTokenId", "The security token included in the request is invalid."});
-  }
-  if (auto ok = aws::VerifySignature(sr, *auth, secret); !ok) {
-    return Error(request, {403, "SignatureDoesNotMatch",
-                           "The request signature we calculated does not match the signature you provided. Check your "
-                           "AWS Secret Access Key and signing method. Consult the service documentation for details."});
-  }
-  TimePoint signed_at = *ParseAmzDate(auth->amz_date);
-  // Presigned GetCallerIdentity URLs live 15 minutes whatever X-Amz-Expires says (as in AWS).
-  auto lifetime = auth->presigned && *action != "GetCallerIdentity" ? std::chrono::seconds(auth->expires_seconds)
-                                                                    : std::chrono::seconds(kMaxSkew);
-  if (now > signed_at + lifetime) {
-    return Error(request, {403, "SignatureDoesNotMatch", "Signature expired: " + auth->amz_date + " is now earlier than " +
-                                                             FormatAmzDate(now - lifetime)});
-  }
-  if (signed_at > now + kMaxSkew) {
-    return Error(request, {403, "SignatureDoesNotMatch", "Signature not yet current: " + auth->amz_date +
-                                                             " is still later than " + FormatAmzDate(now + kMaxSkew)});
-  }
+  auto authenticated = Authenticate(sr, "sts", now, *action == "GetCallerIdentity");
+  if (!authenticated) return Error(request, authenticated.error());
+  const Caller& caller = *authenticated;
 
   // 3. The action.
   if (*action == "GetCallerIdentity") {
@@ -318,6 +266,57 @@ StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
                     {"Credentials", "", issue(assumed, uid, role->account, *seconds)}});
   }
   return Error(request, {400, "InvalidAction", "Could not find operation " + *action + " for version 2011-06-15"});
+}
+
+std::expected<Caller, AuthFailure> LocalSts::Authenticate(const aws::SignableRequest& sr, std::string_view service,
+                                                          TimePoint now, bool presigned_lives_15_minutes) const {
+  auto auth = aws::ParseAuthentication(sr);
+  if (!auth) {
+    bool none = !sr.FindHeader("Authorization") && !sr.FindQuery("X-Amz-Algorithm");
+    if (none) return std::unexpected(Failure{403, "MissingAuthenticationToken", "Request is missing Authentication Token"});
+    return std::unexpected(Failure{400, "IncompleteSignature", auth.error().message});
+  }
+  if (auth->service != service) {
+    return std::unexpected(Failure{403, "SignatureDoesNotMatch",
+                                   "Credential should be scoped to correct service: '" + std::string(service) + "'."});
+  }
+  Caller caller;
+  std::string secret;
+  if (const User* user = store_.FindUserByAccessKey(auth->access_key_id, &secret)) {
+    caller = {user->Arn(), user->user_id, user->account, false};
+  } else if (auth->access_key_id.starts_with("ASIA")) {
+    auto payload = Unseal(key_, auth->session_token);
+    if (!payload || JsonStr(*payload, "k") != auth->access_key_id) {
+      return std::unexpected(Failure{403, "InvalidClientTokenId", "The security token included in the request is invalid."});
+    }
+    auto exp = ParseRfc3339(JsonStr(*payload, "exp"));
+    if (!exp || now >= *exp) {
+      return std::unexpected(Failure{403, "ExpiredToken", "The security token included in the request is expired"});
+    }
+    secret = DerivedSecret(key_, auth->access_key_id);
+    caller = {JsonStr(*payload, "arn"), JsonStr(*payload, "uid"), JsonStr(*payload, "acct"), true};
+  } else {
+    return std::unexpected(Failure{403, "InvalidClientTokenId", "The security token included in the request is invalid."});
+  }
+  if (auto ok = aws::VerifySignature(sr, *auth, secret); !ok) {
+    return std::unexpected(
+        Failure{403, "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your "
+                "AWS Secret Access Key and signing method. Consult the service documentation for details."});
+  }
+  TimePoint signed_at = *ParseAmzDate(auth->amz_date);
+  // Presigned GetCallerIdentity URLs live 15 minutes whatever X-Amz-Expires says (as in AWS).
+  auto lifetime = auth->presigned && !presigned_lives_15_minutes ? std::chrono::seconds(auth->expires_seconds)
+                                                                 : std::chrono::seconds(kMaxSkew);
+  if (now > signed_at + lifetime) {
+    return std::unexpected(Failure{403, "SignatureDoesNotMatch", "Signature expired: " + auth->amz_date +
+                                                                     " is now earlier than " + FormatAmzDate(now - lifetime)});
+  }
+  if (signed_at > now + kMaxSkew) {
+    return std::unexpected(Failure{403, "SignatureDoesNotMatch", "Signature not yet current: " + auth->amz_date +
+                                                                     " is still later than " + FormatAmzDate(now + kMaxSkew)});
+  }
+  return caller;
 }
 
 }  // namespace kubeiam::sts

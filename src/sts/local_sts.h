@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/sigv4.h"
 #include "sts/principal_store.h"
 #include "util/time.h"
 
@@ -29,10 +30,30 @@ struct StsAnswer {
   std::string body;
 };
 
+// Who signed a request, once the signature checks out.
+struct Caller {
+  std::string arn;  // as GetCallerIdentity reports it
+  std::string user_id;
+  std::string account;
+  bool temporary = false;
+};
+
+// Why a request's authentication failed: HTTP status, AWS error code, message.
+struct AuthFailure {
+  int status;
+  std::string code, message;
+};
+
 class LocalSts {
  public:
   LocalSts(PrincipalStore store, std::string master_key) : store_(std::move(store)), key_(std::move(master_key)) {}
   StsAnswer Handle(const StsRequest& request, TimePoint now) const;
+  // SigV4 authentication of any request to a local service (`service`: "sts", "eks"), against
+  // the store's keys and the sealed temporary credentials: signature, scope and freshness
+  // (15 minutes either way; a presigned request's own X-Amz-Expires unless
+  // `presigned_lives_15_minutes`).
+  std::expected<Caller, AuthFailure> Authenticate(const aws::SignableRequest& request, std::string_view service,
+                                                  TimePoint now, bool presigned_lives_15_minutes = false) const;
   const PrincipalStore& store() const { return store_; }
 
  private:

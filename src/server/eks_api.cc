@@ -1,0 +1,407 @@
+#include "server/eks_api.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "authz/authorizer.h"
+#include "util/crypto.h"
+#include "util/encoding.h"
+#include "util/strings.h"
+
+namespace kubeiam::server {
+namespace {
+
+namespace json = boost::json;
+
+double Seconds(TimePoint t) {
+  return double(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count()) / 1e6;
+}
+
+json::array Strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+json::object ScopeJson(const eks::AccessScope& s) { return {{"type", s.type}, {"namespaces", Strings(s.namespaces)}}; }
+
+json::object AssociationJson(const eks::AssociatedPolicy& p) {
+  return {{"policyArn", p.policy},
+          {"accessScope", ScopeJson(p.scope)},
+          {"associatedAt", Seconds(p.associated_at)},
+          {"modifiedAt", Seconds(p.modified_at)}};
+}
+
+json::object EntryJson(const eks::AccessEntry& e) {
+  json::object tags;
+  for (const auto& [k, v] : e.tags) tags[k] = v;
+  return {{"clusterName", e.cluster_name},     {"principalArn", e.principal_arn}, {"kubernetesGroups", Strings(e.kubernetes_groups)},
+          {"accessEntryArn", e.access_entry_arn}, {"createdAt", Seconds(e.created_at)}, {"modifiedAt", Seconds(e.modified_at)},
+          {"tags", std::move(tags)},             {"username", e.username},        {"type", e.type}};
+}
+
+HttpResponse Json(int status, const json::value& v) { return {status, "application/json", json::serialize(v), {}}; }
+
+HttpResponse ErrorResponse(const eks::ApiError& e) {
+  return {e.status, "application/json", json::serialize(json::object{{"message", e.message}}),
+          {{"x-amzn-ErrorType", e.type}}};
+}
+
+eks::ApiError Serialization(std::string message) { return {"SerializationException", 400, std::move(message)}; }
+
+std::string UuidV4() {
+  std::string b = RandomBytes(16);
+  b[6] = char((b[6] & 0x0F) | 0x40);
+  b[8] = char((b[8] & 0x3F) | 0x80);
+  std::string h = HexEncode(b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
+// Optional members of a request body, type-checked with EKS's exception for a wrong type.
+struct Body {
+  json::object o;
+
+  eks::ApiResult<std::optional<std::string>> String(const char* key) const {
+    const json::value* v = o.if_contains(key);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_string()) return std::unexpected(eks::InvalidParameter(std::string(key) + " must be a string"));
+    return std::string(v->as_string());
+  }
+  eks::ApiResult<std::optional<std::vector<std::string>>> List(const char* key) const {
+    const json::value* v = o.if_contains(key);
+    if (!v || v->is_null()) return std::nullopt;
+    std::vector<std::string> out;
+    if (v->is_array()) {
+      for (const auto& x : v->as_array()) {
+        if (!x.is_string()) break;
+        out.emplace_back(x.as_string());
+      }
+      if (out.size() == v->as_array().size()) return out;
+    }
+    return std::unexpected(eks::InvalidParameter(std::string(key) + " must be a list of strings"));
+  }
+};
+
+eks::ApiResult<Body> ParseBody(const std::string& text) {
+  if (Trim(text).empty()) return Body{};
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 16;
+  json::value v = json::parse(text, ec, {}, opts);
+  if (ec || !v.is_object()) return std::unexpected(Serialization("The request body is not a JSON object"));
+  return Body{std::move(v.as_object())};
+}
+
+// maxResults (1-100, default 100) and nextToken (an opaque offset) of the list operations.
+struct Page {
+  size_t offset = 0, size = 100;
+};
+
+eks::ApiResult<Page> ParsePage(const aws::KeyValues& query) {
+  Page p;
+  for (const auto& [k, v] : query) {
+    if (k == "maxResults") {
+      char* end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 1 || n > 100) {
+        return std::unexpected(eks::InvalidParameter("maxResults must be between 1 and 100, got " + v));
+      }
+      p.size = size_t(n);
+    } else if (k == "nextToken") {
+      auto raw = Base64UrlDecodeNoPad(v);
+      char* end = nullptr;
+      unsigned long long n = raw && raw->starts_with("offset:") ? std::strtoull(raw->c_str() + 7, &end, 10) : 0;
+      if (!raw || !raw->starts_with("offset:") || !end || *end) {
+        return std::unexpected(eks::InvalidParameter("The nextToken is invalid"));
+      }
+      p.offset = size_t(n);
+    }
+  }
+  return p;
+}
+
+// Fills `out[field]` with items [offset, offset+size) and nextToken when more follow.
+template <typename T, typename F>
+void Paginate(json::object& out, const char* field, const std::vector<T>& items, const Page& page, F to_json) {
+  json::array a;
+  for (size_t i = page.offset; i < items.size() && i < page.offset + page.size; ++i) a.push_back(to_json(items[i]));
+  out[field] = std::move(a);
+  if (page.offset + page.size < items.size()) out["nextToken"] = Base64UrlEncodeNoPad("offset:" + std::to_string(page.offset + page.size));
+}
+
+const aws::KeyValues kNoQuery;
+
+}  // namespace
+
+struct EksApi::Call {
+  const HttpRequest& request;
+  std::vector<std::string> segments;  // decoded path segments
+  aws::KeyValues query;
+  identity::Identity caller;
+};
+
+EksApi::EksApi(std::shared_ptr<store::AccessStore> store, std::shared_ptr<const sts::LocalSts> local_sts, Authenticator* auth)
+    : store_(std::move(store)), local_sts_(std::move(local_sts)), auth_(auth) {}
+
+HttpResponse EksApi::Handle(const HttpRequest& request) {
+  std::string raw_path = request.target.substr(0, request.target.find('?'));
+  std::string raw_query = request.target.size() > raw_path.size() ? request.target.substr(raw_path.size() + 1) : "";
+  Call call{request, {}, {}, {}};
+  auto query = aws::ParseQuery(raw_query);
+  if (!query) return ErrorResponse(Serialization("The query string is malformed"));
+  call.query = std::move(*query);
+  for (auto part : Split(std::string_view(raw_path).substr(raw_path.starts_with('/') ? 1 : 0), '/')) {
+    auto decoded = aws::UriDecode(part);
+    if (!decoded) return ErrorResponse(Serialization("The request path is malformed"));
+    call.segments.push_back(std::move(*decoded));
+  }
+  // Who is calling: a kubeiam token, or SigV4 against the local principals.
+  TimePoint now = Clock::now();
+  const std::string* authorization = request.Header("Authorization");
+  if (authorization && authorization->starts_with("Bearer ")) {
+    auto id = auth_->Verify(std::string_view(*authorization).substr(7), now);
+    if (!id) return ErrorResponse({"UnrecognizedClientException", 403, "The bearer token is not valid: " + id.error().message});
+    call.caller = std::move(*id);
+  } else if (local_sts_) {
+    aws::SignableRequest sr;
+    sr.method = request.method;
+    sr.path = raw_path;  // REST-JSON signs the path as sent (encoded), then encodes it again
+    sr.query = call.query;
+    sr.headers = request.headers;
+    sr.body = request.body;
+    auto caller = local_sts_->Authenticate(sr, "eks", now);
+    if (!caller) {
+      std::string type = caller.error().code == "SignatureDoesNotMatch" ? "InvalidSignatureException"
+                         : caller.error().code == "MissingAuthenticationToken" ? "MissingAuthenticationTokenException"
+                                                                               : "UnrecognizedClientException";
+      return ErrorResponse({type, 403, caller.error().message});
+    }
+    auto id = identity::BuildIdentity(caller->arn, caller->account, caller->user_id, "", "");
+    if (!id) return ErrorResponse({"UnrecognizedClientException", 403, id.error().message});
+    call.caller = std::move(*id);
+  } else {
+    return ErrorResponse({"MissingAuthenticationTokenException", 403,
+                          "Missing Authentication Token: send a kubeiam token as Authorization: Bearer"});
+  }
+  return Route(call);
+}
+
+HttpResponse EksApi::Route(Call& call) {
+  const auto& s = call.segments;
+  const std::string& method = call.request.method;
+  auto state = store_->Load();
+  if (!state) return ErrorResponse(state.error());
+  const eks::ClusterAccess& cluster = *state;
+  std::string cluster_arn = "arn:" + cluster.cluster.partition + ":eks:" + cluster.cluster.region + ":" +
+                            (cluster.cluster.account_id.empty() ? call.caller.account_id : cluster.cluster.account_id) +
+                            ":cluster/" + cluster.cluster.name;
+
+  // Writes need cluster-admin rights as the current snapshot maps the caller.
+  auto snap = auth_->snapshot();
+  auto allowed_to_write = [&](const char* action) -> std::optional<eks::ApiError> {
+    auto user = auth_->Map(call.caller);
+    if (user) {
+      rbac::Attributes a;
+      a.user = {user->username, authz::WithImpliedGroups(user->username, user->groups)};
+      a.verb = "*";
+      a.api_group = "*";
+      a.resource = "*";
+      static const rbac::Policy kNoRbac({}, {}, {}, {});
+      if (authz::Authorize(snap->rbac ? *snap->rbac : kNoRbac, a, snap->PoliciesFor(*user)).allowed) return std::nullopt;
+    }
+    return eks::ApiError{"AccessDeniedException", 403,
+                         "User: " + call.caller.arn + " is not authorized to perform: eks:" + action + " on resource: " +
+                             cluster_arn + " (writes need cluster-admin rights on the cluster)"};
+  };
+  // Administrators that the server's own config and aws-auth provide, under a given mode.
+  auto config_admins = [&](eks::AuthenticationMode mode) {
+    size_t n = 0;
+    for (const auto& b : snap->chain) {
+      bool counts = b.name == identity::kMountedFile || (b.name == identity::kEksConfigMap && eks::UsesConfigMap(mode));
+      if (!counts) continue;
+      for (const auto& r : b.table->roles_in_order()) n += std::count(r.groups.begin(), r.groups.end(), "system:masters");
+      for (const auto& u : b.table->users_in_order()) n += std::count(u.groups.begin(), u.groups.end(), "system:masters");
+    }
+    return n;
+  };
+  // One write: authorize, apply, refuse a lock-out, publish.
+  auto write = [&](const char* action, const std::function<std::optional<eks::ApiError>(eks::ClusterAccess&)>& change,
+                   const std::function<HttpResponse(const eks::ClusterAccess&)>& answer) -> HttpResponse {
+    if (auto denied = allowed_to_write(action)) return ErrorResponse(*denied);
+    auto written = store_->Update([&](eks::ClusterAccess& c) -> std::optional<eks::ApiError> {
+      size_t before = eks::Administrators(c).size() + config_admins(c.mode);
+      if (auto refused = change(c)) return refused;
+      size_t after = eks::Administrators(c).size() + config_admins(c.mode);
+      if (before > 0 && after == 0) {
+        return eks::InvalidRequest("This change would leave the cluster without an administrator (no access entry with "
+                                   "AmazonEKSClusterAdminPolicy at cluster scope, no system:masters mapping); refused");
+      }
+      return std::nullopt;
+    });
+    if (!written) return ErrorResponse(written.error());
+    (void)auth_->ReloadIfChanged();  // the next request, and the next token, see the change
+    return answer(*written);
+  };
+  auto not_found = [&] { return ErrorResponse(eks::ResourceNotFound("No cluster found for name: " + s[1] + ".")); };
+  auto body = ParseBody(call.request.body);
+  if (!body) return ErrorResponse(body.error());
+
+  if (s.size() == 1 && s[0] == "access-policies" && method == "GET") {
+    auto page = ParsePage(call.query);
+    if (!page) return ErrorResponse(page.error());
+    std::vector<const eks::AccessPolicy*> policies;
+    for (const auto& p : eks::PolicyCatalog()) policies.push_back(&p);
+    json::object out;
+    Paginate(out, "accessPolicies", policies, *page, [&](const eks::AccessPolicy* p) {
+      return json::object{{"name", p->name}, {"arn", p->Arn(cluster.cluster.partition)}};
+    });
+    return Json(200, out);
+  }
+  if (s.size() == 1 && s[0] == "clusters" && method == "GET") {
+    return Json(200, json::object{{"clusters", json::array{json::string(cluster.cluster.name)}}});
+  }
+  if (s.size() < 2 || s[0] != "clusters") {
+    return ErrorResponse({"UnknownOperationException", 404, "No EKS operation at " + call.request.Path()});
+  }
+  if (s[1] != cluster.cluster.name) return not_found();
+  if (s.size() == 2 && method == "GET") {
+    json::object c{{"name", cluster.cluster.name},
+                   {"arn", cluster_arn},
+                   {"createdAt", Seconds(cluster.created_at)},
+                   {"status", "ACTIVE"},
+                   {"accessConfig", json::object{{"bootstrapClusterCreatorAdminPermissions", cluster.bootstrap_admin},
+                                                 {"authenticationMode", eks::ToString(cluster.mode)}}}};
+    return Json(200, json::object{{"cluster", std::move(c)}});
+  }
+  if (s.size() == 3 && s[2] == "update-config" && method == "POST") {
+    const json::value* access = body->o.if_contains("accessConfig");
+    if (!access || !access->is_object() || !access->as_object().contains("authenticationMode")) {
+      return ErrorResponse(eks::InvalidParameter("Only accessConfig.authenticationMode can be updated here"));
+    }
+    auto text = Body{access->as_object()}.String("authenticationMode");
+    if (!text || !*text) return ErrorResponse(eks::InvalidParameter("accessConfig.authenticationMode must be a string"));
+    auto mode = eks::ParseAuthenticationMode(**text);
+    if (!mode) return ErrorResponse(eks::InvalidParameter(mode.error().message));
+    return write("UpdateClusterConfig", [&](eks::ClusterAccess& c) { return eks::SetMode(c, *mode); },
+                 [&](const eks::ClusterAccess&) {
+                   json::object update{{"id", UuidV4()},
+                                       {"status", "Successful"},
+                                       {"type", "AccessConfigUpdate"},
+                                       {"params", json::array{json::object{{"type", "AuthenticationMode"}, {"value", **text}}}},
+                                       {"createdAt", Seconds(Clock::now())},
+                                       {"errors", json::array()}};
+                   return Json(200, json::object{{"update", std::move(update)}});
+                 });
+  }
+  if (s.size() < 3 || s[2] != "access-entries") {
+    return ErrorResponse({"UnknownOperationException", 404, "No EKS operation at " + call.request.Path()});
+  }
+  if (s.size() == 3 && method == "POST") {  // CreateAccessEntry
+    eks::NewAccessEntry req;
+    auto principal = body->String("principalArn");
+    auto groups = body->List("kubernetesGroups");
+    auto username = body->String("username");
+    auto type = body->String("type");
+    for (auto* bad : {&principal, &username, &type}) {
+      if (!*bad) return ErrorResponse(bad->error());
+    }
+    if (!groups) return ErrorResponse(groups.error());
+    req.principal_arn = principal->value_or("");
+    req.kubernetes_groups = groups->value_or(std::vector<std::string>{});
+    req.username = username->value_or("");
+    req.type = type->value_or("");
+    if (const json::value* tags = body->o.if_contains("tags"); tags && tags->is_object()) {
+      for (const auto& kv : tags->as_object()) {
+        if (!kv.value().is_string()) return ErrorResponse(eks::InvalidParameter("tags must map strings to strings"));
+        req.tags[std::string(kv.key())] = std::string(kv.value().as_string());
+      }
+    }
+    std::string arn = req.principal_arn;
+    return write("CreateAccessEntry", [&](eks::ClusterAccess& c) { return eks::CreateEntry(c, req, UuidV4(), Clock::now()); },
+                 [&](const eks::ClusterAccess& c) { return Json(200, json::object{{"accessEntry", EntryJson(*c.Find(arn))}}); });
+  }
+  if (s.size() == 3 && method == "GET") {  // ListAccessEntries
+    if (auto bad = eks::CheckApiEnabled(cluster)) return ErrorResponse(*bad);
+    auto page = ParsePage(call.query);
+    if (!page) return ErrorResponse(page.error());
+    const std::string* filter = nullptr;
+    for (const auto& [k, v] : call.query) {
+      if (k == "associatedPolicyArn") filter = &v;
+    }
+    std::vector<std::string> arns;
+    for (const auto& e : cluster.entries) {
+      bool has = !filter || std::any_of(e.policies.begin(), e.policies.end(), [&](const auto& p) { return p.policy == *filter; });
+      if (has) arns.push_back(e.principal_arn);
+    }
+    json::object out;
+    Paginate(out, "accessEntries", arns, *page, [](const std::string& a) { return json::value(a); });
+    return Json(200, out);
+  }
+  const std::string& principal = s[3];
+  if (s.size() == 4 && method == "GET") {
+    auto e = eks::FindEntry(cluster, principal);
+    if (!e) return ErrorResponse(e.error());
+    return Json(200, json::object{{"accessEntry", EntryJson(**e)}});
+  }
+  if (s.size() == 4 && method == "POST") {  // UpdateAccessEntry
+    auto groups = body->List("kubernetesGroups");
+    auto username = body->String("username");
+    if (!groups) return ErrorResponse(groups.error());
+    if (!username) return ErrorResponse(username.error());
+    return write("UpdateAccessEntry",
+                 [&](eks::ClusterAccess& c) { return eks::UpdateEntry(c, principal, *groups, *username, Clock::now()); },
+                 [&](const eks::ClusterAccess& c) {
+                   return Json(200, json::object{{"accessEntry", EntryJson(*c.Find(principal))}});
+                 });
+  }
+  if (s.size() == 4 && method == "DELETE") {
+    return write("DeleteAccessEntry", [&](eks::ClusterAccess& c) { return eks::DeleteEntry(c, principal); },
+                 [](const eks::ClusterAccess&) { return Json(200, json::object()); });
+  }
+  if (s.size() >= 5 && s[4] != "access-policies") {
+    return ErrorResponse({"UnknownOperationException", 404, "No EKS operation at " + call.request.Path()});
+  }
+  if (s.size() == 5 && method == "POST") {  // AssociateAccessPolicy
+    auto policy = body->String("policyArn");
+    if (!policy) return ErrorResponse(policy.error());
+    if (!*policy) return ErrorResponse(eks::InvalidParameter("policyArn is required"));
+    const json::value* scope_v = body->o.if_contains("accessScope");
+    if (!scope_v || !scope_v->is_object()) return ErrorResponse(eks::InvalidParameter("accessScope is required"));
+    Body scope_body{scope_v->as_object()};
+    auto type = scope_body.String("type");
+    auto namespaces = scope_body.List("namespaces");
+    if (!type) return ErrorResponse(type.error());
+    if (!namespaces) return ErrorResponse(namespaces.error());
+    eks::AccessScope scope{type->value_or(""), namespaces->value_or(std::vector<std::string>{})};
+    std::string policy_arn = **policy;
+    return write("AssociateAccessPolicy",
+                 [&](eks::ClusterAccess& c) { return eks::Associate(c, principal, policy_arn, scope, Clock::now()); },
+                 [&](const eks::ClusterAccess& c) {
+                   const eks::AccessEntry* e = c.Find(principal);
+                   json::object out{{"clusterName", c.cluster.name}, {"principalArn", e->principal_arn}};
+                   for (const auto& p : e->policies) {
+                     if (p.policy == policy_arn) out["associatedAccessPolicy"] = AssociationJson(p);
+                   }
+                   return Json(200, out);
+                 });
+  }
+  if (s.size() == 5 && method == "GET") {  // ListAssociatedAccessPolicies
+    auto e = eks::FindEntry(cluster, principal);
+    if (!e) return ErrorResponse(e.error());
+    auto page = ParsePage(call.query);
+    if (!page) return ErrorResponse(page.error());
+    json::object out{{"clusterName", cluster.cluster.name}, {"principalArn", (*e)->principal_arn}};
+    Paginate(out, "associatedAccessPolicies", (*e)->policies, *page, AssociationJson);
+    return Json(200, out);
+  }
+  if (s.size() == 6 && method == "DELETE") {
+    const std::string& policy_arn = s[5];
+    return write("DisassociateAccessPolicy", [&](eks::ClusterAccess& c) { return eks::Disassociate(c, principal, policy_arn); },
+                 [](const eks::ClusterAccess&) { return Json(200, json::object()); });
+  }
+  return ErrorResponse({"UnknownOperationException", 404, "No EKS operation " + method + " " + call.request.Path()});
+}
+
+}  // namespace kubeiam::server

@@ -1,0 +1,40 @@
+// EKS's access API (REST-JSON, API version 2017-11-01; spec/eks-access.md §2.5) for the access
+// entries of this cluster: create/describe/update/delete/list access entries,
+// associate/disassociate/list associated access policies, list access policies, describe and
+// list clusters, update-cluster-config (authenticationMode). Shapes, status codes and error
+// types as EKS's, so the real `aws eks ... --endpoint-url` drives it.
+//
+// Callers authenticate with SigV4 (service "eks") against the local STS's principals, or with a
+// kubeiam token (`Authorization: Bearer k8s-aws-v1...`) verified like /authenticate, which is how
+// callers with real IAM credentials reach it. Reads need a verified caller; writes need
+// cluster-admin rights through the current mappings (system:masters, an access entry with
+// AmazonEKSClusterAdminPolicy at cluster scope, or an RBAC cluster-admin binding). A write that
+// would leave the cluster with no administrator is refused.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "server/authenticator.h"
+#include "store/access_store.h"
+#include "sts/local_sts.h"
+
+namespace kubeiam::server {
+
+class EksApi {
+ public:
+  // `local_sts` may be null (only Bearer tokens then). The authenticator verifies tokens, maps
+  // callers and is told to reload after each write so the next request sees it.
+  EksApi(std::shared_ptr<store::AccessStore> store, std::shared_ptr<const sts::LocalSts> local_sts, Authenticator* auth);
+
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  struct Call;
+  HttpResponse Route(Call& call);
+  std::shared_ptr<store::AccessStore> store_;
+  std::shared_ptr<const sts::LocalSts> local_sts_;
+  Authenticator* auth_;
+};
+
+}  // namespace kubeiam::server
