@@ -19,5 +19,6 @@ Runner AddCanICommand(CLI::App& app);
 Runner AddWhoCanCommand(CLI::App& app);
 Runner AddLookupCommand(CLI::App& app);
 Runner AddAccessMatrixCommand(CLI::App& app);
+Runner AddAccessEntryCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

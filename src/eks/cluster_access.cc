@@ -118,4 +118,13 @@ std::vector<std::string> Administrators(const ClusterAccess& c) {
   return out;
 }
 
+std::optional<ApiError> CheckLockout(const ClusterAccess& before, const ClusterAccess& after,
+                                     const std::function<size_t(AuthenticationMode)>& mapped) {
+  size_t had = Administrators(before).size() + (mapped ? mapped(before.mode) : 0);
+  size_t has = Administrators(after).size() + (mapped ? mapped(after.mode) : 0);
+  if (had == 0 || has > 0) return std::nullopt;
+  return InvalidRequest("This change would leave the cluster without an administrator (no access entry with "
+                        "AmazonEKSClusterAdminPolicy at cluster scope, no system:masters mapping); refused");
+}
+
 }  // namespace kubeiam::eks

@@ -4,6 +4,7 @@
 // edits it, or refuses with EKS's exception; a store persists the result in one transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,5 +47,11 @@ ApiResult<const AccessEntry*> FindEntry(const ClusterAccess& c, std::string_view
 // Entries that make their principal a cluster administrator: AmazonEKSClusterAdminPolicy at
 // cluster scope (when the mode honours access entries).
 std::vector<std::string> Administrators(const ClusterAccess& c);
+
+// Refuses (InvalidRequestException) a change that takes the cluster from some administrators to
+// none. `mapped(mode)` counts the administrators other mappings give under a mode
+// (system:masters rows of the server's config, or of aws-auth when the mode honours it).
+std::optional<ApiError> CheckLockout(const ClusterAccess& before, const ClusterAccess& after,
+                                     const std::function<size_t(AuthenticationMode)>& mapped);
 
 }  // namespace kubeiam::eks

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "authz/authorizer.h"
+#include "eks/wire.h"
 #include "util/crypto.h"
 #include "util/encoding.h"
 #include "util/strings.h"
@@ -14,33 +15,6 @@ namespace kubeiam::server {
 namespace {
 
 namespace json = boost::json;
-
-double Seconds(TimePoint t) {
-  return double(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count()) / 1e6;
-}
-
-json::array Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
-json::object ScopeJson(const eks::AccessScope& s) { return {{"type", s.type}, {"namespaces", Strings(s.namespaces)}}; }
-
-json::object AssociationJson(const eks::AssociatedPolicy& p) {
-  return {{"policyArn", p.policy},
-          {"accessScope", ScopeJson(p.scope)},
-          {"associatedAt", Seconds(p.associated_at)},
-          {"modifiedAt", Seconds(p.modified_at)}};
-}
-
-json::object EntryJson(const eks::AccessEntry& e) {
-  json::object tags;
-  for (const auto& [k, v] : e.tags) tags[k] = v;
-  return {{"clusterName", e.cluster_name},     {"principalArn", e.principal_arn}, {"kubernetesGroups", Strings(e.kubernetes_groups)},
-          {"accessEntryArn", e.access_entry_arn}, {"createdAt", Seconds(e.created_at)}, {"modifiedAt", Seconds(e.modified_at)},
-          {"tags", std::move(tags)},             {"username", e.username},        {"type", e.type}};
-}
 
 HttpResponse Json(int status, const json::value& v) { return {status, "application/json", json::serialize(v), {}}; }
 
@@ -145,6 +119,9 @@ struct EksApi::Call {
 EksApi::EksApi(std::shared_ptr<store::AccessStore> store, std::shared_ptr<const sts::LocalSts> local_sts, Authenticator* auth)
     : store_(std::move(store)), local_sts_(std::move(local_sts)), auth_(auth) {}
 
+EksApi::EksApi(std::shared_ptr<store::AccessStore> store, std::function<size_t(eks::AuthenticationMode)> mapped_admins)
+    : store_(std::move(store)), mapped_admins_(std::move(mapped_admins)) {}
+
 HttpResponse EksApi::Handle(const HttpRequest& request) {
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   std::string raw_query = request.target.size() > raw_path.size() ? request.target.substr(raw_path.size() + 1) : "";
@@ -160,7 +137,9 @@ HttpResponse EksApi::Handle(const HttpRequest& request) {
   // Who is calling: a kubeiam token, or SigV4 against the local principals.
   TimePoint now = Clock::now();
   const std::string* authorization = request.Header("Authorization");
-  if (authorization && authorization->starts_with("Bearer ")) {
+  if (!auth_) {
+    call.caller.arn = "local operator";
+  } else if (authorization && authorization->starts_with("Bearer ")) {
     auto id = auth_->Verify(std::string_view(*authorization).substr(7), now);
     if (!id) return ErrorResponse({"UnrecognizedClientException", 403, "The bearer token is not valid: " + id.error().message});
     call.caller = std::move(*id);
@@ -199,8 +178,13 @@ HttpResponse EksApi::Route(Call& call) {
                             ":cluster/" + cluster.cluster.name;
 
   // Writes need cluster-admin rights as the current snapshot maps the caller.
-  auto snap = auth_->snapshot();
+  auto snap = auth_ ? auth_->snapshot() : std::make_shared<const state::Snapshot>();
+  auto mapped_admins = [&](eks::AuthenticationMode m) -> size_t {
+    if (!auth_) return mapped_admins_ ? mapped_admins_(m) : 0;
+    return state::MappedAdministrators(snap->chain, m);
+  };
   auto allowed_to_write = [&](const char* action) -> std::optional<eks::ApiError> {
+    if (!auth_) return std::nullopt;
     auto user = auth_->Map(call.caller);
     if (user) {
       rbac::Attributes a;
@@ -215,33 +199,18 @@ HttpResponse EksApi::Route(Call& call) {
                          "User: " + call.caller.arn + " is not authorized to perform: eks:" + action + " on resource: " +
                              cluster_arn + " (writes need cluster-admin rights on the cluster)"};
   };
-  // Administrators that the server's own config and aws-auth provide, under a given mode.
-  auto config_admins = [&](eks::AuthenticationMode mode) {
-    size_t n = 0;
-    for (const auto& b : snap->chain) {
-      bool counts = b.name == identity::kMountedFile || (b.name == identity::kEksConfigMap && eks::UsesConfigMap(mode));
-      if (!counts) continue;
-      for (const auto& r : b.table->roles_in_order()) n += std::count(r.groups.begin(), r.groups.end(), "system:masters");
-      for (const auto& u : b.table->users_in_order()) n += std::count(u.groups.begin(), u.groups.end(), "system:masters");
-    }
-    return n;
-  };
+
   // One write: authorize, apply, refuse a lock-out, publish.
   auto write = [&](const char* action, const std::function<std::optional<eks::ApiError>(eks::ClusterAccess&)>& change,
                    const std::function<HttpResponse(const eks::ClusterAccess&)>& answer) -> HttpResponse {
     if (auto denied = allowed_to_write(action)) return ErrorResponse(*denied);
     auto written = store_->Update([&](eks::ClusterAccess& c) -> std::optional<eks::ApiError> {
-      size_t before = eks::Administrators(c).size() + config_admins(c.mode);
+      eks::ClusterAccess before = c;
       if (auto refused = change(c)) return refused;
-      size_t after = eks::Administrators(c).size() + config_admins(c.mode);
-      if (before > 0 && after == 0) {
-        return eks::InvalidRequest("This change would leave the cluster without an administrator (no access entry with "
-                                   "AmazonEKSClusterAdminPolicy at cluster scope, no system:masters mapping); refused");
-      }
-      return std::nullopt;
+      return eks::CheckLockout(before, c, mapped_admins);
     });
     if (!written) return ErrorResponse(written.error());
-    (void)auth_->ReloadIfChanged();  // the next request, and the next token, see the change
+    if (auth_) (void)auth_->ReloadIfChanged();  // the next request, and the next token, see the change
     return answer(*written);
   };
   auto not_found = [&] { return ErrorResponse(eks::ResourceNotFound("No cluster found for name: " + s[1] + ".")); };
@@ -269,7 +238,7 @@ HttpResponse EksApi::Route(Call& call) {
   if (s.size() == 2 && method == "GET") {
     json::object c{{"name", cluster.cluster.name},
                    {"arn", cluster_arn},
-                   {"createdAt", Seconds(cluster.created_at)},
+                   {"createdAt", eks::EpochSeconds(cluster.created_at)},
                    {"status", "ACTIVE"},
                    {"accessConfig", json::object{{"bootstrapClusterCreatorAdminPermissions", cluster.bootstrap_admin},
                                                  {"authenticationMode", eks::ToString(cluster.mode)}}}};
@@ -290,7 +259,7 @@ HttpResponse EksApi::Route(Call& call) {
                                        {"status", "Successful"},
                                        {"type", "AccessConfigUpdate"},
                                        {"params", json::array{json::object{{"type", "AuthenticationMode"}, {"value", **text}}}},
-                                       {"createdAt", Seconds(Clock::now())},
+                                       {"createdAt", eks::EpochSeconds(Clock::now())},
                                        {"errors", json::array()}};
                    return Json(200, json::object{{"update", std::move(update)}});
                  });
@@ -320,7 +289,7 @@ HttpResponse EksApi::Route(Call& call) {
     }
     std::string arn = req.principal_arn;
     return write("CreateAccessEntry", [&](eks::ClusterAccess& c) { return eks::CreateEntry(c, req, UuidV4(), Clock::now()); },
-                 [&](const eks::ClusterAccess& c) { return Json(200, json::object{{"accessEntry", EntryJson(*c.Find(arn))}}); });
+                 [&](const eks::ClusterAccess& c) { return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(arn))}}); });
   }
   if (s.size() == 3 && method == "GET") {  // ListAccessEntries
     if (auto bad = eks::CheckApiEnabled(cluster)) return ErrorResponse(*bad);
@@ -343,7 +312,7 @@ HttpResponse EksApi::Route(Call& call) {
   if (s.size() == 4 && method == "GET") {
     auto e = eks::FindEntry(cluster, principal);
     if (!e) return ErrorResponse(e.error());
-    return Json(200, json::object{{"accessEntry", EntryJson(**e)}});
+    return Json(200, json::object{{"accessEntry", eks::EntryJson(**e)}});
   }
   if (s.size() == 4 && method == "POST") {  // UpdateAccessEntry
     auto groups = body->List("kubernetesGroups");
@@ -353,7 +322,7 @@ HttpResponse EksApi::Route(Call& call) {
     return write("UpdateAccessEntry",
                  [&](eks::ClusterAccess& c) { return eks::UpdateEntry(c, principal, *groups, *username, Clock::now()); },
                  [&](const eks::ClusterAccess& c) {
-                   return Json(200, json::object{{"accessEntry", EntryJson(*c.Find(principal))}});
+                   return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(principal))}});
                  });
   }
   if (s.size() == 4 && method == "DELETE") {
@@ -382,7 +351,7 @@ HttpResponse EksApi::Route(Call& call) {
                    const eks::AccessEntry* e = c.Find(principal);
                    json::object out{{"clusterName", c.cluster.name}, {"principalArn", e->principal_arn}};
                    for (const auto& p : e->policies) {
-                     if (p.policy == policy_arn) out["associatedAccessPolicy"] = AssociationJson(p);
+                     if (p.policy == policy_arn) out["associatedAccessPolicy"] = eks::AssociationJson(p);
                    }
                    return Json(200, out);
                  });
@@ -393,7 +362,7 @@ HttpResponse EksApi::Route(Call& call) {
     auto page = ParsePage(call.query);
     if (!page) return ErrorResponse(page.error());
     json::object out{{"clusterName", cluster.cluster.name}, {"principalArn", (*e)->principal_arn}};
-    Paginate(out, "associatedAccessPolicies", (*e)->policies, *page, AssociationJson);
+    Paginate(out, "associatedAccessPolicies", (*e)->policies, *page, eks::AssociationJson);
     return Json(200, out);
   }
   if (s.size() == 6 && method == "DELETE") {

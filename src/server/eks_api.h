@@ -27,6 +27,11 @@ class EksApi {
   // callers and is told to reload after each write so the next request sees it.
   EksApi(std::shared_ptr<store::AccessStore> store, std::shared_ptr<const sts::LocalSts> local_sts, Authenticator* auth);
 
+  // For a local operator working on the store file directly (`kubeiam access-entry --store`):
+  // no caller to authenticate, every operation allowed; `mapped_admins(mode)` says how many
+  // administrators other mappings give, for the lock-out guard (none when null).
+  EksApi(std::shared_ptr<store::AccessStore> store, std::function<size_t(eks::AuthenticationMode)> mapped_admins);
+
   HttpResponse Handle(const HttpRequest& request);
 
  private:
@@ -34,7 +39,8 @@ class EksApi {
   HttpResponse Route(Call& call);
   std::shared_ptr<store::AccessStore> store_;
   std::shared_ptr<const sts::LocalSts> local_sts_;
-  Authenticator* auth_;
+  Authenticator* auth_ = nullptr;  // null: the trusted local use
+  std::function<size_t(eks::AuthenticationMode)> mapped_admins_;
 };
 
 }  // namespace kubeiam::server

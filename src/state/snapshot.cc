@@ -30,6 +30,17 @@ std::vector<std::string> BackendOrder(const std::vector<std::string>& configured
   return out;
 }
 
+size_t MappedAdministrators(const std::vector<identity::Backend>& chain, eks::AuthenticationMode mode) {
+  size_t n = 0;
+  for (const auto& b : chain) {
+    bool counts = b.name == identity::kMountedFile || (b.name == identity::kEksConfigMap && eks::UsesConfigMap(mode));
+    if (!counts || !b.table) continue;
+    for (const auto& r : b.table->roles_in_order()) n += std::count(r.groups.begin(), r.groups.end(), "system:masters");
+    for (const auto& u : b.table->users_in_order()) n += std::count(u.groups.begin(), u.groups.end(), "system:masters");
+  }
+  return n;
+}
+
 std::vector<identity::Backend> BuildChain(const std::vector<std::string>& configured, eks::AuthenticationMode mode,
                                           const MappingSources& sources,
                                           const std::function<std::vector<std::string>(std::string_view)>& reserved_prefixes) {

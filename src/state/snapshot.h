@@ -42,6 +42,10 @@ struct MappingSources {
 // sits where backendMode lists it, or else just before EKSConfigMap, or else last.
 std::vector<std::string> BackendOrder(const std::vector<std::string>& configured, eks::AuthenticationMode mode);
 
+// Administrators the chain's other mappings give under `mode`: system:masters rows of
+// MountedFile (always) and EKSConfigMap (when the mode honours aws-auth).
+size_t MappedAdministrators(const std::vector<identity::Backend>& chain, eks::AuthenticationMode mode);
+
 std::vector<identity::Backend> BuildChain(const std::vector<std::string>& configured, eks::AuthenticationMode mode,
                                           const MappingSources& sources,
                                           const std::function<std::vector<std::string>(std::string_view)>& reserved_prefixes);

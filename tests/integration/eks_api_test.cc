@@ -261,5 +261,63 @@ TEST_F(EksApi, OnlyAdministratorsWriteAndNobodyLocksThemselvesOut) {
   EXPECT_EQ(*forged->Header("x-amzn-ErrorType"), "UnrecognizedClientException");
 }
 
+// kubeiam access-entry: the same operations through the API (signed with the caller's AWS
+// credentials) and directly on the store file, which the running server picks up live.
+TEST_F(EksApi, AccessEntryCommandThroughTheApiAndOnTheStore) {
+  auto kubeiam = [&](std::vector<std::string> args, const std::map<std::string, std::string>& env) {
+    args.insert(args.begin(), {KUBEIAM_BINARY, "access-entry"});
+    return testing::Run(args, env);
+  };
+  const std::string endpoint = Url(api_port_, "");
+  Outcome listed = kubeiam({"list", "--cluster-name", "demo", "--endpoint-url", endpoint}, TestUser());
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(kTestUser), std::string::npos) << listed.out;
+  Outcome denied = kubeiam({"create", "--cluster-name", "demo", "--principal-arn", kViewer, "--endpoint-url", endpoint},
+                           Env("AKIAEXAMPLEOUTSIDER1", "kubeiamOutsiderSecretKeyDoNotUseAnywhere"));
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.err.find("An error occurred (AccessDeniedException) when calling the CreateAccessEntry operation"),
+            std::string::npos)
+      << denied.err;
+
+  // On the store file, through the server's config: the viewer gains access while the server runs.
+  EXPECT_EQ(Login("AKIAEXAMPLEVIEWER001", "kubeiamViewerSecretKeyDoNotUseAnywhere00"), "");
+  std::map<std::string, std::string> none = {{"PATH", "/usr/bin:/bin"}};
+  std::string config = dir_->path() + "/config.yaml";
+  Outcome created = kubeiam({"create", "--config", config, "--cluster-name", "demo", "--principal-arn", kViewer,
+                             "--kubernetes-groups", "pod-viewer", "--username", "viewer:{{SessionName}}"},
+                            none);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  auto entry = boost::json::parse(created.out).at("accessEntry");
+  EXPECT_EQ(entry.at("username").as_string(), "viewer:{{SessionName}}");
+  std::string name;
+  for (int i = 0; i < 20 && name.empty(); ++i) {
+    name = Login("AKIAEXAMPLEVIEWER001", "kubeiamViewerSecretKeyDoNotUseAnywhere00");
+    if (name.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(name, "viewer:") << "a user has no session name; within 2 s of the write";
+  // Errors as aws eks prints them, exit 1; usage errors exit 2.
+  Outcome bad = kubeiam({"create", "--config", config, "--cluster-name", "demo", "--principal-arn", kViewer}, none);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("(ResourceInUseException) when calling the CreateAccessEntry operation"), std::string::npos);
+  EXPECT_EQ(kubeiam({"create", "--config", config, "--cluster-name", "demo"}, none).exit_code, 2);
+  EXPECT_EQ(kubeiam({"associate-policy", "--config", config, "--cluster-name", "demo", "--principal-arn", kViewer,
+                     "--policy-arn", "AmazonEKSViewPolicy", "--access-scope", "kind=namespace"},
+                    none)
+                .exit_code,
+            2);
+  Outcome assoc = kubeiam({"associate-policy", "--config", config, "--cluster-name", "demo", "--principal-arn", kViewer,
+                           "--policy-arn", "AmazonEKSViewPolicy", "--access-scope", "type=namespace,namespaces=dev-*,qa"},
+                          none);
+  ASSERT_EQ(assoc.exit_code, 0) << assoc.err;
+  EXPECT_EQ(boost::json::parse(assoc.out).at("associatedAccessPolicy").at("accessScope").at("namespaces").as_array().size(), 2u);
+  // The lock-out guard holds on the store too: testuser is the last administrator.
+  Outcome lockout = kubeiam({"delete", "--config", config, "--cluster-name", "demo", "--principal-arn", kTestUser}, none);
+  EXPECT_EQ(lockout.exit_code, 1);
+  EXPECT_NE(lockout.err.find("would leave the cluster without an administrator"), std::string::npos) << lockout.err;
+  Outcome deleted = kubeiam({"delete", "--config", config, "--cluster-name", "demo", "--principal-arn", kViewer}, none);
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(deleted.out, "");
+}
+
 }  // namespace
 }  // namespace kubeiam
