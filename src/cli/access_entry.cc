@@ -10,16 +10,11 @@
 #include <boost/json/serialize.hpp>
 #include <iostream>
 
-#include "aws/client_config.h"
-#include "aws/credential_chain.h"
 #include "aws/sigv4.h"
 #include "cli/analysis.h"
 #include "cli/commands.h"
+#include "cli/eks_client.h"
 #include "eks/access_policies.h"
-#include "http/client.h"
-#include "server/bootstrap.h"
-#include "server/config.h"
-#include "server/eks_api.h"
 #include "util/strings.h"
 
 namespace kubeiam::cli {
@@ -137,115 +132,29 @@ Result<Operation> Build(const Options& o) {
   return Operation{"ListAccessPolicies", "GET", "/access-policies" + (page.empty() ? "" : "?" + page), {}};
 }
 
-// Through a server's API: SigV4 (service eks) with the caller's AWS credentials.
-Result<http::Response> ViaApi(const Options& o, const Operation& op, const std::string& body) {
-  auto client = aws::ResolveClientConfig({o.profile, o.region, ""});
-  if (!client) return std::unexpected(client.error());
-  auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
-  if (!creds) return std::unexpected(creds.error());
-  std::string base = o.endpoint;
-  while (base.ends_with("/")) base.pop_back();
-  size_t scheme = base.find("://");
-  std::string host = scheme == std::string::npos ? base : base.substr(scheme + 3);
-  host = host.substr(0, host.find('/'));
-  aws::SignableRequest sr;
-  sr.method = op.method;
-  std::string path = op.target.substr(0, op.target.find('?'));
-  sr.path = path;
-  if (size_t q = op.target.find('?'); q != std::string::npos) {
-    auto query = aws::ParseQuery(op.target.substr(q + 1));
-    if (query) sr.query = *query;
-  }
-  sr.headers = {{"Host", host}, {"Content-Type", "application/json"}};
-  sr.body = body;
-  aws::SignHeaders(sr, *creds, {client->region, "eks", Clock::now()});
-  http::Request req;
-  req.method = op.method;
-  req.url = base + op.target;
-  req.headers = sr.headers;
-  req.body = body;
-  req.ca_file = client->ca_bundle;
-  return http::Fetch(req);
-}
-
 int Run(const Options& o) {
   auto op = Build(o);
   if (!op) {
     std::cerr << "error: " << op.error().message << "\n";
     return 2;
   }
-  std::string body = op->body.empty() && op->method != "POST" ? "" : json::serialize(op->body);
-  int status = 0;
-  std::string answer, error_type;
-  if (!o.endpoint.empty()) {
-    if (!o.store.empty()) {
-      std::cerr << "error: --endpoint-url and --store are mutually exclusive\n";
-      return 2;
-    }
-    auto r = ViaApi(o, *op, body);
-    if (!r) {
-      std::cerr << "error: " << r.error().message << "\n";
-      return 1;
-    }
-    status = r->status;
-    answer = r->body;
-    if (const std::string* t = r->Header("x-amzn-ErrorType")) error_type = t->substr(0, t->find(':'));
-  } else {
-    // Directly on the store: the file's permissions are the authority.
-    std::string path = o.store;
-    std::optional<server::Config> cfg;
-    if (!o.config.empty()) {
-      auto loaded = server::LoadConfig(o.config);
-      if (!loaded) {
-        std::cerr << "error: " << loaded.error().message << "\n";
-        return 1;
-      }
-      cfg = std::move(*loaded);
-      if (path.empty()) path = cfg->access_entries_store;
-    }
-    if (path.empty()) {
-      std::cerr << "error: name the store: --store PATH, --config FILE (with server.accessEntriesStore or eksAPI), or "
-                   "--endpoint-url URL\n";
-      return 2;
-    }
-    server::Config seed_config = cfg.value_or(server::Config{});
-    seed_config.access_entries_store = path;
-    if (!cfg) {
-      seed_config.cluster_id = o.cluster;
-      seed_config.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
-    }
-    auto store = server::OpenStore(seed_config);
-    if (!store) {
-      std::cerr << "error: " << store.error().message << "\n";
-      return 1;
-    }
-    // With --config, the server's own system:masters mappings count against a lock-out.
-    std::vector<identity::Backend> chain;
-    if (cfg) {
-      StateOptions state;
-      state.config = o.config;
-      if (auto m = LoadMappings(state)) chain = m->chain;
-    }
-    server::EksApi api(*store, [chain](eks::AuthenticationMode m) { return state::MappedAdministrators(chain, m); });
-    server::HttpResponse r = api.Handle({op->method, op->target, {}, body, "local"});
-    status = r.status;
-    answer = r.body;
-    for (const auto& [k, v] : r.headers) {
-      if (EqualsIgnoreCase(k, "x-amzn-ErrorType")) error_type = v;
-    }
+  auto client = EksClient::Open({o.store, o.config, o.endpoint, o.region, o.profile, o.cluster});
+  if (!client) {
+    std::cerr << "error: " << client.error().message << "\n";
+    return client.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
-  if (status / 100 != 2) {
-    boost::system::error_code ec;
-    json::value doc = json::parse(answer, ec);
-    std::string message = !ec && doc.is_object() && doc.as_object().contains("message") && doc.at("message").is_string()
-                              ? std::string(doc.at("message").as_string())
-                              : answer;
-    std::cerr << "An error occurred (" << (error_type.empty() ? "HTTP " + std::to_string(status) : error_type)
-              << ") when calling the " << op->name << " operation: " << message << "\n";
+  std::string body = op->body.empty() && op->method != "POST" ? "" : json::serialize(op->body);
+  auto reply = client->Call(op->method, op->target, body);
+  if (!reply) {
+    std::cerr << "error: " << reply.error().message << "\n";
+    return 1;
+  }
+  if (!reply->ok()) {
+    std::cerr << reply->Describe(op->name) << "\n";
     return 1;
   }
   // As aws eks: delete and disassociate print nothing.
-  if (answer != "{}") std::cout << answer << "\n";
+  if (reply->body != "{}") std::cout << reply->body << "\n";
   return 0;
 }
 

@@ -20,5 +20,7 @@ Runner AddWhoCanCommand(CLI::App& app);
 Runner AddLookupCommand(CLI::App& app);
 Runner AddAccessMatrixCommand(CLI::App& app);
 Runner AddAccessEntryCommand(CLI::App& app);
+Runner AddMappingCommand(CLI::App& app);
+Runner AddLintCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
       {"whoami", kubeiam::cli::AddWhoamiCommand},     {"can-i", kubeiam::cli::AddCanICommand},
       {"who-can", kubeiam::cli::AddWhoCanCommand},    {"lookup", kubeiam::cli::AddLookupCommand},
       {"access-matrix", kubeiam::cli::AddAccessMatrixCommand}, {"version", kubeiam::cli::AddVersionCommand},
-      {"access-entry", kubeiam::cli::AddAccessEntryCommand},
+      {"access-entry", kubeiam::cli::AddAccessEntryCommand}, {"mapping", kubeiam::cli::AddMappingCommand},
+      {"lint", kubeiam::cli::AddLintCommand},
   };
   // kubectl starts `kubeiam token` before every command: build only the command asked for (all
   // of them for help or an unknown command, so the usage lists everything).

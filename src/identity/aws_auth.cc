@@ -4,6 +4,7 @@
 
 #include "aws/arn.h"
 #include "util/strings.h"
+#include "util/tree_view.h"
 #include "util/utf8.h"
 
 namespace kubeiam::identity {
@@ -59,6 +60,12 @@ void ForEachEntry(std::string_view text, std::string_view what, std::vector<std:
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     problems.push_back(std::string(what) + ": not valid YAML: " + e.msg);
+    return;
+  }
+  if (FindNonScalarKey(doc)) {
+    // As the reference (YAML through JSON): the whole section is dropped.
+    problems.push_back(std::string(what) + ": not valid YAML: error converting YAML to JSON: invalid map key (a map or "
+                                           "list used as a key; quote values like \"{{SessionName}}\")");
     return;
   }
   if (!doc.IsSequence()) {

@@ -13,6 +13,24 @@
 
 namespace kubeiam {
 
+// Where YAML goes through JSON (Kubernetes' sigs.k8s.io/yaml, as the reference authenticator
+// reads aws-auth), a map key that is itself a map or list is an error: `username: {{SessionName}}`
+// unquoted is such a key. Returns the first offending key's mark, or nullopt.
+inline std::optional<YAML::Mark> FindNonScalarKey(const YAML::Node& n, int depth = 0) {
+  if (depth > 64) return std::nullopt;
+  if (n.IsMap()) {
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar() && !it->first.IsNull()) return it->first.Mark();
+      if (auto m = FindNonScalarKey(it->second, depth + 1)) return m;
+    }
+  } else if (n.IsSequence()) {
+    for (const auto& x : n) {
+      if (auto m = FindNonScalarKey(x, depth + 1)) return m;
+    }
+  }
+  return std::nullopt;
+}
+
 class YamlView {
  public:
   explicit YamlView(YAML::Node n) : n_(std::move(n)) {}

@@ -1,0 +1,110 @@
+#include "cli/eks_client.h"
+
+#include <boost/json/parse.hpp>
+
+#include "aws/client_config.h"
+#include "aws/credential_chain.h"
+#include "aws/sigv4.h"
+#include "cli/analysis.h"
+#include "http/client.h"
+#include "server/bootstrap.h"
+#include "server/config.h"
+#include "util/strings.h"
+
+namespace kubeiam::cli {
+
+std::string EksReply::Describe(const std::string& operation) const {
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(body, ec);
+  std::string message = !ec && doc.is_object() && doc.as_object().contains("message") && doc.at("message").is_string()
+                            ? std::string(doc.at("message").as_string())
+                            : body;
+  return "An error occurred (" + (error_type.empty() ? "HTTP " + std::to_string(status) : error_type) +
+         ") when calling the " + operation + " operation: " + message;
+}
+
+Result<EksClient> EksClient::Open(const EksTarget& target) {
+  EksClient c;
+  c.target_ = target;
+  if (!target.endpoint.empty()) {
+    if (!target.store.empty()) return Fail(ErrorCode::kInvalidArgument, "--endpoint-url and --store are mutually exclusive");
+    return c;
+  }
+  // Directly on the store: the file's permissions are the authority.
+  std::string path = target.store;
+  std::optional<server::Config> cfg;
+  if (!target.config.empty()) {
+    auto loaded = server::LoadConfig(target.config);
+    if (!loaded) return std::unexpected(loaded.error());
+    cfg = std::move(*loaded);
+    if (path.empty()) path = cfg->access_entries_store;
+  }
+  if (path.empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "name the access entries: --store PATH, --config FILE (with server.accessEntriesStore or eksAPI), or "
+                "--endpoint-url URL");
+  }
+  server::Config seed = cfg.value_or(server::Config{});
+  seed.access_entries_store = path;
+  if (!cfg) {
+    seed.cluster_id = target.cluster;
+    seed.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
+  }
+  auto store = server::OpenStore(seed);
+  if (!store) return std::unexpected(store.error());
+  // With --config, the server's own system:masters mappings count against a lock-out.
+  std::vector<identity::Backend> chain;
+  if (cfg) {
+    StateOptions state;
+    state.config = target.config;
+    if (auto m = LoadMappings(state)) chain = m->chain;
+  }
+  c.local_ = std::make_shared<server::EksApi>(
+      *store, [chain](eks::AuthenticationMode m) { return state::MappedAdministrators(chain, m); });
+  return c;
+}
+
+Result<EksReply> EksClient::Call(const std::string& method, const std::string& target, const std::string& body) const {
+  EksReply reply;
+  if (local_) {
+    server::HttpResponse r = local_->Handle({method, target, {}, body, "local"});
+    reply.status = r.status;
+    reply.body = std::move(r.body);
+    for (const auto& [k, v] : r.headers) {
+      if (EqualsIgnoreCase(k, "x-amzn-ErrorType")) reply.error_type = v;
+    }
+    return reply;
+  }
+  auto client = aws::ResolveClientConfig({target_.profile, target_.region, ""});
+  if (!client) return std::unexpected(client.error());
+  auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
+  if (!creds) return std::unexpected(creds.error());
+  std::string base = target_.endpoint;
+  while (base.ends_with("/")) base.pop_back();
+  size_t scheme = base.find("://");
+  std::string host = scheme == std::string::npos ? base : base.substr(scheme + 3);
+  host = host.substr(0, host.find('/'));
+  aws::SignableRequest sr;
+  sr.method = method;
+  sr.path = target.substr(0, target.find('?'));
+  if (size_t q = target.find('?'); q != std::string::npos) {
+    if (auto query = aws::ParseQuery(target.substr(q + 1))) sr.query = *query;
+  }
+  sr.headers = {{"Host", host}, {"Content-Type", "application/json"}};
+  sr.body = body;
+  aws::SignHeaders(sr, *creds, {client->region, "eks", Clock::now()});
+  http::Request req;
+  req.method = method;
+  req.url = base + target;
+  req.headers = sr.headers;
+  req.body = body;
+  req.ca_file = client->ca_bundle;
+  auto r = http::Fetch(req);
+  if (!r) return std::unexpected(r.error());
+  reply.status = r->status;
+  reply.body = std::move(r->body);
+  if (const std::string* t = r->Header("x-amzn-ErrorType")) reply.error_type = t->substr(0, t->find(':'));
+  return reply;
+}
+
+}  // namespace kubeiam::cli

@@ -1,0 +1,40 @@
+// Where the access-entry commands send EKS access API operations: a server's API
+// (--endpoint-url, SigV4-signed with the caller's AWS credentials, as awscli signs them) or a
+// store file (--store, or the store a --config names) through the same request handler the
+// server runs, so both answer with the same rules, shapes and errors.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "server/eks_api.h"
+#include "util/error.h"
+
+namespace kubeiam::cli {
+
+struct EksTarget {
+  std::string store, config, endpoint, region, profile;
+  std::string cluster;  // names a new store's cluster when no --config does
+};
+
+struct EksReply {
+  int status = 0;
+  std::string body;
+  std::string error_type;  // x-amzn-ErrorType
+  bool ok() const { return status / 100 == 2; }
+  // "An error occurred (Type) when calling the Op operation: message", as awscli prints it.
+  std::string Describe(const std::string& operation) const;
+};
+
+class EksClient {
+ public:
+  // Errors: kInvalidArgument for no or conflicting targets; the store's or config's errors.
+  static Result<EksClient> Open(const EksTarget& target);
+  Result<EksReply> Call(const std::string& method, const std::string& target, const std::string& body) const;
+
+ private:
+  EksTarget target_;
+  std::shared_ptr<server::EksApi> local_;  // set for a store
+};
+
+}  // namespace kubeiam::cli
