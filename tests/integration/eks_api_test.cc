@@ -30,7 +30,8 @@ std::string Slurp(const std::string& path) {
 
 class EksApi : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  // A fresh server and store per test: ctest runs each test on its own.
+  void SetUp() override {
     dir_ = new testing::TempDir();
     port_ = testing::FreePort();
     sts_port_ = testing::FreePort();
@@ -70,7 +71,7 @@ data:
         Env(std::string(c.at("AccessKeyId").as_string()), std::string(c.at("SecretAccessKey").as_string())));
     (*admin_)["AWS_SESSION_TOKEN"] = std::string(c.at("SessionToken").as_string());
   }
-  static void TearDownTestSuite() {
+  void TearDown() override {
     EXPECT_EQ(server_->Stop(), 0);
     delete server_;
     delete admin_;
@@ -269,6 +270,12 @@ TEST_F(EksApi, AccessEntryCommandThroughTheApiAndOnTheStore) {
     return testing::Run(args, env);
   };
   const std::string endpoint = Url(api_port_, "");
+  // testuser becomes the only administrator: an entry with ClusterAdmin, then API mode.
+  Ok(Eks({"create-access-entry", "--cluster-name", "demo", "--principal-arn", kTestUser}, *admin_));
+  Ok(Eks({"associate-access-policy", "--cluster-name", "demo", "--principal-arn", kTestUser, "--policy-arn", kAdmin,
+          "--access-scope", "type=cluster"},
+         *admin_));
+  Ok(Eks({"update-cluster-config", "--name", "demo", "--access-config", "authenticationMode=API"}, TestUser()));
   Outcome listed = kubeiam({"list", "--cluster-name", "demo", "--endpoint-url", endpoint}, TestUser());
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find(kTestUser), std::string::npos) << listed.out;
