@@ -22,5 +22,6 @@ Runner AddAccessMatrixCommand(CLI::App& app);
 Runner AddAccessEntryCommand(CLI::App& app);
 Runner AddMappingCommand(CLI::App& app);
 Runner AddLintCommand(CLI::App& app);
+Runner AddMigrateCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

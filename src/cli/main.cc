@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
       {"who-can", kubeiam::cli::AddWhoCanCommand},    {"lookup", kubeiam::cli::AddLookupCommand},
       {"access-matrix", kubeiam::cli::AddAccessMatrixCommand}, {"version", kubeiam::cli::AddVersionCommand},
       {"access-entry", kubeiam::cli::AddAccessEntryCommand}, {"mapping", kubeiam::cli::AddMappingCommand},
-      {"lint", kubeiam::cli::AddLintCommand},
+      {"lint", kubeiam::cli::AddLintCommand},                 {"migrate", kubeiam::cli::AddMigrateCommand},
   };
   // kubectl starts `kubeiam token` before every command: build only the command asked for (all
   // of them for help or an unknown command, so the usage lists everything).
