@@ -190,7 +190,7 @@ std::vector<LintFinding> LintAwsAuth(std::string_view manifest, size_t other_adm
         if (!known) l.Warn(line, "data key \"" + key + "\" is not read by the authenticator", "remove it");
         continue;
       }
-      const YAML::Node& value = it->second;
+      YAML::Node value = it->second;  // a copy: the iterator yields a temporary pair
       if (!value.IsScalar()) {
         l.Error(line, key + " is a YAML " + (value.IsSequence() ? "list" : "map") +
                           ", not a string: Kubernetes refuses the ConfigMap (data values are strings)",

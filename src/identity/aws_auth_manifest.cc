@@ -24,8 +24,9 @@ std::vector<std::string> Groups(const YAML::Node& entry) {
   std::vector<std::string> out;
   for (auto it = entry.begin(); it != entry.end(); ++it) {
     if (!it->first.IsScalar() || !EqualsIgnoreCase(it->first.Scalar(), "groups")) continue;
-    if (it->second.IsSequence()) {
-      for (const auto& g : it->second) {
+    YAML::Node list = it->second;  // a copy: `it->` yields a temporary that a range-for would outlive
+    if (list.IsSequence()) {
+      for (const auto& g : list) {
         if (g.IsScalar()) out.push_back(g.Scalar());
       }
     }

@@ -288,7 +288,21 @@ HttpResponse EksApi::Route(Call& call) {
       }
     }
     std::string arn = req.principal_arn;
-    return write("CreateAccessEntry", [&](eks::ClusterAccess& c) { return eks::CreateEntry(c, req, UuidV4(), Clock::now()); },
+    // The principal's unique ID, where the local principals know it: a principal deleted and
+    // recreated under the same ARN (a new ID) does not inherit the entry (§2.1).
+    std::string principal_id;
+    if (local_sts_) {
+      if (const sts::Role* role = local_sts_->store().FindRole(arn); role && role->Arn() == arn) principal_id = role->role_id;
+      for (const auto& u : local_sts_->store().users()) {
+        if (EqualsIgnoreCase(u.Arn(), arn)) principal_id = u.user_id;
+      }
+    }
+    return write("CreateAccessEntry",
+                 [&](eks::ClusterAccess& c) -> std::optional<eks::ApiError> {
+                   if (auto refused = eks::CreateEntry(c, req, UuidV4(), Clock::now())) return refused;
+                   c.Find(arn)->principal_id = principal_id;
+                   return std::nullopt;
+                 },
                  [&](const eks::ClusterAccess& c) { return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(arn))}}); });
   }
   if (s.size() == 3 && method == "GET") {  // ListAccessEntries

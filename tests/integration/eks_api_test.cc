@@ -53,13 +53,7 @@ data:
                                    "eksAPI:\n  port: " + std::to_string(api_port_) +
                                    "\n  accountID: \"111122223333\"\nsts:\n  local:\n    principals: ./principals.yaml\n"
                                    "    port: " + std::to_string(sts_port_) + "\n");
-    server_ = new testing::Process({KUBEIAM_BINARY, "serve", "--config", dir_->path() + "/config.yaml"},
-                                   {{"PATH", "/usr/bin:/bin"}}, dir_->path() + "/serve.log");
-    for (int i = 0; i < 100; ++i) {
-      auto r = http::Fetch({.url = Url(port_, "/healthz"), .timeout = std::chrono::milliseconds(500), .ca_file = Ca()});
-      if (r && r->status == 200) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    StartServer();
     // The administrator: testuser assumes KubernetesAdmin.
     Outcome creds = testing::Run({"aws", "sts", "assume-role", "--endpoint-url", Url(sts_port_, ""), "--role-arn",
                                   "arn:aws:iam::111122223333:role/KubernetesAdmin", "--role-session-name", "ops",
@@ -78,6 +72,15 @@ data:
     delete dir_;
   }
 
+  static void StartServer() {
+    server_ = new testing::Process({KUBEIAM_BINARY, "serve", "--config", dir_->path() + "/config.yaml"},
+                                   {{"PATH", "/usr/bin:/bin"}}, dir_->path() + "/serve.log");
+    for (int i = 0; i < 100; ++i) {
+      auto r = http::Fetch({.url = Url(port_, "/healthz"), .timeout = std::chrono::milliseconds(500), .ca_file = Ca()});
+      if (r && r->status == 200) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
   static std::string Url(int port, const std::string& path) { return "https://127.0.0.1:" + std::to_string(port) + path; }
   static std::string Ca() { return dir_->path() + "/state/ca.crt"; }
   static std::map<std::string, std::string> Env(const std::string& key, const std::string& secret) {
@@ -260,6 +263,22 @@ TEST_F(EksApi, OnlyAdministratorsWriteAndNobodyLocksThemselvesOut) {
                              .headers = {{"Authorization", "Bearer k8s-aws-v1.bm9wZQ"}}, .ca_file = Ca()});
   EXPECT_EQ(forged->status, 403);
   EXPECT_EQ(*forged->Header("x-amzn-ErrorType"), "UnrecognizedClientException");
+}
+
+// T14: the API records the principal's unique ID; a principal deleted and recreated under the
+// same ARN (a new ID) no longer gets in through the old entry. The store survives the restart.
+TEST_F(EksApi, RecreatedPrincipalDoesNotInheritItsEntry) {
+  Ok(Eks({"create-access-entry", "--cluster-name", "demo", "--principal-arn", kViewer}, *admin_));
+  EXPECT_EQ(Login("AKIAEXAMPLEVIEWER001", "kubeiamViewerSecretKeyDoNotUseAnywhere00"), kViewer);
+  EXPECT_EQ(server_->Stop(), 0);
+  delete server_;
+  std::string principals = Slurp(dir_->path() + "/principals.yaml");
+  principals.replace(principals.find("AIDAEXAMPLEVIEWER001"), 20, "AIDAEXAMPLEVIEWER002");
+  dir_->Write("principals.yaml", principals);
+  StartServer();
+  EXPECT_EQ(Login("AKIAEXAMPLEVIEWER001", "kubeiamViewerSecretKeyDoNotUseAnywhere00"), "");
+  auto entry = Ok(Eks({"describe-access-entry", "--cluster-name", "demo", "--principal-arn", kViewer}, *admin_));
+  EXPECT_EQ(entry.at("accessEntry").at("principalArn").as_string(), kViewer) << "the entry is still there";
 }
 
 // kubeiam access-entry: the same operations through the API (signed with the caller's AWS
