@@ -215,8 +215,11 @@ Result<eks::ClusterAccess> SqliteStore::Read() {
   Stmt p(db_,
          "SELECT principal_arn, policy_arn, scope_type, namespaces, associated_at, modified_at FROM associated_policies "
          "ORDER BY associated_at, policy_arn");
+  std::map<std::string, size_t> index;  // lower-case principal ARN -> entry
+  for (size_t i = 0; i < c.entries.size(); ++i) index[ToLower(c.entries[i].principal_arn)] = i;
   while ((rc = p.Step()) == SQLITE_ROW) {
-    if (eks::AccessEntry* x = c.Find(p.Text(0))) {
+    if (auto it = index.find(ToLower(p.Text(0))); it != index.end()) {
+      eks::AccessEntry* x = &c.entries[it->second];
       x->policies.push_back({p.Text(1), {p.Text(2), ListFromJson(p.Text(3))}, FromMicros(p.Int(4)), FromMicros(p.Int(5))});
     }
   }
@@ -230,13 +233,20 @@ Status SqliteStore::Write(const eks::ClusterAccess& before, const eks::ClusterAc
     Stmt del(db_, "DELETE FROM access_entries WHERE principal_arn = ?");  // policies cascade
     return del.Bind(1, arn).Run();
   };
-  for (const auto& old : before.entries) {
-    if (!after.Find(old.principal_arn)) {
-      if (!remove(old.principal_arn)) return fail();
+  auto index = [](const eks::ClusterAccess& c) {
+    std::map<std::string, const eks::AccessEntry*> m;
+    for (const auto& e : c.entries) m[ToLower(e.principal_arn)] = &e;
+    return m;
+  };
+  auto old_entries = index(before), new_entries = index(after);
+  for (const auto& [key, old] : old_entries) {
+    if (!new_entries.contains(key)) {
+      if (!remove(old->principal_arn)) return fail();
     }
   }
   for (const auto& e : after.entries) {
-    const eks::AccessEntry* old = before.Find(e.principal_arn);
+    auto found = old_entries.find(ToLower(e.principal_arn));
+    const eks::AccessEntry* old = found == old_entries.end() ? nullptr : found->second;
     if (old && *old == e) continue;
     if (old && !remove(old->principal_arn)) return fail();
     Stmt ins(db_,
