@@ -1,0 +1,30 @@
+// The request attributes a Kubernetes API server derives from an HTTP request (its
+// RequestInfoFactory): resource requests under /api/v1 and /apis/<group>/<version>, with verb
+// from the method (get/list/watch/create/update/patch/delete/deletecollection), namespace,
+// resource, subresource and name; everything else is a non-resource request whose verb is the
+// lower-cased method. Pure.
+#pragma once
+
+#include <string>
+
+#include "rbac/objects.h"
+#include "util/error.h"
+
+namespace kubeiam::kubeapi {
+
+struct RequestInfo {
+  bool resource_request = false;
+  std::string path;  // as requested, without the query
+  std::string verb;
+  std::string api_prefix, api_group, api_version;  // "api" or "apis"; group "" for core
+  std::string namespace_, resource, subresource, name;
+  std::vector<std::string> parts;  // the path segments after the version
+
+  // The authorizer's view (user left empty).
+  rbac::Attributes Attributes() const;
+};
+
+// `target` is the request target (path and query). Errors only for malformed escapes.
+Result<RequestInfo> ParseRequestInfo(std::string_view method, std::string_view target);
+
+}  // namespace kubeiam::kubeapi
