@@ -14,6 +14,7 @@
 #include "server/bootstrap.h"
 #include "server/config.h"
 #include "server/eks_api.h"
+#include "server/kube_api.h"
 #include "server/http_server.h"
 
 namespace kubeiam::cli {
@@ -60,19 +61,33 @@ int Run(const std::string& config_path) {
     }
     std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << config->local_sts->HostPort() << "\"}\n";
   }
+  // The optional listeners, each with the server's certificate.
+  auto listen = [&](const char* what, const std::string& address, int port, server::Handler handler) -> bool {
+    auto bound = http.Listen({address, port, parts->tls.server_cert, parts->tls.server_key}, std::move(handler));
+    if (!bound) {
+      std::cerr << "kubeiam serve: " << what << ": " << bound.error().message << "\n";
+      return false;
+    }
+    std::cerr << "{\"msg\":\"" << what << " listening\",\"address\":\"https://" << address << ":" << *bound << "\"}\n";
+    return true;
+  };
   std::unique_ptr<server::EksApi> eks_api;
   if (config->eks_api) {
     eks_api = std::make_unique<server::EksApi>(parts->store, parts->local_sts, auth);
-    server::ListenerOptions opts{config->eks_api->address, config->eks_api->port, parts->tls.server_cert,
-                                 parts->tls.server_key};
     auto api = eks_api.get();
-    auto api_port = http.Listen(opts, [api](const server::HttpRequest& r) { return api->Handle(r); });
-    if (!api_port) {
-      std::cerr << "kubeiam serve: eksAPI: " << api_port.error().message << "\n";
+    if (!listen("eksAPI", config->eks_api->address, config->eks_api->port,
+                [api](const server::HttpRequest& r) { return api->Handle(r); })) {
       return 1;
     }
-    std::cerr << "{\"msg\":\"EKS access API listening\",\"address\":\"https://" << config->eks_api->address << ":"
-              << *api_port << "\"}\n";
+  }
+  std::unique_ptr<server::KubeApi> kube_api;
+  if (config->kube_api) {
+    kube_api = std::make_unique<server::KubeApi>(auth, config->kube_api->objects);
+    auto front = kube_api.get();
+    if (!listen("kubeAPI", config->kube_api->address, config->kube_api->port,
+                [front](const server::HttpRequest& r) { return front->Handle(r); })) {
+      return 1;
+    }
   }
   if (auto s = server::WriteWebhookKubeconfigs(parts->tls, config->hostname, *port); !s) {
     std::cerr << "kubeiam serve: " << s.error().message << "\n";

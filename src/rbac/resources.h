@@ -12,6 +12,11 @@ struct ResourceType {
   std::string resource;  // plural, e.g. "deployments"
   std::string group;     // "" for core
   bool namespaced = true;
+  std::string kind;      // e.g. "Deployment" (empty when unknown)
+  std::string version = "v1";  // the preferred version
+  std::string singular;   // e.g. "deployment"
+  std::vector<std::string> short_names;
+  bool served = true;    // false for users/groups: names for impersonation checks, not API resources
 };
 
 // `pods`, `po`, `pod`, `deployments.apps`, `deployments.v1.apps`, `*`. nullopt when unknown

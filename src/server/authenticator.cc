@@ -29,25 +29,6 @@
 namespace kubeiam::server {
 namespace {
 
-// mtime, size and inode: enough to notice an edit or an atomic replace. For a folder, the
-// stamps of every file under it, so adding, removing or editing any manifest shows.
-std::string Stamp(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return "missing";
-  std::string own = std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
-                    std::to_string(st.st_size) + "/" + std::to_string(st.st_ino);
-  if (!S_ISDIR(st.st_mode)) return own;
-  std::error_code ec;
-  std::vector<std::string> parts;
-  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) parts.push_back(it->path().string() + "@" + Stamp(it->path().string()));
-  }
-  std::sort(parts.begin(), parts.end());
-  for (const auto& p : parts) own += ";" + p;
-  return own;
-}
-
 HttpResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
 
 void LogJson(const boost::json::object& o) {
@@ -131,7 +112,7 @@ Status Authenticator::Rebuild(bool force) {
   // One watched source: `load` runs when the path's stamp moves (or on a forced rebuild); a
   // failed load keeps the previous state and reports why.
   auto watch = [&](const std::string& path, std::string& stamp, auto load) {
-    std::string now_stamp = Stamp(path);
+    std::string now_stamp = FileStamp(path);
     if (!force && now_stamp == stamp) return;
     stamp = now_stamp;
     changed = true;

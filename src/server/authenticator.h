@@ -53,14 +53,16 @@ class Authenticator {
   Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
   std::shared_ptr<const state::Snapshot> snapshot() const { return snapshot_.load(); }
-
- private:
-  explicit Authenticator(Config config) : config_(std::move(config)) {}
   // The policies of the access entry that authenticated a SubjectAccessReview's user (checked
   // against extra, uid and the current mappings), or null with `why`.
   const std::vector<eks::AssociatedPolicy>* EntryPolicies(const state::Snapshot& snap, const SubjectAccessReview& review,
                                                           std::string& why, std::string& entry) const;
+  // Mapping against a given snapshot, so that one request reads one snapshot throughout.
   Result<identity::UserInfo> MapWith(const state::Snapshot& snap, const identity::Identity& id) const;
+
+
+ private:
+  explicit Authenticator(Config config) : config_(std::move(config)) {}
   Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
   Status Rebuild(bool force);
 

@@ -58,6 +58,7 @@ Result<Parts> Bootstrap(const Config& config) {
     hosts.push_back(config.local_sts->address);
   }
   if (config.eks_api) hosts.push_back(config.eks_api->address);
+  if (config.kube_api) hosts.push_back(config.kube_api->address);
   auto tls = EnsureTlsMaterial(config.state_dir, hosts);
   if (!tls) return std::unexpected(tls.error());
   parts.tls = *tls;

@@ -49,6 +49,13 @@ struct Reader {
     }
   }
 
+  // address and port of an optional listener section (eksAPI, kubeAPI).
+  void Listener(const YAML::Node& section, const std::string& name, std::string& address, int& port) {
+    if (!section.IsMap() && !section.IsNull()) Problem(name, "must be a mapping");
+    String(section, "address", name + ".address", address);
+    Int(section, "port", name + ".port", 1, 65535, port);
+  }
+
   void Bool(const YAML::Node& map, std::string_view key, const std::string& path, bool& out) {
     YAML::Node v = Get(map, key);
     if (!v || v.IsNull()) return;
@@ -181,15 +188,21 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   r.String(s, "accessEntriesStore", "server.accessEntriesStore", c.access_entries_store);
   if (YAML::Node api = Get(doc, "eksAPI")) {
     EksApiConfig e;
-    if (!api.IsMap() && !api.IsNull()) r.Problem("eksAPI", "must be a mapping");
-    r.String(api, "address", "eksAPI.address", e.address);
-    r.Int(api, "port", "eksAPI.port", 1, 65535, e.port);
+    r.Listener(api, "eksAPI", e.address, e.port);
     r.String(api, "region", "eksAPI.region", e.region);
     r.String(api, "accountID", "eksAPI.accountID", e.account_id);
     if (!e.account_id.empty() && (e.account_id.size() != 12 || e.account_id.find_first_not_of("0123456789") != std::string::npos)) {
       r.Problem("eksAPI.accountID", "must be a 12-digit AWS account ID");
     }
     c.eks_api = e;
+  }
+  if (YAML::Node kube = Get(doc, "kubeAPI")) {
+    KubeApiConfig k;
+    r.Listener(kube, "kubeAPI", k.address, k.port);
+    r.String(kube, "objects", "kubeAPI.objects", k.objects);
+    if (Get(kube, "upstream")) r.Problem("kubeAPI.upstream", "proxying to an upstream API server is not available yet");
+    k.objects = Resolve(base, k.objects);
+    c.kube_api = k;
   }
   if (!c.access_entries_file.empty() && !c.access_entries_store.empty()) {
     r.Problem("server.accessEntriesStore", "cannot be combined with server.accessEntriesFile (one source of access entries)");

@@ -30,6 +30,13 @@ struct EksApiConfig {
   std::string account_id;            // the cluster's account (ARNs, same-account node entries)
 };
 
+// kubeAPI: the Kubernetes API front on its own HTTPS listener.
+struct KubeApiConfig {
+  std::string address = "127.0.0.1";
+  int port = 6443;
+  std::string objects;  // manifests served read-only (watched)
+};
+
 struct Config {
   std::string file;  // where it was read from
   std::string cluster_id;
@@ -50,6 +57,7 @@ struct Config {
   // its authentication mode, once created, is the one that counts.
   std::string access_entries_store;
   std::optional<EksApiConfig> eks_api;
+  std::optional<KubeApiConfig> kube_api;
   // authenticationMode; default API_AND_CONFIG_MAP when accessEntriesFile is set, else CONFIG_MAP.
   eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
   bool dynamic_file_strict = false;

@@ -1,5 +1,11 @@
 #include "util/file.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -114,5 +120,23 @@ FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1;
 FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
+
+std::string FileStamp(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return "missing";
+  std::string own = std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
+                    std::to_string(st.st_size) + "/" + std::to_string(st.st_ino);
+  if (!S_ISDIR(st.st_mode)) return own;
+  std::error_code ec;
+  std::vector<std::string> parts;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) parts.push_back(it->path().string() + "@" + FileStamp(it->path().string()));
+  }
+  std::sort(parts.begin(), parts.end());
+  for (const auto& p : parts) own += ";" + p;
+  return own;
+}
+
 
 }  // namespace kubeiam

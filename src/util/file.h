@@ -31,4 +31,8 @@ class FileLock {
   int fd_ = -1;
 };
 
+// What changes when a file is edited or atomically replaced (mtime, size, inode); for a folder,
+// the stamps of every file under it. "missing" when absent.
+std::string FileStamp(const std::string& path);
+
 }  // namespace kubeiam

@@ -1,0 +1,33 @@
+// The read-only objects the Kubernetes API front serves when it has no upstream: every object in
+// a folder of manifests (YAML or JSON, any kind, `kind: List` included), as JSON, indexed by
+// API group, resource, namespace and name.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "util/error.h"
+
+namespace kubeiam::kubeapi {
+
+class Objects {
+ public:
+  // Errors name the file and document. A missing folder is an empty set.
+  static Result<Objects> Load(const std::string& folder);
+
+  // In name order; `ns` empty: every namespace.
+  std::vector<const boost::json::object*> List(const std::string& group, const std::string& resource,
+                                               const std::string& ns) const;
+  const boost::json::object* Get(const std::string& group, const std::string& resource, const std::string& ns,
+                                 const std::string& name) const;
+  size_t size() const { return objects_.size(); }
+
+ private:
+  // (group, resource, namespace, name) -> object
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, boost::json::object> objects_;
+};
+
+}  // namespace kubeiam::kubeapi

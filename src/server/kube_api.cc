@@ -1,0 +1,336 @@
+#include "server/kube_api.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <set>
+
+#include "authz/authorizer.h"
+#include "authz/forbidden.h"
+#include "authz/impersonation.h"
+#include "kubeapi/request_info.h"
+#include "rbac/bootstrap.h"
+#include "rbac/resources.h"
+#include "server/subject_access_review.h"
+#include "server/token_review.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace kubeiam::server {
+namespace {
+
+namespace json = boost::json;
+
+HttpResponse JsonResponse(int status, const json::value& v) { return {status, "application/json", json::serialize(v), {}}; }
+
+HttpResponse Status(int code, const std::string& reason, const std::string& message, json::object details = {}) {
+  json::object s{{"kind", "Status"},   {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
+                 {"message", message}, {"reason", reason},  {"code", code}};
+  if (!details.empty()) s["details"] = std::move(details);
+  return JsonResponse(code, s);
+}
+
+json::array Strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+const rbac::Policy& DefaultPolicy() {
+  static const rbac::Policy p = [] {
+    auto all = rbac::WithBootstrap({}, true);
+    return rbac::Policy(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+  }();
+  return p;
+}
+
+// Who is asking, after authentication and impersonation.
+struct Caller {
+  rbac::UserInfo user;
+  std::string uid;
+  std::map<std::string, std::vector<std::string>> extra;
+  const std::vector<eks::AssociatedPolicy>* policies = nullptr;
+};
+
+// The groups and versions served: the standard resources (users and groups are not served).
+std::map<std::string, std::string> GroupVersions() {
+  std::map<std::string, std::string> out;
+  for (const auto& r : rbac::StandardResources()) {
+    if (r.served && !r.group.empty()) out[r.group] = r.version;
+  }
+  return out;
+}
+
+json::value Discovery(const kubeapi::RequestInfo& info, const std::string& host) {
+  if (info.path == "/version") {
+    return json::object{{"major", "1"}, {"minor", "31"}, {"gitVersion", "v1.31.0+kubeiam"}, {"gitCommit", ""},
+                        {"gitTreeState", "clean"}, {"buildDate", ""}, {"goVersion", ""}, {"compiler", ""},
+                        {"platform", "linux/amd64"}};
+  }
+  if (info.path == "/api" || info.path == "/api/") {
+    return json::object{{"kind", "APIVersions"},
+                        {"versions", json::array{"v1"}},
+                        {"serverAddressByClientCIDRs",
+                         json::array{json::object{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", host}}}}};
+  }
+  if (info.path == "/apis" || info.path == "/apis/") {
+    json::array groups;
+    for (const auto& [g, v] : GroupVersions()) {
+      json::object gv{{"groupVersion", g + "/" + v}, {"version", v}};
+      groups.push_back(json::object{{"name", g}, {"versions", json::array{gv}}, {"preferredVersion", gv}});
+    }
+    return json::object{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", std::move(groups)}};
+  }
+  std::string group = info.api_prefix == "apis" ? info.api_group : "";
+  std::string version = info.api_version;
+  if (version.empty()) return nullptr;
+  json::array resources;
+  for (const auto& r : rbac::StandardResources()) {
+    if (!r.served || r.group != group || r.version != version) continue;
+    bool review = r.resource.ends_with("reviews");
+    json::object x{{"name", r.resource},
+                   {"singularName", r.singular},
+                   {"namespaced", r.namespaced},
+                   {"kind", r.kind},
+                   {"verbs", review ? json::array{"create"} : json::array{"get", "list"}}};
+    if (!r.short_names.empty()) x["shortNames"] = Strings(r.short_names);
+    resources.push_back(std::move(x));
+  }
+  if (resources.empty()) return nullptr;
+  std::string gv = group.empty() ? version : group + "/" + version;
+  return json::object{{"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", gv}, {"resources", std::move(resources)}};
+}
+
+json::object Rule(const rbac::PolicyRule& r) {
+  json::object o{{"verbs", Strings(r.verbs)}};
+  if (!r.non_resource_urls.empty()) {
+    o["nonResourceURLs"] = Strings(r.non_resource_urls);
+    return o;
+  }
+  o["apiGroups"] = Strings(r.api_groups);
+  o["resources"] = Strings(r.resources);
+  if (!r.resource_names.empty()) o["resourceNames"] = Strings(r.resource_names);
+  return o;
+}
+
+// A list as kubectl's server-side printing wants it (Accept: ...;as=Table): name and age.
+json::value Table(const std::vector<const json::object*>& items) {
+  json::array rows;
+  for (const auto* o : items) {
+    const auto& meta = o->at("metadata").as_object();
+    json::value created = meta.contains("creationTimestamp") ? meta.at("creationTimestamp") : json::value(nullptr);
+    rows.push_back(json::object{{"cells", json::array{meta.at("name"), created}},
+                                {"object", json::object{{"kind", "PartialObjectMetadata"},
+                                                        {"apiVersion", "meta.k8s.io/v1"},
+                                                        {"metadata", meta}}}});
+  }
+  return json::object{
+      {"kind", "Table"},
+      {"apiVersion", "meta.k8s.io/v1"},
+      {"metadata", json::object{{"resourceVersion", "1"}}},
+      {"columnDefinitions",
+       json::array{json::object{{"name", "Name"}, {"type", "string"}, {"format", "name"}, {"description", "Name"}, {"priority", 0}},
+                   json::object{{"name", "Created At"}, {"type", "date"}, {"format", ""}, {"description", "Creation time"},
+                                {"priority", 0}}}},
+      {"rows", std::move(rows)}};
+}
+
+}  // namespace
+
+KubeApi::KubeApi(Authenticator* auth, std::string objects_dir) : auth_(auth), objects_dir_(std::move(objects_dir)) {}
+
+std::shared_ptr<const kubeapi::Objects> KubeApi::CurrentObjects() {
+  if (objects_dir_.empty()) return objects_;
+  std::lock_guard<std::mutex> l(objects_mu_);
+  std::string stamp = FileStamp(objects_dir_);
+  if (stamp != objects_stamp_) {
+    objects_stamp_ = stamp;
+    if (auto loaded = kubeapi::Objects::Load(objects_dir_)) objects_ = std::make_shared<const kubeapi::Objects>(std::move(*loaded));
+  }
+  return objects_;
+}
+
+HttpResponse KubeApi::Handle(const HttpRequest& request) {
+  auto snap = auth_->snapshot();
+  const rbac::Policy& rbac = snap->rbac ? *snap->rbac : DefaultPolicy();
+  // 1. Authentication: the same verifier and mapping as /authenticate.
+  const std::string* header = request.Header("Authorization");
+  if (!header || !header->starts_with("Bearer ")) return Status(401, "Unauthorized", "Unauthorized");
+  auto id = auth_->Verify(std::string_view(*header).substr(7), Clock::now());
+  if (!id) return Status(401, "Unauthorized", "Unauthorized");
+  auto mapped = auth_->MapWith(*snap, *id);
+  if (!mapped) return Status(401, "Unauthorized", "Unauthorized");
+  bool scrubbed = snap->scrubbed_accounts.contains(id->account_id);
+  Caller caller{{mapped->username, authz::WithImpliedGroups(mapped->username, mapped->groups)},
+                KubernetesUid(*id, mapped->username, scrubbed),
+                {},
+                snap->PoliciesFor(*mapped)};
+  if (!scrubbed) {
+    caller.extra = {{"accessKeyId", {id->access_key_id}}, {"arn", {id->arn}},       {"canonicalArn", {id->canonical_arn}},
+                    {"principalId", {id->user_id}},       {"sessionName", {id->session_name}}};
+  }
+  // 2. Impersonation, checked for the caller (its policies included); the new identity has none.
+  authz::ImpersonationRequest as;
+  for (const auto& [k, v] : request.headers) {
+    if (EqualsIgnoreCase(k, "Impersonate-User")) as.user = v;
+    else if (EqualsIgnoreCase(k, "Impersonate-Group")) as.groups.push_back(v);
+    else if (EqualsIgnoreCase(k, "Impersonate-Uid")) as.uid = v;
+    else if (ToLower(k).starts_with("impersonate-extra-")) as.extra[ToLower(k.substr(18))].push_back(v);
+  }
+  if (!as.user.empty() || !as.groups.empty() || !as.uid.empty() || !as.extra.empty()) {
+    auto who = authz::Impersonate(rbac, caller.user, caller.policies, as);
+    if (!who) {
+      return who.error().code == ErrorCode::kInvalidArgument ? Status(400, "BadRequest", who.error().message)
+                                                              : Status(403, "Forbidden", who.error().message);
+    }
+    caller = {who->user, who->uid, who->extra, nullptr};
+  }
+  // 3. Authorization of the request as the API server derives it.
+  auto info = kubeapi::ParseRequestInfo(request.method, request.target);
+  if (!info) return Status(400, "BadRequest", info.error().message);
+  rbac::Attributes a = info->Attributes();
+  a.user = caller.user;
+  authz::Decision d = authz::Authorize(rbac, a, caller.policies);
+  if (!d.allowed) {
+    json::object details;
+    if (!a.name.empty()) details["name"] = a.name;
+    if (a.resource_request) {
+      details["group"] = a.api_group;
+      details["kind"] = a.resource;
+    }
+    return Status(403, "Forbidden", authz::ForbiddenMessage(a), std::move(details));
+  }
+  // 4. What is asked for.
+  if (!info->resource_request) {
+    if (info->path == "/healthz" || info->path == "/livez" || info->path == "/readyz") return {200, "text/plain", "ok", {}};
+    const std::string* host = request.Header("Host");
+    json::value doc = Discovery(*info, host ? *host : "");
+    if (doc.is_null()) return Status(404, "NotFound", "the server could not find the requested resource");
+    return JsonResponse(200, doc);
+  }
+  const std::string& group = info->api_group;
+  const std::string& resource = info->resource;
+  auto body = [&]() -> Result<json::object> {
+    boost::system::error_code ec;
+    json::parse_options opts;
+    opts.max_depth = 32;
+    json::value v = json::parse(request.body, ec, {}, opts);
+    if (ec || !v.is_object()) return Fail(ErrorCode::kInvalidArgument, "the request body is not a JSON object");
+    return std::move(v.as_object());
+  };
+  auto created = [&](json::object review, json::object status) {
+    review["status"] = std::move(status);
+    if (!review.contains("metadata")) review["metadata"] = json::object{{"creationTimestamp", nullptr}};
+    return JsonResponse(201, review);
+  };
+  if (info->verb == "create" && group == "authentication.k8s.io" && resource == "selfsubjectreviews") {
+    json::object extra;
+    for (const auto& [k, v] : caller.extra) extra[k] = Strings(v);
+    json::object user{{"username", caller.user.name}, {"groups", Strings(caller.user.groups)}};
+    if (!caller.uid.empty()) user["uid"] = caller.uid;
+    if (!extra.empty()) user["extra"] = std::move(extra);
+    return created(json::object{{"kind", "SelfSubjectReview"}, {"apiVersion", "authentication.k8s.io/" + info->api_version}},
+                   json::object{{"userInfo", std::move(user)}});
+  }
+  if (info->verb == "create" && group == "authentication.k8s.io" && resource == "tokenreviews") {
+    auto review = ParseTokenReview(request.body);
+    if (!review) return Status(400, "BadRequest", review.error().message);
+    auto who = auth_->Verify(review->token, Clock::now());
+    auto user = who ? auth_->MapWith(*snap, *who) : Result<identity::UserInfo>(std::unexpected(who.error()));
+    std::string answer = user ? AcceptedReview("authentication.k8s.io/v1", *who, *user, snap->scrubbed_accounts)
+                              : DeniedReview("authentication.k8s.io/v1", user.error().message);
+    return {201, "application/json", answer, {}};
+  }
+  if (info->verb == "create" && group == "authorization.k8s.io" &&
+      (resource == "selfsubjectaccessreviews" || resource == "subjectaccessreviews" ||
+       resource == "localsubjectaccessreviews")) {
+    auto doc = body();
+    if (!doc) return Status(400, "BadRequest", doc.error().message);
+    bool self = resource == "selfsubjectaccessreviews";
+    if (self && doc->contains("spec") && doc->at("spec").is_object()) {
+      doc->at("spec").as_object()["user"] = caller.user.name;  // the caller asks about itself
+    }
+    if (doc->contains("apiVersion") && doc->at("apiVersion").is_string() &&
+        !doc->at("apiVersion").as_string().starts_with("authorization.k8s.io/")) {
+      return Status(400, "BadRequest", "apiVersion must be authorization.k8s.io/v1");
+    }
+    json::object probe = *doc;
+    probe["apiVersion"] = "authorization.k8s.io/v1";
+    probe["kind"] = "SubjectAccessReview";
+    auto review = ParseSubjectAccessReview(json::serialize(probe));
+    if (!review) return Status(400, "BadRequest", review.error().message);
+    rbac::Attributes asked = review->attributes;
+    const std::vector<eks::AssociatedPolicy>* policies = nullptr;
+    if (self) {
+      asked.user = caller.user;
+      policies = caller.policies;
+    } else {
+      std::string why, entry;
+      policies = auth_->EntryPolicies(*snap, *review, why, entry);
+    }
+    if (resource == "localsubjectaccessreviews") {
+      if (asked.namespace_.empty()) asked.namespace_ = info->namespace_;
+      if (asked.namespace_ != info->namespace_ || !asked.resource_request) {
+        return Status(400, "BadRequest", "spec.resourceAttributes.namespace must match the namespace of the request");
+      }
+    }
+    authz::Decision answer = authz::Authorize(rbac, asked, policies);
+    json::object status{{"allowed", answer.allowed}};
+    // As the API server: a denial carries a reason only when an authorizer gave one.
+    if (answer.allowed || answer.reason.starts_with("RBAC:")) status["reason"] = answer.reason;
+    return created(std::move(*doc), std::move(status));
+  }
+  if (info->verb == "create" && group == "authorization.k8s.io" && resource == "selfsubjectrulesreviews") {
+    auto doc = body();
+    if (!doc) return Status(400, "BadRequest", doc.error().message);
+    std::string ns;
+    if (const json::value* spec = doc->if_contains("spec"); spec && spec->is_object()) {
+      if (const json::value* n = spec->as_object().if_contains("namespace"); n && n->is_string()) ns = std::string(n->as_string());
+    }
+    auto rules = rbac.RulesFor(caller.user, ns);
+    json::array resource_rules, non_resource_rules;
+    for (const auto& r : rules.rules) (r.non_resource_urls.empty() ? resource_rules : non_resource_rules).push_back(Rule(r));
+    // As on EKS: the access-policy webhook cannot list rules, so the answer may be incomplete.
+    bool incomplete = eks::UsesAccessEntries(snap->authentication_mode);
+    json::object status{{"resourceRules", std::move(resource_rules)},
+                        {"nonResourceRules", std::move(non_resource_rules)},
+                        {"incomplete", incomplete}};
+    std::string errors;
+    for (const auto& e : rules.errors) errors += (errors.empty() ? "" : "; ") + e;
+    if (incomplete) errors += std::string(errors.empty() ? "" : "; ") + "webhook authorizer does not support user rule resolution";
+    if (!errors.empty()) status["evaluationError"] = errors;
+    return created(std::move(*doc), std::move(status));
+  }
+  // Everything else: the read-only objects.
+  if (info->verb != "get" && info->verb != "list") {
+    return Status(405, "MethodNotAllowed",
+                  "kubeiam's API front serves objects read-only (" + info->verb + " " + resource + " is not supported)");
+  }
+  auto objects = CurrentObjects();
+  std::string kind_name = group.empty() ? resource : resource + "." + group;
+  if (info->verb == "get") {
+    const json::object* o = objects->Get(group, resource, info->namespace_, info->name);
+    if (!o) {
+      return Status(404, "NotFound", kind_name + " \"" + info->name + "\" not found",
+                    json::object{{"name", info->name}, {"group", group}, {"kind", resource}});
+    }
+    return JsonResponse(200, *o);
+  }
+  auto items = objects->List(group, resource, info->namespace_);
+  const std::string* accept = request.Header("Accept");
+  if (accept && accept->find("as=Table") != std::string::npos) return JsonResponse(200, Table(items));
+  std::string kind = resource;
+  for (const auto& r : rbac::StandardResources()) {
+    if (r.group == group && r.resource == resource) kind = r.kind;
+  }
+  json::array list;
+  for (const auto* o : items) list.push_back(*o);
+  std::string gv = group.empty() ? info->api_version : group + "/" + info->api_version;
+  return JsonResponse(200, json::object{{"kind", kind + "List"},
+                                        {"apiVersion", gv},
+                                        {"metadata", json::object{{"resourceVersion", "1"}}},
+                                        {"items", std::move(list)}});
+}
+
+}  // namespace kubeiam::server

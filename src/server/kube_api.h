@@ -1,0 +1,35 @@
+// The Kubernetes API front (`kubeAPI:` in the config): kubectl talks to kubeiam directly.
+// Bearer tokens go through the same verifier and mapping as /authenticate (no or a bad token:
+// 401 Unauthorized); impersonation headers are checked with the impersonate verb and drop the
+// caller's access policies; every request is authorized by the chain (system:masters, RBAC,
+// access policies) against one snapshot, with the API server's 403 message. It answers
+// discovery, SelfSubjectReview, TokenReview, SelfSubjectAccessReview, SelfSubjectRulesReview
+// (incomplete when access policies are in play), SubjectAccessReview and
+// LocalSubjectAccessReview, and get/list/watch-less reads of a read-only objects folder;
+// writes answer 405.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "kubeapi/objects.h"
+#include "server/authenticator.h"
+
+namespace kubeiam::server {
+
+class KubeApi {
+ public:
+  // `objects_dir`: manifests to serve read-only (watched); empty for none.
+  KubeApi(Authenticator* auth, std::string objects_dir);
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  std::shared_ptr<const kubeapi::Objects> CurrentObjects();
+  Authenticator* auth_;
+  std::string objects_dir_;
+  std::mutex objects_mu_;
+  std::string objects_stamp_;
+  std::shared_ptr<const kubeapi::Objects> objects_ = std::make_shared<const kubeapi::Objects>();
+};
+
+}  // namespace kubeiam::server

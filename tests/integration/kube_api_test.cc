@@ -1,0 +1,195 @@
+// The Kubernetes API front with the real kubectl and `kubeiam token` as its exec plugin: the
+// seed scenario (401 unmapped, 200 as system:masters, 403 with the API server's message,
+// whoami, can-i with groups changing live), impersonation, and the review APIs.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <fstream>
+#include <thread>
+
+#include "http/client.h"
+#include "integration/cli_runner.h"
+#include "support/paths.h"
+#include "support/temp_dir.h"
+
+namespace kubeiam {
+namespace {
+
+using testing::Outcome;
+
+class KubeApiFront : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = testing::FreePort();
+    sts_port_ = testing::FreePort();
+    api_port_ = testing::FreePort();
+    std::string examples = std::string(KUBEIAM_TEST_DIR) + "/../examples/local";
+    dir_.Write("principals.yaml", *Read(examples + "/principals.yaml"));
+    std::string rbac = *Read(examples + "/rbac/pod-roles.yaml");
+    dir_.Write("rbac/roles.yaml", rbac);
+    dir_.Write("objects/nodes.yaml", R"(apiVersion: v1
+kind: Node
+metadata: {name: ip-10-0-1-23.ec2.internal, creationTimestamp: "2026-01-01T00:00:00Z"}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: ip-10-0-1-24.ec2.internal, creationTimestamp: "2026-01-01T00:00:00Z"}
+)");
+    dir_.Write("objects/pods.yaml", R"(apiVersion: v1
+kind: Pod
+metadata: {name: nginx, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
+spec:
+  containers: [{name: nginx, image: nginx}]
+)");
+    SetGroups("system:masters");
+    dir_.Write("config.yaml", "clusterID: demo\nserver:\n  port: " + std::to_string(port_) +
+                                  "\n  stateDir: ./state\n  backendMode: [EKSConfigMap]\n  awsAuthFile: ./aws-auth.yaml\n"
+                                  "authorization:\n  rbac: ./rbac/\nkubeAPI:\n  port: " + std::to_string(api_port_) +
+                                  "\n  objects: ./objects/\nsts:\n  local:\n    principals: ./principals.yaml\n    port: " +
+                                  std::to_string(sts_port_) + "\n");
+    server_ = std::make_unique<testing::Process>(
+        std::vector<std::string>{KUBEIAM_BINARY, "serve", "--config", dir_.path() + "/config.yaml"},
+        std::map<std::string, std::string>{{"PATH", "/usr/bin:/bin"}}, dir_.path() + "/serve.log");
+    for (int i = 0; i < 100; ++i) {
+      auto r = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(port_) + "/healthz",
+                            .timeout = std::chrono::milliseconds(500), .ca_file = dir_.path() + "/state/ca.crt"});
+      if (r && r->status == 200) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  static Result<std::string> Read(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return Fail(ErrorCode::kNotFound, path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // testuser's groups in aws-auth (the server reloads the file while running).
+  void SetGroups(const std::string& groups) {
+    dir_.Write("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n"
+                                "  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/testuser\n      username: testuser\n"
+                                "      groups: [" + groups + "]\n");
+  }
+
+  std::string Kubeconfig(const std::string& key, const std::string& secret) {
+    return dir_.Write("kubeconfig-" + key, R"(apiVersion: v1
+kind: Config
+clusters:
+- name: demo
+  cluster:
+    server: https://127.0.0.1:)" + std::to_string(api_port_) + R"(
+    certificate-authority: )" + dir_.path() + R"(/state/ca.crt
+contexts:
+- name: demo
+  context: {cluster: demo, user: iam, namespace: default}
+current-context: demo
+users:
+- name: iam
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: )" + std::string(KUBEIAM_BINARY) + R"(
+      args: [token, -i, demo, --sts-endpoint, "https://127.0.0.1:)" + std::to_string(sts_port_) + R"("]
+      interactiveMode: Never
+      env:
+      - {name: AWS_ACCESS_KEY_ID, value: )" + key + R"(}
+      - {name: AWS_SECRET_ACCESS_KEY, value: )" + secret + R"(}
+      - {name: AWS_CA_BUNDLE, value: )" + dir_.path() + R"(/state/ca.crt}
+)");
+  }
+
+  Outcome Kubectl(const std::string& kubeconfig, std::vector<std::string> args) {
+    args.insert(args.begin(), {"kubectl", "--kubeconfig", kubeconfig});
+    return testing::Run(args, {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+                               {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}, {"NO_PROXY", "127.0.0.1"}});
+  }
+
+  // Waits (up to 3 s) for the aws-auth reload to show in `kubectl auth whoami`'s groups.
+  void WaitForGroup(const std::string& kubeconfig, const std::string& group) {
+    for (int i = 0; i < 30; ++i) {
+      if (Kubectl(kubeconfig, {"auth", "whoami", "-o", "json"}).out.find("\"" + group + "\"") != std::string::npos) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL() << "group " << group << " never showed";
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::Process> server_;
+  int port_ = 0, sts_port_ = 0, api_port_ = 0;
+};
+
+TEST_F(KubeApiFront, SeedScenarioWithRealKubectl) {
+  std::string outsider = Kubeconfig("AKIAEXAMPLEOUTSIDER1", "kubeiamOutsiderSecretKeyDoNotUseAnywhere");
+  Outcome unauthorized = Kubectl(outsider, {"get", "nodes"});
+  EXPECT_EQ(unauthorized.exit_code, 1);
+  // kubectl's words vary by version: "(Unauthorized)" or "(the server has asked for the client to provide credentials)".
+  EXPECT_NE(unauthorized.err.find("error: You must be logged in to the server ("), std::string::npos) << unauthorized.err;
+  auto raw = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + "/api/v1/nodes",
+                          .headers = {{"Authorization", "Bearer k8s-aws-v1.bm9wZQ"}}, .ca_file = dir_.path() + "/state/ca.crt"});
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->status, 401);
+  EXPECT_EQ(raw->body, R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized",)"
+                       R"("reason":"Unauthorized","code":401})");
+
+  std::string testuser = Kubeconfig("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0");
+  Outcome nodes = Kubectl(testuser, {"get", "nodes"});
+  ASSERT_EQ(nodes.exit_code, 0) << nodes.err;
+  EXPECT_NE(nodes.out.find("ip-10-0-1-23.ec2.internal"), std::string::npos) << nodes.out;
+  Outcome whoami = Kubectl(testuser, {"auth", "whoami", "-o", "json"});
+  ASSERT_EQ(whoami.exit_code, 0) << whoami.err;
+  auto who = boost::json::parse(whoami.out);
+  EXPECT_EQ(who.at("status").at("userInfo").at("username").as_string(), "testuser");
+  EXPECT_EQ(who.at("status").at("userInfo").at("uid").as_string(), "aws-iam-authenticator:111122223333:AIDAEXAMPLETESTUSER1");
+
+  // Group changed to system:authenticated only: 403 with the API server's message.
+  SetGroups("system:authenticated");
+  WaitForGroup(testuser, "system:authenticated");
+  Outcome forbidden = Kubectl(testuser, {"get", "nodes"});
+  EXPECT_EQ(forbidden.exit_code, 1);
+  EXPECT_NE(forbidden.err.find("Error from server (Forbidden): nodes is forbidden: User \"testuser\" cannot list resource "
+                               "\"nodes\" in API group \"\" at the cluster scope"),
+            std::string::npos)
+      << forbidden.err;
+
+  // pod-viewer: can-i get pods yes, delete no; then pod-admin: yes.
+  SetGroups("pod-viewer");
+  WaitForGroup(testuser, "pod-viewer");
+  EXPECT_EQ(Kubectl(testuser, {"auth", "can-i", "get", "pods"}).out, "yes\n");
+  Outcome no = Kubectl(testuser, {"auth", "can-i", "delete", "pods"});
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_EQ(no.out, "no\n");
+  Outcome pods = Kubectl(testuser, {"get", "pods"});
+  ASSERT_EQ(pods.exit_code, 0) << pods.err;
+  EXPECT_NE(pods.out.find("nginx"), std::string::npos) << pods.out;
+  Outcome list = Kubectl(testuser, {"auth", "can-i", "--list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("pods"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("[get list watch]"), std::string::npos) << list.out;
+  SetGroups("pod-admin");
+  WaitForGroup(testuser, "pod-admin");
+  EXPECT_EQ(Kubectl(testuser, {"auth", "can-i", "delete", "pods"}).out, "yes\n");
+  // Writes: allowed by RBAC, but the front is read-only.
+  Outcome del = Kubectl(testuser, {"delete", "pod", "nginx"});
+  EXPECT_NE(del.err.find("read-only"), std::string::npos) << del.err;
+}
+
+TEST_F(KubeApiFront, ImpersonationIsChecked) {
+  std::string testuser = Kubeconfig("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0");
+  // system:masters may impersonate anyone; the impersonated identity is what is authorized.
+  Outcome as = Kubectl(testuser, {"auth", "can-i", "get", "pods", "--as", "jane", "--as-group", "pod-viewer"});
+  EXPECT_EQ(as.out, "yes\n") << as.err;
+  EXPECT_EQ(Kubectl(testuser, {"auth", "can-i", "get", "nodes", "--as", "jane"}).out, "no\n");
+  Outcome whoami = Kubectl(testuser, {"auth", "whoami", "--as", "jane", "-o", "json"});
+  EXPECT_EQ(boost::json::parse(whoami.out).at("status").at("userInfo").at("username").as_string(), "jane");
+  SetGroups("pod-viewer");
+  WaitForGroup(testuser, "pod-viewer");
+  Outcome refused = Kubectl(testuser, {"get", "pods", "--as", "jane"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("users \"jane\" is forbidden: User \"testuser\" cannot impersonate resource \"users\" in API "
+                             "group \"\" at the cluster scope"),
+            std::string::npos)
+      << refused.err;
+}
+
+}  // namespace
+}  // namespace kubeiam
