@@ -18,9 +18,11 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: the authenticator with the embedded local STS on loopback (examples/local).
+# The main job: the seed lab (examples/demo), offline on loopback: the authenticator, the local
+# STS, the EKS access API and the Kubernetes API front that kubectl talks to.
 run: build
-	$(BUILD)/kubeiam serve --config examples/local/config.yaml
+	@sed -n '/^## Try it/,/^## The server/p' README.md | sed '$$d'
+	$(BUILD)/kubeiam serve --config examples/demo/config.yaml
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300

@@ -25,7 +25,7 @@ namespace json = boost::json;
 struct Options {
   std::string op;
   std::string store, config, endpoint, cluster, region, profile;
-  std::string principal, username, type, policy, scope, associated_policy;
+  std::string principal, username, type, policy, scope, associated_policy, mode;
   std::vector<std::string> groups, tags;
   bool groups_given = false;
   int max_results = 0;
@@ -74,6 +74,12 @@ Result<Operation> Build(const Options& o) {
   };
   if (o.op != "list-policies") {
     if (auto ok = need(o.cluster, "--cluster-name"); !ok) return std::unexpected(ok.error());
+  }
+  if (o.op == "describe-cluster") return Operation{"DescribeCluster", "GET", "/clusters/" + aws::UriEncode(o.cluster), {}};
+  if (o.op == "update-cluster-config") {
+    if (auto ok = need(o.mode, "--authentication-mode"); !ok) return std::unexpected(ok.error());
+    return Operation{"UpdateClusterConfig", "POST", "/clusters/" + aws::UriEncode(o.cluster) + "/update-config",
+                     json::object{{"accessConfig", json::object{{"authenticationMode", o.mode}}}}};
   }
   bool by_principal = o.op != "list" && o.op != "list-policies";
   if (by_principal) {
@@ -177,6 +183,8 @@ Runner AddAccessEntryCommand(CLI::App& app) {
       {"disassociate-policy", "Remove one policy association"},
       {"list-associated-policies", "List an entry's policy associations"},
       {"list-policies", "List the access policies EKS offers"},
+      {"describe-cluster", "The cluster's access configuration (authentication mode)"},
+      {"update-cluster-config", "Change the authentication mode (one-way: CONFIG_MAP -> API_AND_CONFIG_MAP -> API)"},
   };
   for (const auto& s : subs) {
     auto* sub = cmd->add_subcommand(s.name, s.help);
@@ -189,7 +197,13 @@ Runner AddAccessEntryCommand(CLI::App& app) {
     sub->add_option("--max-results", o->max_results, "Page size for list operations (1-100)");
     std::string n = s.name;
     if (n != "list-policies") sub->add_option("--cluster-name", o->cluster, "Cluster name (the clusterID)");
-    if (n != "list" && n != "list-policies") sub->add_option("--principal-arn", o->principal, "IAM user or role ARN");
+    bool cluster_op = n == "describe-cluster" || n == "update-cluster-config";
+    if (n != "list" && n != "list-policies" && !cluster_op) {
+      sub->add_option("--principal-arn", o->principal, "IAM user or role ARN");
+    }
+    if (n == "update-cluster-config") {
+      sub->add_option("--authentication-mode", o->mode, "API_AND_CONFIG_MAP or API");
+    }
     if (n == "create" || n == "update") {
       sub->add_option("--kubernetes-groups", o->groups, "Kubernetes groups (space-separated or repeated)")
           ->each([o](const std::string&) { o->groups_given = true; });

@@ -181,6 +181,24 @@ Result<state::Snapshot> LoadMappings(const StateOptions& o) {
   return snap;
 }
 
+size_t AdministratorsOutsideAwsAuth(const std::string& config) {
+  if (config.empty()) return 0;
+  StateOptions state;
+  state.config = config;
+  auto snap = LoadMappings(state);
+  if (!snap) return 0;
+  size_t n = state::MappedAdministrators(snap->chain, eks::AuthenticationMode::kApi);  // MountedFile only
+  if (eks::UsesAccessEntries(snap->authentication_mode)) {
+    for (const auto& e : snap->access_entries->entries()) {
+      for (const auto& p : e.policies) {
+        const eks::AccessPolicy* policy = eks::FindPolicy(p.policy);
+        n += policy && policy->name == "AmazonEKSClusterAdminPolicy" && p.scope.type == "cluster";
+      }
+    }
+  }
+  return n;
+}
+
 Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string& target, const std::string& subresource,
                                       const std::string& ns, std::vector<std::string>& warnings) {
   rbac::Attributes a;

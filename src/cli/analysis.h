@@ -78,6 +78,10 @@ std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o);
 // API_AND_CONFIG_MAP when access entries are given, else CONFIG_MAP).
 Result<state::Snapshot> LoadMappings(const StateOptions& o);
 
+// Administrators a server config gives outside aws-auth: its own system:masters mappings and
+// access entries with AmazonEKSClusterAdminPolicy at cluster scope. 0 without a config.
+size_t AdministratorsOutsideAwsAuth(const std::string& config);
+
 // VERB with TYPE, TYPE/NAME or /URL, as kubectl auth can-i reads them. Warnings for unknown
 // types and verbs go to `warnings`; errors are usage errors.
 Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string& target, const std::string& subresource,

@@ -17,33 +17,13 @@ struct Options {
   std::string file, config, output;
 };
 
-// Administrators outside aws-auth: the server config's system:masters mappings and access
-// entries with ClusterAdmin at cluster scope.
-size_t OtherAdmins(const std::string& config) {
-  if (config.empty()) return 0;
-  StateOptions state;
-  state.config = config;
-  auto snap = LoadMappings(state);
-  if (!snap) return 0;
-  size_t n = state::MappedAdministrators(snap->chain, eks::AuthenticationMode::kApi);  // MountedFile only
-  if (eks::UsesAccessEntries(snap->authentication_mode)) {
-    for (const auto& e : snap->access_entries->entries()) {
-      for (const auto& p : e.policies) {
-        const eks::AccessPolicy* policy = eks::FindPolicy(p.policy);
-        n += policy && policy->name == "AmazonEKSClusterAdminPolicy" && p.scope.type == "cluster";
-      }
-    }
-  }
-  return n;
-}
-
 int Run(const Options& o) {
   auto text = ReadFile(o.file);
   if (!text) {
     std::cerr << "error: " << text.error().message << "\n";
     return 2;
   }
-  auto findings = identity::LintAwsAuth(*text, OtherAdmins(o.config));
+  auto findings = identity::LintAwsAuth(*text, AdministratorsOutsideAwsAuth(o.config));
   bool errors = false;
   boost::json::array out;
   for (const auto& f : findings) {
