@@ -143,6 +143,10 @@ KubeApi::KubeApi(Authenticator* auth, std::string objects_dir) : auth_(auth), ob
 std::shared_ptr<const kubeapi::Objects> KubeApi::CurrentObjects() {
   if (objects_dir_.empty()) return objects_;
   std::lock_guard<std::mutex> l(objects_mu_);
+  // A folder walk per request would cost more than the request: look at most four times a second.
+  auto now = std::chrono::steady_clock::now();
+  if (now - objects_checked_ < std::chrono::milliseconds(250)) return objects_;
+  objects_checked_ = now;
   std::string stamp = FileStamp(objects_dir_);
   if (stamp != objects_stamp_) {
     objects_stamp_ = stamp;

@@ -29,6 +29,7 @@ class KubeApi {
   std::string objects_dir_;
   std::mutex objects_mu_;
   std::string objects_stamp_;
+  std::chrono::steady_clock::time_point objects_checked_{};
   std::shared_ptr<const kubeapi::Objects> objects_ = std::make_shared<const kubeapi::Objects>();
 };
 
