@@ -191,5 +191,60 @@ TEST_F(KubeApiFront, ImpersonationIsChecked) {
       << refused.err;
 }
 
+// The review APIs through the front's HTTP, as an API client sends them.
+TEST_F(KubeApiFront, ReviewApis) {
+  Outcome t = testing::Run({KUBEIAM_BINARY, "token", "-i", "demo", "--sts-endpoint", "https://127.0.0.1:" + std::to_string(sts_port_),
+                            "--token-only"},
+                           {{"AWS_ACCESS_KEY_ID", "AKIAEXAMPLETESTUSER1"},
+                            {"AWS_SECRET_ACCESS_KEY", "kubeiamExampleSecretKeyDoNotUseAnywhere0"},
+                            {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+                            {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}});
+  std::string token = t.out.substr(0, t.out.find('\n'));
+  auto post = [&](const std::string& path, const std::string& body) {
+    auto r = http::Fetch({.method = "POST", .url = "https://127.0.0.1:" + std::to_string(api_port_) + path,
+                          .headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+                          .body = body, .ca_file = dir_.path() + "/state/ca.crt"});
+    EXPECT_TRUE(r.has_value());
+    return std::make_pair(r->status, boost::json::parse(r->body));
+  };
+  // SubjectAccessReview about someone else: groups as sent, none implied (KC14).
+  auto [sar_code, sar] = post("/apis/authorization.k8s.io/v1/subjectaccessreviews",
+                              R"({"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":"jane",
+                                 "groups":["pod-viewer"],"resourceAttributes":{"verb":"list","resource":"pods","namespace":"default"}}})");
+  EXPECT_EQ(sar_code, 201);
+  EXPECT_TRUE(sar.at("status").at("allowed").as_bool());
+  // LocalSubjectAccessReview: the namespace comes from the URL and must agree.
+  auto [lsar_code, lsar] = post("/apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews",
+                                R"({"spec":{"user":"jane","groups":["pod-viewer"],"resourceAttributes":{"verb":"get","resource":"pods"}}})");
+  EXPECT_EQ(lsar_code, 201);
+  EXPECT_TRUE(lsar.at("status").at("allowed").as_bool());
+  auto [bad_code, bad] = post("/apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews",
+                              R"({"spec":{"user":"jane","resourceAttributes":{"verb":"get","resource":"pods","namespace":"x"}}})");
+  EXPECT_EQ(bad_code, 400);
+  EXPECT_EQ(bad.at("reason").as_string(), "BadRequest");
+  // TokenReview of the caller's own token.
+  auto [tr_code, tr] = post("/apis/authentication.k8s.io/v1/tokenreviews",
+                            R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":")" + token + R"("}})");
+  EXPECT_EQ(tr_code, 201);
+  EXPECT_EQ(tr.at("status").at("user").at("username").as_string(), "testuser");
+  // SelfSubjectRulesReview: complete under CONFIG_MAP (no access-policy webhook).
+  auto [rr_code, rr] = post("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", R"({"spec":{"namespace":"default"}})");
+  EXPECT_EQ(rr_code, 201);
+  EXPECT_FALSE(rr.at("status").at("incomplete").as_bool());
+  EXPECT_FALSE(rr.at("status").at("resourceRules").as_array().empty());
+  // Discovery and a missing object.
+  auto get = [&](const std::string& path) {
+    return http::Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + path,
+                        .headers = {{"Authorization", "Bearer " + token}}, .ca_file = dir_.path() + "/state/ca.crt"});
+  };
+  auto apis = get("/apis");
+  EXPECT_NE(apis->body.find("\"rbac.authorization.k8s.io\""), std::string::npos);
+  auto v1 = get("/api/v1");
+  EXPECT_NE(v1->body.find("\"kind\":\"Pod\""), std::string::npos) << v1->body;
+  auto missing = get("/api/v1/namespaces/default/pods/nope");
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(boost::json::parse(missing->body).at("message").as_string(), "pods \"nope\" not found");
+}
+
 }  // namespace
 }  // namespace kubeiam
