@@ -22,7 +22,7 @@ Result<Impersonated> Impersonate(const rbac::Policy& rbac, const rbac::UserInfo&
   rbac::Attributes a;
   constexpr std::string_view kSa = "system:serviceaccount:";
   auto sa = Split(std::string_view(request.user).substr(std::min(request.user.size(), kSa.size())), ':');
-  if (request.user.starts_with(kSa) && sa.size() == 2) {
+  if (request.user.starts_with(kSa) && sa.size() == 2 && !sa[0].empty() && !sa[1].empty()) {
     a.resource = "serviceaccounts";
     a.namespace_ = std::string(sa[0]);
     a.name = std::string(sa[1]);

@@ -157,7 +157,7 @@ ApiResult<AccessEntry> MakeAccessEntry(const NewAccessEntry& request, const Clus
 
 ApiResult<AccessEntry> UpdateAccessEntry(AccessEntry entry, const std::optional<std::vector<std::string>>& groups,
                                          const std::optional<std::string>& username, TimePoint now) {
-  if (IsNodeType(entry.type) && ((groups && !groups->empty()) || (username && !username->empty()))) {
+  if (IsNodeType(entry.type) && (groups || username)) {
     return std::unexpected(InvalidParameter("kubernetesGroups and username can only be set on access entries of type STANDARD"));
   }
   if (groups) {

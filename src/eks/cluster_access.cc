@@ -85,7 +85,12 @@ std::optional<ApiError> Disassociate(ClusterAccess& c, std::string_view principa
   if (auto bad = CheckApiEnabled(c)) return bad;
   AccessEntry* e = c.Find(principal_arn);
   if (!e) return NotFound(c, principal_arn);
-  auto it = std::find_if(e->policies.begin(), e->policies.end(), [&](const AssociatedPolicy& p) { return p.policy == policy_arn; });
+  // Stored as the catalogue's ARN in the cluster's partition.
+  std::string wanted(policy_arn);
+  if (const AccessPolicy* known = FindPolicy(policy_arn); known && policy_arn.starts_with("arn:")) {
+    wanted = known->Arn(c.cluster.partition);
+  }
+  auto it = std::find_if(e->policies.begin(), e->policies.end(), [&](const AssociatedPolicy& p) { return p.policy == wanted; });
   if (it == e->policies.end()) {
     return ResourceNotFound("The access policy " + std::string(policy_arn) + " is not associated with the access entry of " +
                             std::string(principal_arn) + ".");

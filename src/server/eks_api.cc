@@ -85,9 +85,10 @@ eks::ApiResult<Page> ParsePage(const aws::KeyValues& query) {
       p.size = size_t(n);
     } else if (k == "nextToken") {
       auto raw = Base64UrlDecodeNoPad(v);
-      char* end = nullptr;
-      unsigned long long n = raw && raw->starts_with("offset:") ? std::strtoull(raw->c_str() + 7, &end, 10) : 0;
-      if (!raw || !raw->starts_with("offset:") || !end || *end) {
+      bool digits = raw && raw->starts_with("offset:") && raw->size() > 7 && raw->size() <= 16 &&
+                    raw->find_first_not_of("0123456789", 7) == std::string::npos;
+      unsigned long long n = digits ? std::strtoull(raw->c_str() + 7, nullptr, 10) : 0;
+      if (!digits) {
         return std::unexpected(eks::InvalidParameter("The nextToken is invalid"));
       }
       p.offset = size_t(n);
@@ -100,6 +101,10 @@ eks::ApiResult<Page> ParsePage(const aws::KeyValues& query) {
 template <typename T, typename F>
 void Paginate(json::object& out, const char* field, const std::vector<T>& items, const Page& page, F to_json) {
   json::array a;
+  if (page.offset > items.size()) {  // a token from another listing: nothing past the end
+    out[field] = std::move(a);
+    return;
+  }
   for (size_t i = page.offset; i < items.size() && i < page.offset + page.size; ++i) a.push_back(to_json(items[i]));
   out[field] = std::move(a);
   if (page.offset + page.size < items.size()) out["nextToken"] = Base64UrlEncodeNoPad("offset:" + std::to_string(page.offset + page.size));
@@ -185,7 +190,7 @@ HttpResponse EksApi::Route(Call& call) {
   };
   auto allowed_to_write = [&](const char* action) -> std::optional<eks::ApiError> {
     if (!auth_) return std::nullopt;
-    auto user = auth_->Map(call.caller);
+    auto user = auth_->MapWith(*snap, call.caller);
     if (user) {
       rbac::Attributes a;
       a.user = {user->username, authz::WithImpliedGroups(user->username, user->groups)};
@@ -281,7 +286,9 @@ HttpResponse EksApi::Route(Call& call) {
     req.kubernetes_groups = groups->value_or(std::vector<std::string>{});
     req.username = username->value_or("");
     req.type = type->value_or("");
-    if (const json::value* tags = body->o.if_contains("tags"); tags && tags->is_object()) {
+    const json::value* tags = body->o.if_contains("tags");
+    if (tags && !tags->is_null() && !tags->is_object()) return ErrorResponse(eks::InvalidParameter("tags must be a map of strings"));
+    if (tags && tags->is_object()) {
       for (const auto& kv : tags->as_object()) {
         if (!kv.value().is_string()) return ErrorResponse(eks::InvalidParameter("tags must map strings to strings"));
         req.tags[std::string(kv.key())] = std::string(kv.value().as_string());
@@ -322,6 +329,7 @@ HttpResponse EksApi::Route(Call& call) {
     Paginate(out, "accessEntries", arns, *page, [](const std::string& a) { return json::value(a); });
     return Json(200, out);
   }
+  if (s.size() < 4) return ErrorResponse({"UnknownOperationException", 404, "No EKS operation " + method + " " + call.request.Path()});
   const std::string& principal = s[3];
   if (s.size() == 4 && method == "GET") {
     auto e = eks::FindEntry(cluster, principal);
@@ -358,7 +366,9 @@ HttpResponse EksApi::Route(Call& call) {
     if (!type) return ErrorResponse(type.error());
     if (!namespaces) return ErrorResponse(namespaces.error());
     eks::AccessScope scope{type->value_or(""), namespaces->value_or(std::vector<std::string>{})};
-    std::string policy_arn = **policy;
+    // Compared as stored: the catalogue's ARN in the cluster's partition.
+    const eks::AccessPolicy* known = eks::FindPolicy(**policy);
+    std::string policy_arn = known && (**policy).starts_with("arn:") ? known->Arn(cluster.cluster.partition) : **policy;
     return write("AssociateAccessPolicy",
                  [&](eks::ClusterAccess& c) { return eks::Associate(c, principal, policy_arn, scope, Clock::now()); },
                  [&](const eks::ClusterAccess& c) {

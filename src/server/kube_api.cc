@@ -252,14 +252,14 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     auto doc = body();
     if (!doc) return Status(400, "BadRequest", doc.error().message);
     bool self = resource == "selfsubjectaccessreviews";
-    if (self && doc->contains("spec") && doc->at("spec").is_object()) {
-      doc->at("spec").as_object()["user"] = caller.user.name;  // the caller asks about itself
+    json::object probe = *doc;  // what is checked; the answer echoes the request as sent
+    if (self && probe.contains("spec") && probe.at("spec").is_object()) {
+      probe.at("spec").as_object()["user"] = caller.user.name;  // the caller asks about itself
     }
     if (doc->contains("apiVersion") && doc->at("apiVersion").is_string() &&
         !doc->at("apiVersion").as_string().starts_with("authorization.k8s.io/")) {
       return Status(400, "BadRequest", "apiVersion must be authorization.k8s.io/v1");
     }
-    json::object probe = *doc;
     probe["apiVersion"] = "authorization.k8s.io/v1";
     probe["kind"] = "SubjectAccessReview";
     auto review = ParseSubjectAccessReview(json::serialize(probe));
@@ -292,6 +292,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     if (const json::value* spec = doc->if_contains("spec"); spec && spec->is_object()) {
       if (const json::value* n = spec->as_object().if_contains("namespace"); n && n->is_string()) ns = std::string(n->as_string());
     }
+    if (ns.empty()) return Status(400, "BadRequest", "no namespace on request");
     auto rules = rbac.RulesFor(caller.user, ns);
     json::array resource_rules, non_resource_rules;
     for (const auto& r : rules.rules) (r.non_resource_urls.empty() ? resource_rules : non_resource_rules).push_back(Rule(r));
@@ -306,22 +307,33 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     if (!errors.empty()) status["evaluationError"] = errors;
     return created(std::move(*doc), std::move(status));
   }
-  // Everything else: the read-only objects.
+  // Everything else: the read-only objects (no subresources: they would be other objects).
+  if (!info->subresource.empty()) return Status(404, "NotFound", "the server could not find the requested resource");
   if (info->verb != "get" && info->verb != "list") {
     return Status(405, "MethodNotAllowed",
                   "kubeiam's API front serves objects read-only (" + info->verb + " " + resource + " is not supported)");
   }
   auto objects = CurrentObjects();
   std::string kind_name = group.empty() ? resource : resource + "." + group;
+  // Cluster-scoped objects are stored without a namespace (GET /api/v1/namespaces/x names one).
+  bool cluster_scoped = false;
+  for (const auto& r : rbac::StandardResources()) {
+    if (r.group == group && r.resource == resource) cluster_scoped = !r.namespaced;
+  }
+  std::string ns = cluster_scoped ? "" : info->namespace_;
   if (info->verb == "get") {
-    const json::object* o = objects->Get(group, resource, info->namespace_, info->name);
+    const json::object* o = objects->Get(group, resource, ns, info->name);
     if (!o) {
       return Status(404, "NotFound", kind_name + " \"" + info->name + "\" not found",
                     json::object{{"name", info->name}, {"group", group}, {"kind", resource}});
     }
     return JsonResponse(200, *o);
   }
-  auto items = objects->List(group, resource, info->namespace_);
+  auto items = objects->List(group, resource, ns);
+  if (!info->name.empty()) {
+    // fieldSelector=metadata.name=<x> was authorized for that name only: serve that name only.
+    std::erase_if(items, [&](const json::object* o) { return o->at("metadata").at("name") != json::value(info->name); });
+  }
   const std::string* accept = request.Header("Accept");
   if (accept && accept->find("as=Table") != std::string::npos) return JsonResponse(200, Table(items));
   std::string kind = resource;

@@ -259,6 +259,14 @@ TEST_F(EksApi, OnlyAdministratorsWriteAndNobodyLocksThemselvesOut) {
   ASSERT_TRUE(bearer);
   EXPECT_EQ(bearer->status, 200) << bearer->body;
   EXPECT_NE(bearer->body.find(kTestUser), std::string::npos);
+  // Hostile shapes: a method no route has, a forged page token.
+  auto odd = http::Fetch({.method = "DELETE", .url = Url(api_port_, "/clusters/demo/access-entries"),
+                          .headers = {{"Authorization", "Bearer " + token}}, .ca_file = Ca()});
+  EXPECT_EQ(odd->status, 404);
+  auto page = http::Fetch({.url = Url(api_port_, "/access-policies?nextToken=b2Zmc2V0Oi0x"),  // "offset:-1"
+                           .headers = {{"Authorization", "Bearer " + token}}, .ca_file = Ca()});
+  EXPECT_EQ(page->status, 400);
+  EXPECT_EQ(*page->Header("x-amzn-ErrorType"), "InvalidParameterException");
   auto forged = http::Fetch({.url = Url(api_port_, "/clusters/demo/access-entries"),
                              .headers = {{"Authorization", "Bearer k8s-aws-v1.bm9wZQ"}}, .ca_file = Ca()});
   EXPECT_EQ(forged->status, 403);

@@ -40,6 +40,14 @@ kind: Pod
 metadata: {name: nginx, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
 spec:
   containers: [{name: nginx, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: redis, namespace: default}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: default}
 )");
     SetGroups("system:masters");
     dir_.Write("config.yaml", "clusterID: demo\nserver:\n  port: " + std::to_string(port_) +
@@ -241,6 +249,13 @@ TEST_F(KubeApiFront, ReviewApis) {
   EXPECT_NE(apis->body.find("\"rbac.authorization.k8s.io\""), std::string::npos);
   auto v1 = get("/api/v1");
   EXPECT_NE(v1->body.find("\"kind\":\"Pod\""), std::string::npos) << v1->body;
+  // A list narrowed by fieldSelector to one name serves that name only (it was authorized so).
+  auto one = get("/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Dnginx");
+  EXPECT_EQ(boost::json::parse(one->body).at("items").as_array().size(), 1u) << one->body;
+  EXPECT_EQ(get("/api/v1/namespaces/default")->status, 200) << "a namespace object";
+  EXPECT_EQ(get("/api/v1/namespaces/default/pods/nginx/status")->status, 404) << "no subresources";
+  auto [no_ns, no_ns_body] = post("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", R"({"spec":{}})");
+  EXPECT_EQ(no_ns, 400);
   auto missing = get("/api/v1/namespaces/default/pods/nope");
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(boost::json::parse(missing->body).at("message").as_string(), "pods \"nope\" not found");

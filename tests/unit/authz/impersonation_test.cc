@@ -63,6 +63,10 @@ TEST(Impersonation, ServiceAccountsByNamespace) {  // KC8
   ASSERT_TRUE(sa) << sa.error().message;
   EXPECT_EQ(sa->user.groups,
             (std::vector<std::string>{"system:serviceaccounts", "system:serviceaccounts:dev", "system:authenticated"}));
+  // A service-account name with an empty part is a plain user name, as Kubernetes splits it.
+  auto empty_name = Impersonate(p, alice, nullptr, {"system:serviceaccount:dev:", {}, "", {}});
+  ASSERT_FALSE(empty_name);
+  EXPECT_NE(empty_name.error().message.find("cannot impersonate resource \"users\""), std::string::npos);
   auto prod = Impersonate(p, alice, nullptr, {"system:serviceaccount:prod:builder", {}, "", {}});
   ASSERT_FALSE(prod);
   EXPECT_EQ(prod.error().message, "serviceaccounts \"builder\" is forbidden: User \"alice\" cannot impersonate resource "

@@ -74,6 +74,8 @@ TEST(AccessEntry, NodeTypes) {  // T12
   auto assoc = AssociatePolicy(*node, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", {}, "aws", kT0);
   ASSERT_FALSE(assoc);
   EXPECT_EQ(assoc.error().message, "This operation can only be performed on Access Entries with a type of \"STANDARD\".");
+  auto emptied = UpdateAccessEntry(*node, std::vector<std::string>{}, std::nullopt, kT0);
+  ASSERT_FALSE(emptied) << "an empty list would strip the EKS-managed system:nodes";
   ExpectInvalid(Make({"arn:aws:iam::111122223333:role/node", "EC2_LINUX", "", {"pods"}, {}}),
                 "kubernetesGroups and username can only be set on access entries of type STANDARD");
   ExpectInvalid(Make({"arn:aws:iam::111122223333:user/u", "FARGATE_LINUX", "", {}, {}}),

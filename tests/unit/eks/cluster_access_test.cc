@@ -47,6 +47,11 @@ TEST(ClusterAccess, DuplicatesMissingAndAdministrators) {  // T10
   auto not_associated = Disassociate(c, arn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
   ASSERT_TRUE(not_associated);
   EXPECT_EQ(not_associated->type, "ResourceNotFoundException");
+  // A policy ARN of another partition is stored as this cluster's; disassociating with it works.
+  const std::string gov = "arn:aws-us-gov:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
+  EXPECT_FALSE(Associate(c, arn, gov, {}, kT0));
+  EXPECT_EQ(c.Find(arn)->policies.back().policy, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
+  EXPECT_FALSE(Disassociate(c, arn, gov));
   EXPECT_FALSE(DeleteEntry(c, arn));
   EXPECT_TRUE(DeleteEntry(c, arn));
 }
