@@ -45,6 +45,9 @@ struct AccessEntry {
   std::string principal_id;
   TimePoint created_at{}, modified_at{};
   std::vector<AssociatedPolicy> policies;
+  // The clientRequestToken the entry was created with: a retry with the same token gets the
+  // entry back instead of ResourceInUseException (the SDKs retry creates on timeouts).
+  std::string client_request_token;
   bool operator==(const AccessEntry&) const = default;
 };
 

@@ -278,7 +278,8 @@ HttpResponse EksApi::Route(Call& call) {
     auto groups = body->List("kubernetesGroups");
     auto username = body->String("username");
     auto type = body->String("type");
-    for (auto* bad : {&principal, &username, &type}) {
+    auto token = body->String("clientRequestToken");
+    for (auto* bad : {&principal, &username, &type, &token}) {
       if (!*bad) return ErrorResponse(bad->error());
     }
     if (!groups) return ErrorResponse(groups.error());
@@ -306,8 +307,14 @@ HttpResponse EksApi::Route(Call& call) {
     }
     return write("CreateAccessEntry",
                  [&](eks::ClusterAccess& c) -> std::optional<eks::ApiError> {
+                   // A retried create (same clientRequestToken) gets the entry it made.
+                   const eks::AccessEntry* existing = c.Find(arn);
+                   if (existing && token->has_value() && !(*token)->empty() && existing->client_request_token == **token) {
+                     return std::nullopt;
+                   }
                    if (auto refused = eks::CreateEntry(c, req, UuidV4(), Clock::now())) return refused;
                    c.Find(arn)->principal_id = principal_id;
+                   c.Find(arn)->client_request_token = token->value_or("");
                    return std::nullopt;
                  },
                  [&](const eks::ClusterAccess& c) { return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(arn))}}); });

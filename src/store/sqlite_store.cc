@@ -39,6 +39,8 @@ const char* const kMigrations[] = {
          associated_at INTEGER NOT NULL,
          modified_at INTEGER NOT NULL,
          PRIMARY KEY (principal_arn, policy_arn));)",
+    // 2: idempotent creates.
+    R"(ALTER TABLE access_entries ADD COLUMN client_request_token TEXT NOT NULL DEFAULT '';)",
 };
 
 int64_t Micros(TimePoint t) { return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count(); }
@@ -196,7 +198,7 @@ Result<eks::ClusterAccess> SqliteStore::Read() {
   c.revision = std::strtoull(meta["revision"].c_str(), nullptr, 10);
   Stmt e(db_,
          "SELECT principal_arn, type, username, kubernetes_groups, tags, access_entry_arn, principal_id, created_at, "
-         "modified_at FROM access_entries ORDER BY created_at, principal_arn");
+         "modified_at, client_request_token FROM access_entries ORDER BY created_at, principal_arn");
   while ((rc = e.Step()) == SQLITE_ROW) {
     eks::AccessEntry x;
     x.cluster_name = c.cluster.name;
@@ -209,6 +211,7 @@ Result<eks::ClusterAccess> SqliteStore::Read() {
     x.principal_id = e.Text(6);
     x.created_at = FromMicros(e.Int(7));
     x.modified_at = FromMicros(e.Int(8));
+    x.client_request_token = e.Text(9);
     c.entries.push_back(std::move(x));
   }
   if (rc != SQLITE_DONE) return Fail(ErrorCode::kInternal, path_ + ": " + sqlite3_errmsg(db_));
@@ -251,10 +254,10 @@ Status SqliteStore::Write(const eks::ClusterAccess& before, const eks::ClusterAc
     if (old && !remove(old->principal_arn)) return fail();
     Stmt ins(db_,
              "INSERT INTO access_entries (principal_arn, type, username, kubernetes_groups, tags, access_entry_arn, "
-             "principal_id, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             "principal_id, created_at, modified_at, client_request_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.Bind(1, e.principal_arn).Bind(2, e.type).Bind(3, e.username).Bind(4, ToJson(e.kubernetes_groups));
     ins.Bind(5, ToJson(e.tags)).Bind(6, e.access_entry_arn).Bind(7, e.principal_id);
-    ins.Bind(8, Micros(e.created_at)).Bind(9, Micros(e.modified_at));
+    ins.Bind(8, Micros(e.created_at)).Bind(9, Micros(e.modified_at)).Bind(10, e.client_request_token);
     if (!ins.Run()) return fail();
     for (const auto& p : e.policies) {
       Stmt pol(db_,

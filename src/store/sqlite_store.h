@@ -25,7 +25,7 @@ class SqliteStore : public AccessStore {
   eks::ApiResult<uint64_t> Revision() override;
   eks::ApiResult<eks::ClusterAccess> Update(const Change& change) override;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   explicit SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}

@@ -259,6 +259,17 @@ TEST_F(EksApi, OnlyAdministratorsWriteAndNobodyLocksThemselvesOut) {
   ASSERT_TRUE(bearer);
   EXPECT_EQ(bearer->status, 200) << bearer->body;
   EXPECT_NE(bearer->body.find(kTestUser), std::string::npos);
+  // A retried create with the same clientRequestToken gets its entry; another token gets 409.
+  auto create = [&](const std::string& request_token) {
+    return http::Fetch({.method = "POST", .url = Url(api_port_, "/clusters/demo/access-entries"),
+                        .headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+                        .body = R"({"principalArn":"arn:aws:iam::111122223333:role/Retry","clientRequestToken":")" +
+                                request_token + R"("})",
+                        .ca_file = Ca()});
+  };
+  EXPECT_EQ(create("t-1")->status, 200);
+  EXPECT_EQ(create("t-1")->status, 200) << "a retry";
+  EXPECT_EQ(create("t-2")->status, 409);
   // Hostile shapes: a method no route has, a forged page token.
   auto odd = http::Fetch({.method = "DELETE", .url = Url(api_port_, "/clusters/demo/access-entries"),
                           .headers = {{"Authorization", "Bearer " + token}}, .ca_file = Ca()});

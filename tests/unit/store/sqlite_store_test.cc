@@ -127,6 +127,30 @@ TEST(SqliteStore, TwoHandlesSeeEachOthersWrites) {
   EXPECT_EQ(*a->Revision(), 41u);
 }
 
+TEST(SqliteStore, MigratesAVersionOneDatabase) {
+  testing::TempDir dir;
+  {
+    auto s = OpenIn(dir);
+    ASSERT_TRUE(s->Update([](eks::ClusterAccess& c) {
+      return eks::CreateEntry(c, {"arn:aws:iam::111122223333:user/a", "", "", {"g"}, {}}, "u", kT0);
+    }));
+  }
+  // Make it what version 1 wrote: no client_request_token column.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir.path() + "/access.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE access_entries DROP COLUMN client_request_token; PRAGMA user_version = 1", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = OpenIn(dir);
+  ASSERT_TRUE(s);
+  auto c = s->Load();
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->entries.size(), 1u);
+  EXPECT_EQ(c->entries[0].kubernetes_groups, std::vector<std::string>{"g"});
+  EXPECT_TRUE(c->entries[0].client_request_token.empty());
+}
+
 TEST(SqliteStore, NewerSchemaIsRefused) {
   testing::TempDir dir;
   OpenIn(dir).reset();
