@@ -5,18 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "authz/forbidden.h"
-#include "rbac/bootstrap.h"
-#include "rbac/loader.h"
+#include "support/rbac_policy.h"
 
 namespace kubeiam::authz {
 namespace {
 
-rbac::Policy Load(const char* yaml) {
-  auto objects = rbac::ParseManifests(yaml, "test.yaml");
-  EXPECT_TRUE(objects) << objects.error().message;
-  auto all = rbac::WithBootstrap(std::move(*objects), true);
-  return rbac::Policy(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
-}
+rbac::Policy Load(const char* yaml) { return testing::PolicyFromYaml(yaml); }
 
 const char* kManifests = R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
