@@ -24,7 +24,8 @@ namespace json = boost::json;
 
 struct Options {
   std::string op;
-  std::string store, config, endpoint, cluster, region, profile;
+  std::string store, config, endpoint, cluster, region, profile, sts_endpoint;
+  bool bearer = false;
   std::string principal, username, type, policy, scope, associated_policy, mode;
   std::vector<std::string> groups, tags;
   bool groups_given = false;
@@ -144,7 +145,7 @@ int Run(const Options& o) {
     std::cerr << "error: " << op.error().message << "\n";
     return 2;
   }
-  auto client = EksClient::Open({o.store, o.config, o.endpoint, o.region, o.profile, o.cluster});
+  auto client = EksClient::Open({o.store, o.config, o.endpoint, o.region, o.profile, o.cluster, o.bearer, o.sts_endpoint});
   if (!client) {
     std::cerr << "error: " << client.error().message << "\n";
     return client.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
@@ -194,6 +195,9 @@ Runner AddAccessEntryCommand(CLI::App& app) {
     sub->add_option("--endpoint-url", o->endpoint, "A kubeiam serve EKS API, e.g. https://127.0.0.1:21365");
     sub->add_option("--region", o->region, "Region to sign API requests for");
     sub->add_option("--profile", o->profile, "AWS profile to sign API requests with");
+    sub->add_flag("--bearer-token", o->bearer,
+                  "Authenticate with a kubeiam token for the cluster instead of SigV4 (servers without a local STS)");
+    sub->add_option("--sts-endpoint", o->sts_endpoint, "STS endpoint the token is signed for");
     sub->add_option("--max-results", o->max_results, "Page size for list operations (1-100)");
     std::string n = s.name;
     if (n != "list-policies") sub->add_option("--cluster-name", o->cluster, "Cluster name (the clusterID)");

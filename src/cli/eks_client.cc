@@ -9,6 +9,7 @@
 #include "http/client.h"
 #include "server/bootstrap.h"
 #include "server/config.h"
+#include "token/generate.h"
 #include "util/strings.h"
 
 namespace kubeiam::cli {
@@ -75,7 +76,7 @@ Result<EksReply> EksClient::Call(const std::string& method, const std::string& t
     }
     return reply;
   }
-  auto client = aws::ResolveClientConfig({target_.profile, target_.region, ""});
+  auto client = aws::ResolveClientConfig({target_.profile, target_.region, target_.sts_endpoint});
   if (!client) return std::unexpected(client.error());
   auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
   if (!creds) return std::unexpected(creds.error());
@@ -92,7 +93,13 @@ Result<EksReply> EksClient::Call(const std::string& method, const std::string& t
   }
   sr.headers = {{"Host", host}, {"Content-Type", "application/json"}};
   sr.body = body;
-  aws::SignHeaders(sr, *creds, {client->region, "eks", Clock::now()});
+  if (target_.bearer) {
+    auto t = token::Generate(target_.cluster, *creds, client->sts_url, client->region, Clock::now());
+    if (!t) return std::unexpected(t.error());
+    sr.headers.emplace_back("Authorization", "Bearer " + t->value);
+  } else {
+    aws::SignHeaders(sr, *creds, {client->region, "eks", Clock::now()});
+  }
   http::Request req;
   req.method = method;
   req.url = base + target;

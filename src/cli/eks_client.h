@@ -15,6 +15,10 @@ namespace kubeiam::cli {
 struct EksTarget {
   std::string store, config, endpoint, region, profile;
   std::string cluster;  // names a new store's cluster when no --config does
+  // Authenticate to the API with a kubeiam token for `cluster` (Authorization: Bearer) instead
+  // of SigV4: how callers with real IAM credentials reach a server that has no local STS.
+  bool bearer = false;
+  std::string sts_endpoint;  // where the token's presigned request points (default: the region's STS)
 };
 
 struct EksReply {

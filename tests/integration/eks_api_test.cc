@@ -317,6 +317,12 @@ TEST_F(EksApi, AccessEntryCommandThroughTheApiAndOnTheStore) {
   Outcome listed = kubeiam({"list", "--cluster-name", "demo", "--endpoint-url", endpoint}, TestUser());
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find(kTestUser), std::string::npos) << listed.out;
+  // The same with a kubeiam token instead of SigV4 (how real IAM callers authenticate).
+  Outcome bearer = kubeiam({"list", "--cluster-name", "demo", "--endpoint-url", endpoint, "--bearer-token", "--sts-endpoint",
+                            Url(sts_port_, "")},
+                           TestUser());
+  ASSERT_EQ(bearer.exit_code, 0) << bearer.err;
+  EXPECT_EQ(bearer.out, listed.out);
   Outcome denied = kubeiam({"create", "--cluster-name", "demo", "--principal-arn", kViewer, "--endpoint-url", endpoint},
                            Env("AKIAEXAMPLEOUTSIDER1", "kubeiamOutsiderSecretKeyDoNotUseAnywhere"));
   EXPECT_EQ(denied.exit_code, 1);
