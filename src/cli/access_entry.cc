@@ -24,8 +24,7 @@ namespace json = boost::json;
 
 struct Options {
   std::string op;
-  std::string store, config, endpoint, cluster, region, profile, sts_endpoint;
-  bool bearer = false;
+  EksTarget target;  // where the operation goes; target.cluster is --cluster-name
   std::string principal, username, type, policy, scope, associated_policy, mode;
   std::vector<std::string> groups, tags;
   bool groups_given = false;
@@ -65,7 +64,7 @@ struct Operation {
 };
 
 std::string EntryPath(const Options& o) {
-  return "/clusters/" + aws::UriEncode(o.cluster) + "/access-entries/" + aws::UriEncode(o.principal);
+  return "/clusters/" + aws::UriEncode(o.target.cluster) + "/access-entries/" + aws::UriEncode(o.principal);
 }
 
 Result<Operation> Build(const Options& o) {
@@ -74,19 +73,19 @@ Result<Operation> Build(const Options& o) {
     return {};
   };
   if (o.op != "list-policies") {
-    if (auto ok = need(o.cluster, "--cluster-name"); !ok) return std::unexpected(ok.error());
+    if (auto ok = need(o.target.cluster, "--cluster-name"); !ok) return std::unexpected(ok.error());
   }
-  if (o.op == "describe-cluster") return Operation{"DescribeCluster", "GET", "/clusters/" + aws::UriEncode(o.cluster), {}};
+  if (o.op == "describe-cluster") return Operation{"DescribeCluster", "GET", "/clusters/" + aws::UriEncode(o.target.cluster), {}};
   if (o.op == "update-cluster-config") {
     if (auto ok = need(o.mode, "--authentication-mode"); !ok) return std::unexpected(ok.error());
-    return Operation{"UpdateClusterConfig", "POST", "/clusters/" + aws::UriEncode(o.cluster) + "/update-config",
+    return Operation{"UpdateClusterConfig", "POST", "/clusters/" + aws::UriEncode(o.target.cluster) + "/update-config",
                      json::object{{"accessConfig", json::object{{"authenticationMode", o.mode}}}}};
   }
   bool by_principal = o.op != "list" && o.op != "list-policies";
   if (by_principal) {
     if (auto ok = need(o.principal, "--principal-arn"); !ok) return std::unexpected(ok.error());
   }
-  std::string entries = "/clusters/" + aws::UriEncode(o.cluster) + "/access-entries";
+  std::string entries = "/clusters/" + aws::UriEncode(o.target.cluster) + "/access-entries";
   json::array groups;
   for (const auto& g : o.groups) groups.emplace_back(g);
   std::string page = o.max_results > 0 ? "maxResults=" + std::to_string(o.max_results) : "";
@@ -145,7 +144,7 @@ int Run(const Options& o) {
     std::cerr << "error: " << op.error().message << "\n";
     return 2;
   }
-  auto client = EksClient::Open({o.store, o.config, o.endpoint, o.region, o.profile, o.cluster, o.bearer, o.sts_endpoint});
+  auto client = EksClient::Open(o.target);
   if (!client) {
     std::cerr << "error: " << client.error().message << "\n";
     return client.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
@@ -190,17 +189,10 @@ Runner AddAccessEntryCommand(CLI::App& app) {
   for (const auto& s : subs) {
     auto* sub = cmd->add_subcommand(s.name, s.help);
     sub->callback([o, name = std::string(s.name)] { o->op = name; });
-    sub->add_option("--store", o->store, "The SQLite store file to work on directly");
-    sub->add_option("--config", o->config, "A server config naming the store (its system:masters mappings count too)");
-    sub->add_option("--endpoint-url", o->endpoint, "A kubeiam serve EKS API, e.g. https://127.0.0.1:21365");
-    sub->add_option("--region", o->region, "Region to sign API requests for");
-    sub->add_option("--profile", o->profile, "AWS profile to sign API requests with");
-    sub->add_flag("--bearer-token", o->bearer,
-                  "Authenticate with a kubeiam token for the cluster instead of SigV4 (servers without a local STS)");
-    sub->add_option("--sts-endpoint", o->sts_endpoint, "STS endpoint the token is signed for");
+    AddEksTargetOptions(sub, o->target);
     sub->add_option("--max-results", o->max_results, "Page size for list operations (1-100)");
     std::string n = s.name;
-    if (n != "list-policies") sub->add_option("--cluster-name", o->cluster, "Cluster name (the clusterID)");
+    if (n != "list-policies") sub->add_option("--cluster-name", o->target.cluster, "Cluster name (the clusterID)");
     bool cluster_op = n == "describe-cluster" || n == "update-cluster-config";
     if (n != "list" && n != "list-policies" && !cluster_op) {
       sub->add_option("--principal-arn", o->principal, "IAM user or role ARN");

@@ -189,12 +189,7 @@ size_t AdministratorsOutsideAwsAuth(const std::string& config) {
   if (!snap) return 0;
   size_t n = state::MappedAdministrators(snap->chain, eks::AuthenticationMode::kApi);  // MountedFile only
   if (eks::UsesAccessEntries(snap->authentication_mode)) {
-    for (const auto& e : snap->access_entries->entries()) {
-      for (const auto& p : e.policies) {
-        const eks::AccessPolicy* policy = eks::FindPolicy(p.policy);
-        n += policy && policy->name == "AmazonEKSClusterAdminPolicy" && p.scope.type == "cluster";
-      }
-    }
+    for (const auto& e : snap->access_entries->entries()) n += eks::IsClusterAdmin(e);
   }
   return n;
 }

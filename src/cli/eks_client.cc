@@ -24,6 +24,17 @@ std::string EksReply::Describe(const std::string& operation) const {
          ") when calling the " + operation + " operation: " + message;
 }
 
+void AddEksTargetOptions(CLI::App* cmd, EksTarget& t) {
+  cmd->add_option("--store", t.store, "The SQLite store file to work on directly");
+  cmd->add_option("--config", t.config, "A server config naming the store (its system:masters mappings count too)");
+  cmd->add_option("--endpoint-url", t.endpoint, "A kubeiam serve EKS API, e.g. https://127.0.0.1:21365");
+  cmd->add_option("--region", t.region, "Region to sign API requests for");
+  cmd->add_option("--profile", t.profile, "AWS profile to sign API requests with");
+  cmd->add_flag("--bearer-token", t.bearer,
+                "Authenticate with a kubeiam token for the cluster instead of SigV4 (servers without a local STS)");
+  cmd->add_option("--sts-endpoint", t.sts_endpoint, "STS endpoint the token is signed for");
+}
+
 Result<EksClient> EksClient::Open(const EksTarget& target) {
   EksClient c;
   c.target_ = target;

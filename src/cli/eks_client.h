@@ -4,6 +4,7 @@
 // server runs, so both answer with the same rules, shapes and errors.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,9 @@ struct EksReply {
   // "An error occurred (Type) when calling the Op operation: message", as awscli prints it.
   std::string Describe(const std::string& operation) const;
 };
+
+// --store, --config, --endpoint-url, --region, --profile, --bearer-token, --sts-endpoint.
+void AddEksTargetOptions(CLI::App* cmd, EksTarget& target);
 
 class EksClient {
  public:

@@ -200,12 +200,8 @@ Runner AddMigrateCommand(CLI::App& app) {
   cmd->add_option("file", o->file, "aws-auth ConfigMap manifest")->required();
   cmd->add_option("--target-authentication-mode", o->target_mode, "API_AND_CONFIG_MAP (default) or API")->capture_default_str();
   cmd->add_flag("--apply", o->apply, "Write the entries (otherwise only print the plan)");
-  cmd->add_option("--store", o->target.store, "The access-entry store to write");
-  cmd->add_option("--config", o->target.config, "A server config naming the store");
-  cmd->add_option("--endpoint-url", o->target.endpoint, "A kubeiam serve EKS API");
+  AddEksTargetOptions(cmd, o->target);
   cmd->add_option("--cluster-name", o->target.cluster, "Cluster name (default: the config's clusterID)");
-  cmd->add_option("--region", o->target.region, "Region to sign API requests for");
-  cmd->add_option("--profile", o->target.profile, "AWS profile to sign API requests with");
   cmd->add_option("-o,--output", o->output, "json")->check(CLI::IsMember({"json"}));
   return [o] { return Run(*o); };
 }

@@ -176,6 +176,14 @@ ApiResult<AccessEntry> UpdateAccessEntry(AccessEntry entry, const std::optional<
   return entry;
 }
 
+bool IsClusterAdmin(const AccessEntry& e) {
+  for (const auto& p : e.policies) {
+    const AccessPolicy* policy = FindPolicy(p.policy);
+    if (policy && policy->name == "AmazonEKSClusterAdminPolicy" && p.scope.type == "cluster") return true;
+  }
+  return false;
+}
+
 ApiResult<AccessScope> ValidateScope(const AccessScope& scope) {
   if (scope.type == "cluster") {
     if (!scope.namespaces.empty()) {

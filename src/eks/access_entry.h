@@ -88,6 +88,10 @@ ApiResult<AccessEntry> UpdateAccessEntry(AccessEntry entry, const std::optional<
 ApiResult<AccessEntry> AssociatePolicy(AccessEntry entry, std::string_view policy_arn, const AccessScope& scope,
                                        std::string_view partition, TimePoint now);
 
+// Whether the entry makes its principal a cluster administrator: AmazonEKSClusterAdminPolicy
+// associated at cluster scope.
+bool IsClusterAdmin(const AccessEntry& e);
+
 // The scope rules: type "cluster" (no namespaces) or "namespace" (1 to 100 names or patterns of
 // lower-case letters, digits, '-' and '*', at most 63 characters).
 ApiResult<AccessScope> ValidateScope(const AccessScope& scope);

@@ -112,13 +112,7 @@ std::vector<std::string> Administrators(const ClusterAccess& c) {
   std::vector<std::string> out;
   if (!UsesAccessEntries(c.mode)) return out;
   for (const auto& e : c.entries) {
-    for (const auto& p : e.policies) {
-      const AccessPolicy* policy = FindPolicy(p.policy);
-      if (policy && policy->name == "AmazonEKSClusterAdminPolicy" && p.scope.type == "cluster") {
-        out.push_back(e.principal_arn);
-        break;
-      }
-    }
+    if (IsClusterAdmin(e)) out.push_back(e.principal_arn);
   }
   return out;
 }
