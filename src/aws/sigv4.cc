@@ -82,19 +82,7 @@ const std::string* SignableRequest::FindQuery(std::string_view name) const {
 }
 
 std::string UriEncode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() + s.size() / 2);
-  for (unsigned char c : s) {
-    if (Unreserved(c) || (keep_slash && c == '/')) {
-      out += char(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return PercentEncode(s, [keep_slash](unsigned char c) { return Unreserved(c) || (keep_slash && c == '/'); });
 }
 
 Result<std::string> UriDecode(std::string_view s) {

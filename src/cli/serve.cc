@@ -62,8 +62,9 @@ int Run(const std::string& config_path) {
     std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << config->local_sts->HostPort() << "\"}\n";
   }
   // The optional listeners, each with the server's certificate.
-  auto listen = [&](const char* what, const std::string& address, int port, server::Handler handler) -> bool {
-    auto bound = http.Listen({address, port, parts->tls.server_cert, parts->tls.server_key}, std::move(handler));
+  auto listen = [&](const char* what, const std::string& address, int port, server::Handler handler,
+                    size_t max_body = 1 << 20) -> bool {
+    auto bound = http.Listen({address, port, parts->tls.server_cert, parts->tls.server_key, max_body}, std::move(handler));
     if (!bound) {
       std::cerr << "kubeiam serve: " << what << ": " << bound.error().message << "\n";
       return false;
@@ -82,10 +83,20 @@ int Run(const std::string& config_path) {
   }
   std::unique_ptr<server::KubeApi> kube_api;
   if (config->kube_api) {
-    kube_api = std::make_unique<server::KubeApi>(auth, config->kube_api->objects);
+    std::shared_ptr<const server::Upstream> upstream;
+    if (config->kube_api->upstream) {
+      auto u = server::Upstream::Create(*config->kube_api->upstream);
+      if (!u) {
+        std::cerr << "kubeiam serve: " << u.error().message << "\n";
+        return 1;
+      }
+      upstream = *u;
+    }
+    kube_api = std::make_unique<server::KubeApi>(auth, config->kube_api->objects, upstream);
     auto front = kube_api.get();
+    // As the API server: request bodies up to 3 MiB.
     if (!listen("kubeAPI", config->kube_api->address, config->kube_api->port,
-                [front](const server::HttpRequest& r) { return front->Handle(r); })) {
+                [front](const server::HttpRequest& r) { return front->Handle(r); }, 3u << 20)) {
       return 1;
     }
   }

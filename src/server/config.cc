@@ -5,6 +5,7 @@
 #include "aws/arn.h"
 #include "aws/partitions.h"
 #include "identity/mapper_chain.h"
+#include "server/upstream.h"
 #include "util/file.h"
 #include "util/strings.h"
 #include "util/utf8.h"
@@ -200,8 +201,30 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
     KubeApiConfig k;
     r.Listener(kube, "kubeAPI", k.address, k.port);
     r.String(kube, "objects", "kubeAPI.objects", k.objects);
-    if (Get(kube, "upstream")) r.Problem("kubeAPI.upstream", "proxying to an upstream API server is not available yet");
     k.objects = Resolve(base, k.objects);
+    if (YAML::Node up = Get(kube, "upstream")) {
+      UpstreamConfig u;
+      if (!up.IsMap()) r.Problem("kubeAPI.upstream", "must be a mapping with url (and caFile, clientCert, clientKey or tokenFile)");
+      r.String(up, "url", "kubeAPI.upstream.url", u.url);
+      if (!u.url.empty()) {
+        if (auto url = ParseUpstreamUrl(u.url); !url) r.problems.push_back(file_name + ": " + url.error().message);
+      }
+      r.String(up, "caFile", "kubeAPI.upstream.caFile", u.ca_file);
+      r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);
+      r.String(up, "clientKey", "kubeAPI.upstream.clientKey", u.client_key);
+      r.String(up, "tokenFile", "kubeAPI.upstream.tokenFile", u.token_file);
+      if (up.IsMap() && u.url.empty()) r.Problem("kubeAPI.upstream.url", "is required");
+      if (u.client_cert.empty() != u.client_key.empty()) {
+        r.Problem(u.client_cert.empty() ? "kubeAPI.upstream.clientCert" : "kubeAPI.upstream.clientKey",
+                  "clientCert and clientKey go together");
+      }
+      if (!k.objects.empty()) r.Problem("kubeAPI.objects", "cannot be combined with kubeAPI.upstream (objects come from the upstream)");
+      u.ca_file = Resolve(base, u.ca_file);
+      u.client_cert = Resolve(base, u.client_cert);
+      u.client_key = Resolve(base, u.client_key);
+      u.token_file = Resolve(base, u.token_file);
+      k.upstream = u;
+    }
     c.kube_api = k;
   }
   if (!c.access_entries_file.empty() && !c.access_entries_store.empty()) {

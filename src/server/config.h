@@ -30,11 +30,21 @@ struct EksApiConfig {
   std::string account_id;            // the cluster's account (ARNs, same-account node entries)
 };
 
+// kubeAPI.upstream: the API server the front proxies allowed requests to.
+struct UpstreamConfig {
+  std::string url;          // https://host[:port][/prefix]; http only to a loopback address
+  std::string ca_file;      // PEM bundle the upstream's certificate must chain to (else the system's)
+  std::string client_cert;  // kubeiam's client certificate and key (an identity allowed to impersonate)
+  std::string client_key;
+  std::string token_file;   // or a bearer token, re-read when the file changes
+};
+
 // kubeAPI: the Kubernetes API front on its own HTTPS listener.
 struct KubeApiConfig {
   std::string address = "127.0.0.1";
   int port = 6443;
   std::string objects;  // manifests served read-only (watched)
+  std::optional<UpstreamConfig> upstream;
 };
 
 struct Config {

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "server/relay.h"
 #include "util/strings.h"
 
 namespace kubeiam::server {
@@ -27,6 +29,7 @@ template <typename Stream>
 asio::awaitable<void> Serve(Stream& stream, std::shared_ptr<Handler> handler, ListenerOptions opts,
                             std::string remote) {
   beast::flat_buffer buffer;
+  UpstreamSlot upstream;  // this connection's own connection to an upstream, if it proxies
   while (true) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(opts.max_body);
@@ -50,6 +53,14 @@ asio::awaitable<void> Serve(Stream& stream, std::shared_ptr<Handler> handler, Li
       } catch (const std::exception& e) {
         res = {500, "text/plain", "internal error\n", {}};
       }
+    }
+    if (res.forward) {
+      auto relayed = co_await Relay(stream, buffer, *res.forward, keep_alive, upstream, opts.read_timeout);
+      if (relayed.answered) {
+        if (!relayed.keep_alive) co_return;
+        continue;
+      }
+      res = res.forward->on_failure(relayed.failure);
     }
     bhttp::response<bhttp::string_body> out{bhttp::status(res.status), 11};
     out.set(bhttp::field::content_type, res.content_type);
@@ -86,17 +97,21 @@ struct HttpServer::Impl {
   asio::awaitable<void> Accept(tcp::acceptor& acceptor, std::shared_ptr<asio::ssl::context> ssl,
                                std::shared_ptr<Handler> handler, ListenerOptions opts) {
     while (acceptor.is_open()) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      // Each connection on its own strand: a relayed stream reads and writes it concurrently.
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (ec == asio::error::operation_aborted) co_return;
         continue;
       }
       std::string remote;
       boost::system::error_code rec;
+      // A relayed answer goes out in pieces (header, then body as it arrives): no Nagle delay.
+      socket.set_option(tcp::no_delay(true), rec);
       auto ep = socket.remote_endpoint(rec);
       if (!rec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+      auto executor = socket.get_executor();
       asio::co_spawn(
-          io,
+          executor,
           [ssl, handler, opts, remote, s = std::move(socket)]() mutable -> asio::awaitable<void> {
             beast::tcp_stream tcp(std::move(s));
             if (ssl) {

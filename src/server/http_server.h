@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/upstream.h"
 #include "util/error.h"
 
 namespace kubeiam::server {
@@ -34,6 +35,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   Headers headers;
+  // Set: the server relays this request upstream and streams that answer instead (the fields
+  // above are then unused).
+  std::shared_ptr<const Forward> forward;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;

@@ -9,6 +9,8 @@
 #include "authz/authorizer.h"
 #include "authz/forbidden.h"
 #include "authz/impersonation.h"
+#include "kubeapi/forward_headers.h"
+#include "kubeapi/protobuf_review.h"
 #include "kubeapi/request_info.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
@@ -136,9 +138,41 @@ json::value Table(const std::vector<const json::object*>& items) {
       {"rows", std::move(rows)}};
 }
 
+// follow=true (logs -f): the answer lasts as long as the client wants it.
+bool Follows(const std::string& target) {
+  auto q = target.find('?');
+  if (q == std::string::npos) return false;
+  for (auto p : Split(std::string_view(target).substr(q + 1), '&')) {
+    if (p == "follow=true" || p == "follow=1") return true;
+  }
+  return false;
+}
+
+// The request as it goes upstream, as the caller.
+HttpResponse Forwarded(const std::shared_ptr<const Upstream>& upstream, const HttpRequest& request,
+                       const kubeapi::RequestInfo& info, const Caller& caller) {
+  auto headers = kubeapi::ForwardHeaders(request.headers, {caller.user.name, caller.user.groups, caller.uid, caller.extra});
+  if (!headers) return Status(500, "InternalError", headers.error().message);
+  auto f = std::make_shared<Forward>();
+  f->upstream = upstream;
+  f->method = request.method;
+  f->target = request.target;
+  f->headers = std::move(*headers);
+  f->body = request.body;
+  f->streaming = info.verb == "watch" || Follows(request.target);
+  f->upgrade = kubeapi::IsUpgrade(request.headers);
+  f->on_failure = [](const std::string& why) {
+    return Status(503, "ServiceUnavailable", "error trying to reach the upstream API server: " + why);
+  };
+  HttpResponse r;
+  r.forward = std::move(f);
+  return r;
+}
+
 }  // namespace
 
-KubeApi::KubeApi(Authenticator* auth, std::string objects_dir) : auth_(auth), objects_dir_(std::move(objects_dir)) {}
+KubeApi::KubeApi(Authenticator* auth, std::string objects_dir, std::shared_ptr<const Upstream> upstream)
+    : auth_(auth), objects_dir_(std::move(objects_dir)), upstream_(std::move(upstream)) {}
 
 std::shared_ptr<const kubeapi::Objects> KubeApi::CurrentObjects() {
   if (objects_dir_.empty()) return objects_;
@@ -205,7 +239,27 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     }
     return Status(403, "Forbidden", authz::ForbiddenMessage(a), std::move(details));
   }
-  // 4. What is asked for.
+  // 4. What is asked for: the reviews are answered here (they are about kubeiam's decisions),
+  // the rest by the upstream when there is one.
+  const std::string& group = info->api_group;
+  const std::string& resource = info->resource;
+  bool review = info->verb == "create" && (group == "authentication.k8s.io" || group == "authorization.k8s.io") &&
+                resource.ends_with("reviews");
+  if (upstream_ && !review) return Forwarded(upstream_, request, *info, caller);
+  // Reviews come as JSON or, from kubectl, in the API server's protobuf encoding.
+  std::string review_body = request.body;
+  if (review) {
+    std::string type = ToLower(request.Header("Content-Type") ? *request.Header("Content-Type") : "");
+    if (type.starts_with("application/vnd.kubernetes.protobuf")) {
+      auto converted = kubeapi::ReviewJsonFromProtobuf(request.body);
+      if (!converted) return Status(400, "BadRequest", converted.error().message);
+      review_body = std::move(*converted);
+    } else if (!type.empty() && !type.starts_with("application/json")) {
+      return Status(415, "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types include: application/json, "
+                    "application/vnd.kubernetes.protobuf");
+    }
+  }
   if (!info->resource_request) {
     if (info->path == "/healthz" || info->path == "/livez" || info->path == "/readyz") return {200, "text/plain", "ok", {}};
     const std::string* host = request.Header("Host");
@@ -213,13 +267,11 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     if (doc.is_null()) return Status(404, "NotFound", "the server could not find the requested resource");
     return JsonResponse(200, doc);
   }
-  const std::string& group = info->api_group;
-  const std::string& resource = info->resource;
   auto body = [&]() -> Result<json::object> {
     boost::system::error_code ec;
     json::parse_options opts;
     opts.max_depth = 32;
-    json::value v = json::parse(request.body, ec, {}, opts);
+    json::value v = json::parse(review_body, ec, {}, opts);
     if (ec || !v.is_object()) return Fail(ErrorCode::kInvalidArgument, "the request body is not a JSON object");
     return std::move(v.as_object());
   };
@@ -238,7 +290,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
                    json::object{{"userInfo", std::move(user)}});
   }
   if (info->verb == "create" && group == "authentication.k8s.io" && resource == "tokenreviews") {
-    auto review = ParseTokenReview(request.body);
+    auto review = ParseTokenReview(review_body);
     if (!review) return Status(400, "BadRequest", review.error().message);
     auto who = auth_->Verify(review->token, Clock::now());
     auto user = who ? auth_->MapWith(*snap, *who) : Result<identity::UserInfo>(std::unexpected(who.error()));

@@ -5,8 +5,10 @@
 // access policies) against one snapshot, with the API server's 403 message. It answers
 // discovery, SelfSubjectReview, TokenReview, SelfSubjectAccessReview, SelfSubjectRulesReview
 // (incomplete when access policies are in play), SubjectAccessReview and
-// LocalSubjectAccessReview, and get/list/watch-less reads of a read-only objects folder;
-// writes answer 405.
+// LocalSubjectAccessReview itself. Other allowed requests go to the upstream API server when
+// there is one (as the authenticated identity, through Impersonate-* headers, the client's own
+// credentials and identity headers stripped; watches stream, upgrades tunnel); without one,
+// get and list read a read-only objects folder and writes answer 405.
 #pragma once
 
 #include <memory>
@@ -14,19 +16,22 @@
 
 #include "kubeapi/objects.h"
 #include "server/authenticator.h"
+#include "server/upstream.h"
 
 namespace kubeiam::server {
 
 class KubeApi {
  public:
-  // `objects_dir`: manifests to serve read-only (watched); empty for none.
-  KubeApi(Authenticator* auth, std::string objects_dir);
+  // `objects_dir`: manifests to serve read-only (watched); empty for none. `upstream`: where
+  // allowed requests go instead (null for none).
+  KubeApi(Authenticator* auth, std::string objects_dir, std::shared_ptr<const Upstream> upstream = nullptr);
   HttpResponse Handle(const HttpRequest& request);
 
  private:
   std::shared_ptr<const kubeapi::Objects> CurrentObjects();
   Authenticator* auth_;
   std::string objects_dir_;
+  std::shared_ptr<const Upstream> upstream_;
   std::mutex objects_mu_;
   std::string objects_stamp_;
   std::chrono::steady_clock::time_point objects_checked_{};

@@ -11,6 +11,10 @@
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <thread>
+
+#include "http/client.h"
+#include "support/paths.h"
 
 namespace kubeiam::testing {
 namespace {
@@ -137,6 +141,18 @@ int FreePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   close(fd);
   return ntohs(a.sin_port);
+}
+
+std::unique_ptr<Process> StartServe(const std::string& dir, int port) {
+  auto server = std::make_unique<Process>(std::vector<std::string>{KUBEIAM_BINARY, "serve", "--config", dir + "/config.yaml"},
+                                          std::map<std::string, std::string>{{"PATH", "/usr/bin:/bin"}}, dir + "/serve.log");
+  for (int i = 0; i < 100; ++i) {
+    auto r = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(port) + "/healthz",
+                          .timeout = std::chrono::milliseconds(500), .ca_file = dir + "/state/ca.crt"});
+    if (r && r->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return server;
 }
 
 }  // namespace kubeiam::testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ class Process {
   int pid_ = -1;
   int exit_code_ = -1;
 };
+
+// `kubeiam serve --config DIR/config.yaml` (stderr to DIR/serve.log, PATH only), once its
+// https://127.0.0.1:PORT/healthz answers with DIR/state/ca.crt (or 5 s have passed).
+std::unique_ptr<Process> StartServe(const std::string& dir, int port);
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();

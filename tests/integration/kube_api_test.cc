@@ -55,15 +55,7 @@ metadata: {name: default}
                                   "authorization:\n  rbac: ./rbac/\nkubeAPI:\n  port: " + std::to_string(api_port_) +
                                   "\n  objects: ./objects/\nsts:\n  local:\n    principals: ./principals.yaml\n    port: " +
                                   std::to_string(sts_port_) + "\n");
-    server_ = std::make_unique<testing::Process>(
-        std::vector<std::string>{KUBEIAM_BINARY, "serve", "--config", dir_.path() + "/config.yaml"},
-        std::map<std::string, std::string>{{"PATH", "/usr/bin:/bin"}}, dir_.path() + "/serve.log");
-    for (int i = 0; i < 100; ++i) {
-      auto r = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(port_) + "/healthz",
-                            .timeout = std::chrono::milliseconds(500), .ca_file = dir_.path() + "/state/ca.crt"});
-      if (r && r->status == 200) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    server_ = testing::StartServe(dir_.path(), port_);
   }
 
   static Result<std::string> Read(const std::string& path) {

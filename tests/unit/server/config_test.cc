@@ -105,3 +105,44 @@ authorization: [rbac]
 
 }  // namespace
 }  // namespace kubeiam::server
+
+namespace kubeiam::server {
+namespace {
+
+TEST(ServerConfig, KubeApiUpstream) {
+  auto c = ParseConfig(R"(
+clusterID: demo
+kubeAPI:
+  port: 6443
+  upstream:
+    url: https://api.example.com:6443/prefix/
+    caFile: upstream-ca.crt
+    clientCert: /etc/kubeiam/proxy.crt
+    clientKey: /etc/kubeiam/proxy.key
+)", "/etc/kubeiam/config.yaml");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  ASSERT_TRUE(c->kube_api && c->kube_api->upstream);
+  EXPECT_EQ(c->kube_api->upstream->url, "https://api.example.com:6443/prefix/");
+  EXPECT_EQ(c->kube_api->upstream->ca_file, "/etc/kubeiam/upstream-ca.crt");
+  EXPECT_EQ(c->kube_api->upstream->client_key, "/etc/kubeiam/proxy.key");
+
+  auto bad = ParseConfig(R"(
+clusterID: demo
+kubeAPI:
+  objects: ./objects
+  upstream:
+    url: http://10.0.0.1:8080
+    clientCert: proxy.crt
+)", "c.yaml");
+  ASSERT_FALSE(bad.has_value());
+  const std::string& m = bad.error().message;
+  EXPECT_NE(m.find("kubeAPI.upstream.url: plain http is only allowed to a loopback address, not 10.0.0.1"), std::string::npos) << m;
+  EXPECT_NE(m.find("kubeAPI.upstream.clientKey: clientCert and clientKey go together"), std::string::npos) << m;
+  EXPECT_NE(m.find("kubeAPI.objects: cannot be combined with kubeAPI.upstream"), std::string::npos) << m;
+  auto no_url = ParseConfig("clusterID: demo\nkubeAPI:\n  upstream: {caFile: x}\n", "c.yaml");
+  ASSERT_FALSE(no_url.has_value());
+  EXPECT_NE(no_url.error().message.find("kubeAPI.upstream.url: is required"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kubeiam::server

@@ -1,0 +1,42 @@
+// Relaying a Forward (server/upstream.h) for the HTTP server: send the request to the
+// upstream, stream the answer back to the client as it arrives, or tunnel an upgraded
+// connection both ways. Internal to server/http_server.cc.
+//
+// Each client connection keeps its own upstream connection (an UpstreamSlot) across its
+// keep-alive requests, so a busy client pays the upstream's TCP and TLS handshakes once, and the
+// upstream connection lives on the client connection's strand.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "server/upstream.h"
+
+namespace kubeiam::server {
+
+struct UpstreamConnection;
+
+struct UpstreamSlot {
+  UpstreamSlot();
+  ~UpstreamSlot();
+  std::unique_ptr<UpstreamConnection> connection;
+};
+
+struct RelayOutcome {
+  bool answered = false;    // something was written to the client
+  bool keep_alive = false;  // the client connection may serve another request
+  std::string failure;      // when nothing was written: why (for Forward::on_failure)
+};
+
+// `client_buffer` holds what was read from the client beyond the request (an upgrade's first
+// bytes). `timeout` bounds connecting, sending, waiting for the answer's header and each write
+// to the client; a streaming body may wait for the upstream indefinitely.
+template <typename ClientStream>
+boost::asio::awaitable<RelayOutcome> Relay(ClientStream& client, boost::beast::flat_buffer& client_buffer,
+                                           const Forward& forward, bool keep_alive, UpstreamSlot& slot,
+                                           std::chrono::milliseconds timeout);
+
+}  // namespace kubeiam::server
