@@ -50,8 +50,10 @@ std::string EscapeExtraKey(std::string_view key) {
 
 Result<Headers> ForwardHeaders(const Headers& client, const ForwardIdentity& who) {
   bool upgrade = IsUpgrade(client);
+  if (who.user.empty()) return Fail(ErrorCode::kInvalidArgument, "Impersonate-User would be empty");
+  // Expect: kubeiam holds the whole body already, and a 100 Continue is not an answer.
   std::set<std::string> dropped = {"authorization", "proxy-authorization", "proxy-connection", "keep-alive", "te",
-                                   "trailer", "transfer-encoding", "host", "content-length"};
+                                   "trailer", "transfer-encoding", "host", "content-length", "expect"};
   if (!upgrade) dropped.insert({"connection", "upgrade"});
   for (const auto& [k, v] : client) {
     if (EqualsIgnoreCase(k, "Connection")) {
@@ -66,6 +68,17 @@ Result<Headers> ForwardHeaders(const Headers& client, const ForwardIdentity& who
     if (dropped.contains(name) || name.starts_with("impersonate-") || name.starts_with("x-remote-")) continue;
     if (upgrade && name == "connection") {
       out.emplace_back(k, "Upgrade");  // only the upgrade travels on; other tokens were hop-by-hop
+      continue;
+    }
+    if (name == "sec-websocket-protocol") {
+      // A browser's bearer token rides as a subprotocol: the caller's credentials stay here.
+      std::string kept;
+      for (const auto& p : Split(v, ',')) {
+        std::string_view t = Trim(p);
+        if (t.empty() || t.starts_with("base64url.bearer.authorization.k8s.io.")) continue;
+        kept += (kept.empty() ? "" : ", ") + std::string(t);
+      }
+      if (!kept.empty()) out.emplace_back(k, kept);
       continue;
     }
     out.emplace_back(k, v);

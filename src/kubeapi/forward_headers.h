@@ -1,10 +1,10 @@
 // The headers a request carries to an upstream API server when kubeiam's API front proxies it.
 //
-// The client's headers go on, except its credentials (Authorization, Proxy-Authorization), any
-// identity headers it sent (Impersonate-*, and the X-Remote-* of front-proxy authentication),
-// hop-by-hop headers (Connection and those it names, Keep-Alive, TE, Trailer,
-// Transfer-Encoding, Upgrade unless the request upgrades) and Host and Content-Length (the
-// relay sets them). The identity kubeiam authenticated (after impersonation) is added as
+// The client's headers go on, except its credentials (Authorization, Proxy-Authorization, a
+// bearer token in Sec-WebSocket-Protocol), any identity headers it sent (Impersonate-*, and the
+// X-Remote-* of front-proxy authentication), hop-by-hop headers (Connection and those it names,
+// Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade unless the request upgrades), Expect, and
+// Host and Content-Length (the relay sets them). The identity kubeiam authenticated (after impersonation) is added as
 // Impersonate-User, one Impersonate-Group per group, Impersonate-Uid and
 // Impersonate-Extra-<key>, keys escaped as client-go escapes them. Pure.
 #pragma once
@@ -30,7 +30,8 @@ struct ForwardIdentity {
 // True when the request asks to switch protocols (kubectl exec, attach, port-forward).
 bool IsUpgrade(const Headers& headers);
 
-// Errors: an identity value that cannot travel in a header (a control character), naming it.
+// Errors: an empty user; an identity value that cannot travel in a header (a control
+// character), naming it.
 Result<Headers> ForwardHeaders(const Headers& client, const ForwardIdentity& who);
 
 // An extra key as a header-name suffix: bytes outside the header-token set, and '%', become

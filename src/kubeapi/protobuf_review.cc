@@ -24,6 +24,7 @@ class Reader {
     while (!done()) {
       auto key = Varint();
       if (!key) return std::unexpected(key.error());
+      if ((*key >> 3) > 0x1fffffff) return Fail(ErrorCode::kFormat, "protobuf field number is out of range");
       uint32_t number = uint32_t(*key >> 3);
       switch (*key & 7) {
         case 0:
@@ -188,14 +189,12 @@ Result<std::string> ReviewJsonFromProtobuf(std::string_view body) {
       doc["metadata"] = std::move(*meta);
       return {};
     }
-    if (n != 2) return {};
+    if (n != 2 || kind == "SelfSubjectReview") return {};  // a SelfSubjectReview's field 2 is its status
     Result<json::object> spec;
     if (kind == "TokenReview") {
       spec = Strings(v, {{{1, "token"}, {2, "audiences"}}, {2}});
     } else if (kind == "SelfSubjectRulesReview") {
       spec = Strings(v, {{{1, "namespace"}}, {}});
-    } else if (kind == "SelfSubjectReview") {
-      spec = json::object();
     } else {
       spec = AccessSpec(v, kind != "SelfSubjectAccessReview");
     }

@@ -73,18 +73,32 @@ Result<RequestInfo> ParseRequestInfo(std::string_view method, std::string_view t
   info.resource = parts[0];
   if (parts.size() >= 2) info.name = parts[1];
   if (parts.size() >= 3) info.subresource = parts[2];
-  bool watch_param = false;
-  for (const auto& [k, v] : *query) {
-    if (k == "watch" && (v == "true" || v == "1")) watch_param = true;
-  }
+  // As the API server decodes list options: the first value counts; a bool is true unless it
+  // is "0" or "false" (any case).
+  auto first = [&](std::string_view key) -> const std::string* {
+    for (const auto& [k, v] : *query) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  };
+  const std::string* watch = first("watch");
+  bool watch_param = watch && *watch != "0" && ToLower(*watch) != "false";
   if (info.name.empty() && info.verb == "get") info.verb = watch_param ? "watch" : "list";
   if (info.name.empty() && info.verb == "delete") info.verb = "deletecollection";
-  // A list or watch narrowed to one name by fieldSelector=metadata.name=<x> is about that name.
-  if (info.verb == "list" || info.verb == "watch") {
-    for (const auto& [k, v] : *query) {
-      if (k == "fieldSelector" && v.starts_with("metadata.name=") && v.find(',') == std::string::npos) {
-        info.name = v.substr(14);
+  // A list or watch narrowed to one name by a fieldSelector term metadata.name=<x> (or ==) is
+  // about that name, if it is a valid path segment.
+  const std::string* selector = first("fieldSelector");
+  if ((info.verb == "list" || info.verb == "watch") && selector && selector->find('\\') == std::string::npos) {
+    for (auto term : Split(*selector, ',')) {
+      std::string_view t = Trim(term);
+      std::string_view value;
+      if (t.starts_with("metadata.name==")) value = t.substr(15);
+      else if (t.starts_with("metadata.name=")) value = t.substr(14);
+      else continue;
+      if (!value.empty() && value != "." && value != ".." && value.find_first_of("/%") == std::string_view::npos) {
+        info.name = std::string(value);
       }
+      break;
     }
   }
   return info;

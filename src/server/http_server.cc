@@ -105,8 +105,10 @@ struct HttpServer::Impl {
       }
       std::string remote;
       boost::system::error_code rec;
-      // A relayed answer goes out in pieces (header, then body as it arrives): no Nagle delay.
+      // A relayed answer goes out in pieces (header, then body as it arrives): no Nagle delay;
+      // a long-lived stream notices a peer that vanished.
       socket.set_option(tcp::no_delay(true), rec);
+      socket.set_option(asio::socket_base::keep_alive(true), rec);
       auto ep = socket.remote_endpoint(rec);
       if (!rec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
       auto executor = socket.get_executor();

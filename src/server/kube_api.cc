@@ -138,12 +138,15 @@ json::value Table(const std::vector<const json::object*>& items) {
       {"rows", std::move(rows)}};
 }
 
-// follow=true (logs -f): the answer lasts as long as the client wants it.
+// follow (logs -f) as the API server reads it: the first value, true unless "0" or "false".
+// The answer then lasts as long as the client wants it.
 bool Follows(const std::string& target) {
   auto q = target.find('?');
   if (q == std::string::npos) return false;
   for (auto p : Split(std::string_view(target).substr(q + 1), '&')) {
-    if (p == "follow=true" || p == "follow=1") return true;
+    if (p != "follow" && !p.starts_with("follow=")) continue;
+    std::string v = ToLower(p.substr(std::min(p.size(), size_t(7))));
+    return v != "0" && v != "false";
   }
   return false;
 }
@@ -225,11 +228,20 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     caller = {who->user, who->uid, who->extra, nullptr};
   }
   // 3. Authorization of the request as the API server derives it.
+  // Origin-form targets only: what is authorized is the path the upstream will route.
+  if (!request.target.starts_with("/")) return Status(400, "BadRequest", "the request target must be a path");
   auto info = kubeapi::ParseRequestInfo(request.method, request.target);
   if (!info) return Status(400, "BadRequest", info.error().message);
   rbac::Attributes a = info->Attributes();
   a.user = caller.user;
   authz::Decision d = authz::Authorize(rbac, a, caller.policies);
+  // As the API server does for WebSocket streams: exec, attach and portforward over GET also
+  // need create.
+  if (d.allowed && a.verb == "get" && a.resource == "pods" &&
+      (a.subresource == "exec" || a.subresource == "attach" || a.subresource == "portforward")) {
+    a.verb = "create";
+    d = authz::Authorize(rbac, a, caller.policies);
+  }
   if (!d.allowed) {
     json::object details;
     if (!a.name.empty()) details["name"] = a.name;

@@ -24,6 +24,13 @@ using tcp = asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// How long the upstream may take to answer (and between pieces of a finite answer): the API
+// server's own request timeout.
+constexpr std::chrono::seconds kAnswerTimeout(60);
+// An upgraded connection with no traffic either way is closed after this (kubelet's default).
+constexpr std::chrono::hours kTunnelIdle(4);
+// An idle upstream connection older than this is not trusted to be open any more.
+constexpr std::chrono::seconds kMaxIdle(30);
 
 struct UpstreamConnection {
   std::shared_ptr<const Upstream> upstream;
@@ -31,6 +38,7 @@ struct UpstreamConnection {
   std::optional<beast::tcp_stream> plain;
   beast::flat_buffer buffer;
   bool reused = false;
+  std::chrono::steady_clock::time_point idle_since;
 
   beast::tcp_stream& Lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
@@ -43,14 +51,33 @@ namespace {
 using Parser = bhttp::response_parser<bhttp::buffer_body>;
 using Serializer = bhttp::response_serializer<bhttp::buffer_body>;
 
+// What failed, with the error code to decide whether a retry is safe.
+struct Step {
+  boost::system::error_code ec;
+  std::string why;
+  bool ok() const { return why.empty(); }
+};
+
 std::string Why(const boost::system::error_code& ec) {
   return ec == beast::error::timeout ? std::string("timed out") : ec.message();
+}
+
+// The upstream closed the connection (an idle keep-alive it gave up on), as opposed to a timeout.
+bool Closed(const boost::system::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
 }
 
 bool IsIpLiteral(const std::string& host) {
   boost::system::error_code ec;
   asio::ip::make_address(host, ec);
   return !ec;
+}
+
+void Tune(tcp::socket& s) {
+  boost::system::error_code ec;
+  s.set_option(tcp::no_delay(true), ec);  // answers go out in pieces: no Nagle delay
+  s.set_option(asio::socket_base::keep_alive(true), ec);  // a silently gone peer is noticed
 }
 
 // Calls `f` with the connection's stream, TLS or plain: both give the same awaitable type.
@@ -71,8 +98,7 @@ asio::awaitable<std::string> Connect(UpstreamConnection& c, std::chrono::millise
     beast::get_lowest_layer(*c.tls).expires_after(timeout);
     auto [cec, ep] = co_await beast::get_lowest_layer(*c.tls).async_connect(endpoints, kTuple);
     if (cec) co_return "connecting to " + url.host_header + ": " + Why(cec);
-    boost::system::error_code nec;
-    beast::get_lowest_layer(*c.tls).socket().set_option(tcp::no_delay(true), nec);
+    Tune(beast::get_lowest_layer(*c.tls).socket());
     // The upstream's certificate must name the host of the configured URL.
     SSL_set1_host(c.tls->native_handle(), url.host.c_str());
     if (!IsIpLiteral(url.host)) SSL_set_tlsext_host_name(c.tls->native_handle(), url.host.c_str());
@@ -83,33 +109,52 @@ asio::awaitable<std::string> Connect(UpstreamConnection& c, std::chrono::millise
     c.plain->expires_after(timeout);
     auto [cec, ep] = co_await c.plain->async_connect(endpoints, kTuple);
     if (cec) co_return "connecting to " + url.host_header + ": " + Why(cec);
-    boost::system::error_code nec;
-    c.plain->socket().set_option(tcp::no_delay(true), nec);
+    Tune(c.plain->socket());
   }
   co_return "";
 }
 
-// Sends the request and reads the answer's header.
 template <typename Up>
-asio::awaitable<std::string> Exchange(Up& up, UpstreamConnection& c, bhttp::request<bhttp::string_body>& req,
-                                      Parser& parser, std::chrono::milliseconds timeout) {
-  const std::string& host = c.upstream->url().host_header;
+asio::awaitable<Step> Send(Up& up, UpstreamConnection& c, bhttp::request<bhttp::string_body>& req,
+                           std::chrono::milliseconds timeout) {
   c.Lowest().expires_after(timeout);
-  auto [wec, wn] = co_await bhttp::async_write(up, req, kTuple);
-  if (wec) co_return "sending to " + host + ": " + Why(wec);
-  c.Lowest().expires_after(timeout);
-  auto [rec, rn] = co_await bhttp::async_read_header(up, c.buffer, parser, kTuple);
-  if (rec) co_return "reading the answer of " + host + ": " + Why(rec);
-  co_return "";
+  auto [ec, n] = co_await bhttp::async_write(up, req, kTuple);
+  if (ec) co_return Step{ec, "sending to " + c.upstream->url().host_header + ": " + Why(ec)};
+  co_return Step{};
 }
 
-// Copies bytes one way until either side closes.
+// Reads the answer's header, skipping interim answers (1xx but 101): they are not the answer.
+// No timeout for a streaming request: a quiet container's `logs -f` answers at its first line.
+template <typename Up>
+asio::awaitable<Step> ReadHeader(Up& up, UpstreamConnection& c, std::optional<Parser>& parser, bool head,
+                                 bool wait_forever) {
+  while (true) {
+    parser.emplace();
+    parser->body_limit(boost::none);  // a watch has no end in sight
+    parser->header_limit(64 * 1024);
+    if (head) parser->skip(true);
+    if (wait_forever) {
+      c.Lowest().expires_never();
+    } else {
+      c.Lowest().expires_after(kAnswerTimeout);
+    }
+    auto [ec, n] = co_await bhttp::async_read_header(up, c.buffer, *parser, kTuple);
+    if (ec) co_return Step{ec, "reading the answer of " + c.upstream->url().host_header + ": " + Why(ec)};
+    unsigned status = parser->get().result_int();
+    if (status / 100 != 1 || status == 101) co_return Step{};
+  }
+}
+
+// Copies bytes one way until either side closes or the tunnel has been idle too long.
 template <typename From, typename To>
-asio::awaitable<void> Pump(From& from, To& to) {
+asio::awaitable<void> Pump(From& from, To& to, std::chrono::milliseconds write_timeout) {
   char buf[16384];
   while (true) {
+    // With the other direction's operations pending, these set only this direction's timer.
+    beast::get_lowest_layer(from).expires_after(kTunnelIdle);
     auto [ec, n] = co_await from.async_read_some(asio::buffer(buf), kTuple);
     if (n > 0) {
+      beast::get_lowest_layer(to).expires_after(write_timeout);
       auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf, n), kTuple);
       if (wec) co_return;
     }
@@ -125,7 +170,8 @@ asio::awaitable<void> Hangup(Client& client, beast::flat_buffer& buffer) {
 }
 
 // Relays the answer's body as it arrives: each piece read from the upstream is written to the
-// client before the next read. Returns "" once the whole answer went through.
+// client before the next read (the header goes with the first piece unless already sent).
+// Returns "" once the whole answer went through.
 template <typename Client, typename Up>
 asio::awaitable<std::string> Body(Client& client, Up& up, UpstreamConnection& c, Parser& parser, Serializer& sr,
                                   std::chrono::milliseconds timeout, bool wait_forever) {
@@ -138,11 +184,11 @@ asio::awaitable<std::string> Body(Client& client, Up& up, UpstreamConnection& c,
       if (wait_forever) {
         c.Lowest().expires_never();
       } else {
-        c.Lowest().expires_after(timeout);
+        c.Lowest().expires_after(kAnswerTimeout);
       }
       auto [ec, n] = co_await bhttp::async_read_some(up, c.buffer, parser, kTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec) co_return "reading from the upstream: " + Why(ec);
+      if (ec) co_return "reading from " + c.upstream->url().host_header + ": " + Why(ec);
       size_t got = buf.size() - msg.body().size;
       msg.body().data = got ? buf.data() : nullptr;
       msg.body().size = got;
@@ -162,7 +208,7 @@ asio::awaitable<std::string> Body(Client& client, Up& up, UpstreamConnection& c,
 }
 
 bool HasBody(const Parser& parser, bool head) {
-  int status = int(parser.get().result_int());
+  unsigned status = parser.get().result_int();
   return !head && status / 100 != 1 && status != 204 && status != 304;
 }
 
@@ -186,9 +232,14 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
   if (!forward.upgrade) req.keep_alive(true);
   bool head = forward.method == "HEAD";
   bool idempotent = !forward.upgrade && (forward.method == "GET" || head || forward.method == "OPTIONS");
+  const RelayOutcome gone{true, false, ""};  // the client connection is done with
 
+  std::optional<Parser> parser;
   for (int attempt = 0;; ++attempt) {
-    if (slot.connection && slot.connection->upstream != forward.upstream) slot.connection.reset();
+    if (slot.connection && (slot.connection->upstream != forward.upstream ||
+                            std::chrono::steady_clock::now() - slot.connection->idle_since > kMaxIdle)) {
+      slot.connection.reset();
+    }
     if (!slot.connection) {
       auto fresh = std::make_unique<UpstreamConnection>();
       fresh->upstream = forward.upstream;
@@ -198,76 +249,100 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
     }
     UpstreamConnection& c = *slot.connection;
     bool was_reused = c.reused;
-    Parser parser;
-    parser.body_limit(boost::none);  // a watch has no end in sight
-    parser.header_limit(64 * 1024);
-    if (head) parser.skip(true);
-    std::string why = co_await WithStream(c, [&](auto& up) { return Exchange(up, c, req, parser, timeout); });
-    if (!why.empty()) {
-      slot.connection.reset();
-      // An idle connection the upstream closed meanwhile: a safe request goes once more.
-      if (was_reused && idempotent && attempt == 0) continue;
-      co_return RelayOutcome{false, keep_alive, why};
-    }
-    auto& msg = parser.get();
-    msg.version(11);
-    if (forward.upgrade && msg.result() == bhttp::status::switching_protocols) {
-      // exec, attach, port-forward: from here on, bytes both ways until either side closes.
-      Serializer sr{msg};
-      beast::get_lowest_layer(client).expires_after(timeout);
-      auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
-      std::unique_ptr<UpstreamConnection> tunnel = std::move(slot.connection);
-      if (hec) co_return RelayOutcome{true, false, ""};
-      co_await WithStream(*tunnel, [&](auto& up) -> asio::awaitable<void> {
-        // Bytes already read past the headers on either side go first.
-        auto [e1, n1] = co_await asio::async_write(client, tunnel->buffer.data(), kTuple);
-        auto [e2, n2] = co_await asio::async_write(up, client_buffer.data(), kTuple);
-        client_buffer.consume(client_buffer.size());
-        if (e1 || e2) co_return;
-        beast::get_lowest_layer(client).expires_never();
-        tunnel->Lowest().expires_never();
-        co_await (Pump(client, up) || Pump(up, client));
-      });
-      co_return RelayOutcome{true, false, ""};
-    }
-    // The answer's own hop-by-hop headers stop here; its framing is the serializer's.
-    bool upstream_keep = msg.keep_alive() && !forward.upgrade;
-    msg.erase(bhttp::field::connection);
-    msg.erase(bhttp::field::keep_alive);
-    msg.erase("Proxy-Connection");
-    if (HasBody(parser, head) && !parser.chunked() && !parser.content_length()) {
-      msg.chunked(true);  // the upstream ends it by closing; the client gets chunks
-      upstream_keep = false;
-    }
-    bool client_keep = keep_alive && !forward.streaming && !forward.upgrade;
-    msg.keep_alive(client_keep);
-    Serializer sr{msg};
-    std::string failed;
-    if (forward.streaming) {
-      // The header at once: a watch's first event may be minutes away.
-      beast::get_lowest_layer(client).expires_after(timeout);
-      auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
-      if (hec) {
-        slot.connection.reset();
-        co_return RelayOutcome{true, false, ""};
-      }
+    Step sent = co_await WithStream(c, [&](auto& up) { return Send(up, c, req, timeout); });
+    Step answered;
+    if (sent.ok() && forward.streaming) {
+      // The client may leave before the upstream answers at all.
       beast::get_lowest_layer(client).expires_never();
-      auto done = co_await WithStream(c, [&](auto& up) -> asio::awaitable<std::string> {
-        auto r = co_await (Body(client, up, c, parser, sr, timeout, true) || Hangup(client, client_buffer));
-        co_return r.index() == 0 ? std::get<0>(r) : std::string("the client hung up");
+      auto r = co_await WithStream(c, [&](auto& up) -> asio::awaitable<std::variant<Step, std::monostate>> {
+        co_return co_await (ReadHeader(up, c, parser, head, true) || Hangup(client, client_buffer));
       });
-      failed = done;
-    } else {
-      // The header goes out with the first piece of the body: one write for a small answer.
-      failed = co_await WithStream(c, [&](auto& up) { return Body(client, up, c, parser, sr, timeout, false); });
+      if (r.index() == 1) {
+        slot.connection.reset();
+        co_return gone;
+      }
+      answered = std::get<0>(r);
+    } else if (sent.ok()) {
+      answered = co_await WithStream(c, [&](auto& up) { return ReadHeader(up, c, parser, head, false); });
     }
-    if (!failed.empty() || !upstream_keep || !parser.is_done()) {
+    if (!sent.ok() || !answered.ok()) {
       slot.connection.reset();
-    } else {
-      c.reused = true;
+      // An idle connection the upstream closed meanwhile: nothing was processed if the request
+      // could not be sent, and a safe request may go again if the answer never started.
+      bool stale = was_reused && attempt == 0 &&
+                   ((!sent.ok() && Closed(sent.ec)) || (idempotent && !answered.ok() && Closed(answered.ec)));
+      if (stale) continue;
+      co_return RelayOutcome{false, keep_alive, sent.ok() ? answered.why : sent.why};
     }
-    co_return RelayOutcome{true, failed.empty() && client_keep, ""};
+    break;
   }
+  UpstreamConnection& c = *slot.connection;
+  auto& msg = parser->get();
+  bool upstream_keep = parser->keep_alive() && !forward.upgrade;
+  msg.version(11);
+  if (forward.upgrade && msg.result() == bhttp::status::switching_protocols) {
+    // exec, attach, port-forward: from here on, bytes both ways until either side closes.
+    Serializer sr{msg};
+    beast::get_lowest_layer(client).expires_after(timeout);
+    auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
+    std::unique_ptr<UpstreamConnection> tunnel = std::move(slot.connection);
+    if (hec) co_return gone;
+    co_await WithStream(*tunnel, [&](auto& up) -> asio::awaitable<void> {
+      // Bytes already read past the headers on either side go first.
+      beast::get_lowest_layer(client).expires_after(timeout);
+      auto [e1, n1] = co_await asio::async_write(client, tunnel->buffer.data(), kTuple);
+      tunnel->Lowest().expires_after(timeout);
+      auto [e2, n2] = co_await asio::async_write(up, client_buffer.data(), kTuple);
+      client_buffer.consume(client_buffer.size());
+      if (e1 || e2) co_return;
+      co_await (Pump(client, up, timeout) || Pump(up, client, timeout));
+    });
+    co_return gone;
+  }
+  // The answer's own hop-by-hop headers stop here; its framing is the serializer's.
+  msg.erase(bhttp::field::connection);
+  msg.erase(bhttp::field::keep_alive);
+  msg.erase("Proxy-Connection");
+  bool body = HasBody(*parser, head);
+  if (body && !parser->chunked() && !parser->content_length()) {
+    msg.chunked(true);  // the upstream ends it by closing; the client gets chunks
+    upstream_keep = false;
+  }
+  bool client_keep = keep_alive && !forward.streaming && !forward.upgrade;
+  msg.keep_alive(client_keep);
+  Serializer sr{msg};
+  std::string failed;
+  if (!body) {
+    // HEAD, 204, 304: the header is the whole answer, whatever framing it announces.
+    beast::get_lowest_layer(client).expires_after(timeout);
+    auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
+    if (hec) failed = "writing to the client: " + Why(hec);
+  } else if (forward.streaming) {
+    // The header at once: a watch's first event may be minutes away.
+    beast::get_lowest_layer(client).expires_after(timeout);
+    auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
+    if (hec) {
+      slot.connection.reset();
+      co_return gone;
+    }
+    beast::get_lowest_layer(client).expires_never();
+    failed = co_await WithStream(c, [&](auto& up) -> asio::awaitable<std::string> {
+      auto r = co_await (Body(client, up, c, *parser, sr, timeout, true) || Hangup(client, client_buffer));
+      co_return r.index() == 0 ? std::get<0>(r) : std::string("the client hung up");
+    });
+  } else {
+    // The header goes out with the first piece of the body: one write for a small answer.
+    failed = co_await WithStream(c, [&](auto& up) { return Body(client, up, c, *parser, sr, timeout, false); });
+  }
+  if (!failed.empty() || !upstream_keep || !parser->is_done()) {
+    slot.connection.reset();
+  } else {
+    c.reused = true;
+    c.idle_since = std::chrono::steady_clock::now();
+  }
+  // Nothing reached the client yet: it gets a proper error instead of a bare close.
+  if (!failed.empty() && !sr.is_header_done()) co_return RelayOutcome{false, keep_alive, failed};
+  co_return RelayOutcome{true, failed.empty() && client_keep, ""};
 }
 
 template asio::awaitable<RelayOutcome> Relay<beast::ssl_stream<beast::tcp_stream>>(

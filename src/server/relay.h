@@ -32,8 +32,9 @@ struct RelayOutcome {
 };
 
 // `client_buffer` holds what was read from the client beyond the request (an upgrade's first
-// bytes). `timeout` bounds connecting, sending, waiting for the answer's header and each write
-// to the client; a streaming body may wait for the upstream indefinitely.
+// bytes). `timeout` bounds connecting, sending and each write to the client; the upstream has
+// 60 s to answer (and between pieces of a finite answer); a streaming answer may wait for the
+// upstream as long as the client stays; a tunnel closes after 4 hours without traffic.
 template <typename ClientStream>
 boost::asio::awaitable<RelayOutcome> Relay(ClientStream& client, boost::beast::flat_buffer& client_buffer,
                                            const Forward& forward, bool keep_alive, UpstreamSlot& slot,

@@ -292,6 +292,57 @@ TEST_F(KubeProxy, UpgradesTunnelBothWays) {
   EXPECT_EQ(Header(up, "Impersonate-User"), "testuser");
 }
 
+TEST_F(KubeProxy, InterimAnswersAreNotTheAnswer) {
+  // A 103 first (a pod's early hints through the proxy subresource); the answer after it counts,
+  // and the connection stays in step for the next request.
+  http::ConnectionPool pool;
+  for (const char* path : {"/api/v1/namespaces/default/pods/web/proxy/early-hints", "/api/v1/namespaces/default/pods"}) {
+    auto r = pool.Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + path,
+                         .headers = {{"Authorization", "Bearer " + token_}, {"Expect", "100-continue"}},
+                         .ca_file = dir_.path() + "/state/ca.crt"});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(boost::json::parse(r->body).at("target").as_string(), path);
+  }
+  for (const auto& r : upstream_->requests()) EXPECT_EQ(Header(r, "Expect"), "<absent>");
+}
+
+TEST_F(KubeProxy, ExecOverGetAlsoNeedsCreate) {
+  dir_.Write("rbac/exec.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: exec-getter, namespace: default}
+rules: [{apiGroups: [""], resources: [pods/exec], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: exec-getter, namespace: default}
+subjects: [{kind: Group, name: exec-getter, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: exec-getter}
+)");
+  SetGroups("exec-getter");
+  WaitForGroup("exec-getter");
+  auto r = Get("/api/v1/namespaces/default/pods/nginx/exec?command=sh", {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->body.find(R"(pods \"nginx\" is forbidden: User \"testuser\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"default\")"),
+            std::string::npos)
+      << r->body;
+  EXPECT_TRUE(upstream_->requests().empty());
+}
+
+TEST_F(KubeProxy, OnlyPathTargetsAreAuthorized) {
+  // An absolute-form target would be authorized as a non-resource URL yet routed by its path.
+  auto raw = Connect();
+  std::string request = "GET https://127.0.0.1/api/v1/secrets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                        token_ + "\r\nConnection: close\r\n\r\n";
+  asio::write(*raw->s, asio::buffer(request));
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(*raw->s, raw->buffer, res);
+  EXPECT_EQ(res.result_int(), 400u);
+  EXPECT_NE(res.body().find("the request target must be a path"), std::string::npos) << res.body();
+  EXPECT_TRUE(upstream_->requests().empty());
+}
+
 TEST_F(KubeProxy, AnUnreachableUpstreamIsA503Status) {
   int dead = testing::FreePort();
   Start("https://127.0.0.1:" + std::to_string(dead));

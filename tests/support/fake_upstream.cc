@@ -113,6 +113,9 @@ struct FakeUpstream::Impl {
         if (ec) return;
         continue;
       }
+      if (seen_req.target.find("early-hints") != std::string::npos) {
+        asio::write(stream, asio::buffer(std::string("HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n")), ec);
+      }
       http::response<http::string_body> res{http::status::ok, 11};
       res.set(http::field::content_type, "application/json");
       res.body() = boost::json::serialize(boost::json::object{

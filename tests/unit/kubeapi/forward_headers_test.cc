@@ -65,7 +65,22 @@ TEST(ForwardHeaders, ExtraKeysAreEscapedAsClientGoEscapesThem) {
   EXPECT_EQ(All(*out, "Impersonate-Extra-example.com%2Fscopes"), (std::vector<std::string>{"a", "b"}));
 }
 
+TEST(ForwardHeaders, WebSocketBearerSubprotocolAndExpectStayBehind) {
+  Headers client = {{"Sec-WebSocket-Protocol", "v5.channel.k8s.io, base64url.bearer.authorization.k8s.io.c2VjcmV0"},
+                    {"Expect", "100-continue"}};
+  auto out = ForwardHeaders(client, {"bob", {}, "", {}});
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(All(*out, "Sec-WebSocket-Protocol"), std::vector<std::string>{"v5.channel.k8s.io"});
+  EXPECT_TRUE(All(*out, "Expect").empty());
+  auto only_token = ForwardHeaders({{"Sec-WebSocket-Protocol", "base64url.bearer.authorization.k8s.io.c2VjcmV0"}}, {"bob", {}, "", {}});
+  EXPECT_TRUE(All(*only_token, "Sec-WebSocket-Protocol").empty());
+}
+
 TEST(ForwardHeaders, IdentityValuesThatCannotBeHeadersAreRefused) {
+  // An empty user would leave the upstream acting as kubeiam itself.
+  auto nobody = ForwardHeaders({}, {"", {"system:authenticated"}, "", {}});
+  ASSERT_FALSE(nobody.has_value());
+  EXPECT_EQ(nobody.error().message, "Impersonate-User would be empty");
   auto bad_user = ForwardHeaders({}, {"eve\r\nImpersonate-Group: system:masters", {}, "", {}});
   ASSERT_FALSE(bad_user.has_value());
   EXPECT_EQ(bad_user.error().message, "Impersonate-User would contain a control character");

@@ -36,6 +36,17 @@ TEST(RequestInfo, Table) {
       {"GET", "/api/v1/namespaces/kube-system", true, "get", "", "kube-system", "namespaces", "", "kube-system"},
       {"PUT", "/api/v1/namespaces/ns/finalize", true, "update", "", "ns", "namespaces", "finalize", "ns"},
       {"GET", "/api/v1/namespaces/ns/pods?fieldSelector=metadata.name%3Dweb", true, "list", "", "ns", "pods", "", "web"},
+      // List options as the API server decodes them: the first value counts, a bool is true
+      // unless "0" or "false".
+      {"GET", "/api/v1/pods?watch=yes", true, "watch", "", "", "pods", "", ""},
+      {"GET", "/api/v1/pods?watch", true, "watch", "", "", "pods", "", ""},
+      {"GET", "/api/v1/pods?watch=FALSE", true, "list", "", "", "pods", "", ""},
+      {"GET", "/api/v1/pods?watch=0&watch=true", true, "list", "", "", "pods", "", ""},
+      {"GET", "/api/v1/pods?fieldSelector=metadata.namespace%21%3Dx&fieldSelector=metadata.name%3Dok", true, "list", "", "",
+       "pods", "", ""},
+      {"GET", "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1,metadata.name%3D%3Dweb", true, "list", "", "", "pods", "", "web"},
+      {"GET", "/api/v1/pods?fieldSelector=metadata.name%3D..", true, "list", "", "", "pods", "", ""},
+      {"GET", "/api/v1/pods?fieldSelector=metadata.name%21%3Dweb", true, "list", "", "", "pods", "", ""},
       {"POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", true, "create", "authorization.k8s.io", "",
        "selfsubjectaccessreviews", "", ""},
       {"GET", "/api", false, "get", "", "", "", "", ""},
