@@ -136,4 +136,33 @@ const json::object* Objects::Get(const std::string& group, const std::string& re
   return it == objects_.end() ? nullptr : &it->second;
 }
 
+std::vector<Objects::Change> Objects::ChangesSince(const Objects* before, const std::string& group,
+                                                   const std::string& resource, const std::string& ns,
+                                                   const std::string& name) const {
+  auto in_view = [&](const auto& key) {
+    const auto& [g, r, n, object_name] = key;
+    return g == group && r == resource && (ns.empty() || n == ns) && (name.empty() || object_name == name);
+  };
+  std::vector<Change> out;
+  for (const auto& [key, o] : objects_) {
+    if (!in_view(key)) continue;
+    const json::object* old = nullptr;
+    if (before) {
+      auto it = before->objects_.find(key);
+      if (it != before->objects_.end()) old = &it->second;
+    }
+    if (!old) {
+      out.push_back({"ADDED", &o});
+    } else if (*old != o) {
+      out.push_back({"MODIFIED", &o});
+    }
+  }
+  if (before) {
+    for (const auto& [key, o] : before->objects_) {
+      if (in_view(key) && !objects_.contains(key)) out.push_back({"DELETED", &o});
+    }
+  }
+  return out;
+}
+
 }  // namespace kubeiam::kubeapi

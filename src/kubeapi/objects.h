@@ -25,6 +25,16 @@ class Objects {
                                  const std::string& name) const;
   size_t size() const { return objects_.size(); }
 
+  // A watch event: what happened to which object (a deleted one as it was).
+  struct Change {
+    const char* type;  // ADDED, MODIFIED, DELETED
+    const boost::json::object* object;
+  };
+  // What turns `before` (null: an empty set) into this set, for one resource in one namespace
+  // ("" every namespace), narrowed to `name` unless empty; in key order, deletions last.
+  std::vector<Change> ChangesSince(const Objects* before, const std::string& group, const std::string& resource,
+                                   const std::string& ns, const std::string& name) const;
+
  private:
   // (group, resource, namespace, name) -> object
   std::map<std::tuple<std::string, std::string, std::string, std::string>, boost::json::object> objects_;

@@ -213,6 +213,10 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
       r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);
       r.String(up, "clientKey", "kubeAPI.upstream.clientKey", u.client_key);
       r.String(up, "tokenFile", "kubeAPI.upstream.tokenFile", u.token_file);
+      r.String(up, "authorization", "kubeAPI.upstream.authorization", u.authorization);
+      if (u.authorization != "kubeiam" && u.authorization != "upstream") {
+        r.Problem("kubeAPI.upstream.authorization", "must be kubeiam or upstream (got \"" + u.authorization + "\")");
+      }
       if (up.IsMap() && u.url.empty()) r.Problem("kubeAPI.upstream.url", "is required");
       if (u.client_cert.empty() != u.client_key.empty()) {
         r.Problem(u.client_cert.empty() ? "kubeAPI.upstream.clientCert" : "kubeAPI.upstream.clientKey",

@@ -37,6 +37,10 @@ struct UpstreamConfig {
   std::string client_cert;  // kubeiam's client certificate and key (an identity allowed to impersonate)
   std::string client_key;
   std::string token_file;   // or a bearer token, re-read when the file changes
+  // Who decides: "kubeiam" (its chain gates every request and answers the reviews) or
+  // "upstream" (kubeiam authenticates and checks impersonation; the rest, reviews included, is
+  // the upstream's to decide).
+  std::string authorization = "kubeiam";
 };
 
 // kubeAPI: the Kubernetes API front on its own HTTPS listener.

@@ -62,6 +62,10 @@ asio::awaitable<void> Serve(Stream& stream, std::shared_ptr<Handler> handler, Li
       }
       res = res.forward->on_failure(relayed.failure);
     }
+    if (res.stream) {
+      if (!co_await WriteStream(stream, buffer, res, keep_alive, opts.read_timeout)) co_return;
+      continue;
+    }
     bhttp::response<bhttp::string_body> out{bhttp::status(res.status), 11};
     out.set(bhttp::field::content_type, res.content_type);
     for (const auto& [k, v] : res.headers) out.insert(k, v);

@@ -30,6 +30,16 @@ struct HttpRequest {
   std::string Path() const { return target.substr(0, target.find('?')); }
 };
 
+// An answer the server writes as chunks over time (a watch on kubeiam's own objects): Poll runs
+// at once and then four times a second on the connection's strand, never concurrently, until it
+// returns false or the client hangs up.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Appends what is new to `out`; false when the answer is complete.
+  virtual bool Poll(std::string& out) = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -38,6 +48,8 @@ struct HttpResponse {
   // Set: the server relays this request upstream and streams that answer instead (the fields
   // above are then unused).
   std::shared_ptr<const Forward> forward;
+  // Set: the body is this stream's chunks (status, content type and headers still apply).
+  std::shared_ptr<ResponseStream> stream;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <set>
 
 #include "authz/authorizer.h"
@@ -95,7 +96,7 @@ json::value Discovery(const kubeapi::RequestInfo& info, const std::string& host)
                    {"singularName", r.singular},
                    {"namespaced", r.namespaced},
                    {"kind", r.kind},
-                   {"verbs", review ? json::array{"create"} : json::array{"get", "list"}}};
+                   {"verbs", review ? json::array{"create"} : json::array{"get", "list", "watch"}}};
     if (!r.short_names.empty()) x["shortNames"] = Strings(r.short_names);
     resources.push_back(std::move(x));
   }
@@ -117,7 +118,7 @@ json::object Rule(const rbac::PolicyRule& r) {
 }
 
 // A list as kubectl's server-side printing wants it (Accept: ...;as=Table): name and age.
-json::value Table(const std::vector<const json::object*>& items) {
+json::value Table(const std::vector<const json::object*>& items, uint64_t version) {
   json::array rows;
   for (const auto* o : items) {
     const auto& meta = o->at("metadata").as_object();
@@ -130,7 +131,7 @@ json::value Table(const std::vector<const json::object*>& items) {
   return json::object{
       {"kind", "Table"},
       {"apiVersion", "meta.k8s.io/v1"},
-      {"metadata", json::object{{"resourceVersion", "1"}}},
+      {"metadata", json::object{{"resourceVersion", std::to_string(version)}}},
       {"columnDefinitions",
        json::array{json::object{{"name", "Name"}, {"type", "string"}, {"format", "name"}, {"description", "Name"}, {"priority", 0}},
                    json::object{{"name", "Created At"}, {"type", "date"}, {"format", ""}, {"description", "Creation time"},
@@ -138,18 +139,55 @@ json::value Table(const std::vector<const json::object*>& items) {
       {"rows", std::move(rows)}};
 }
 
-// follow (logs -f) as the API server reads it: the first value, true unless "0" or "false".
-// The answer then lasts as long as the client wants it.
-bool Follows(const std::string& target) {
+// The first value of a query parameter, as the API server reads list options (undecoded: the
+// parameters read this way are digits or booleans).
+std::optional<std::string> QueryValue(const std::string& target, std::string_view key) {
   auto q = target.find('?');
-  if (q == std::string::npos) return false;
+  if (q == std::string::npos) return std::nullopt;
   for (auto p : Split(std::string_view(target).substr(q + 1), '&')) {
-    if (p != "follow" && !p.starts_with("follow=")) continue;
-    std::string v = ToLower(p.substr(std::min(p.size(), size_t(7))));
-    return v != "0" && v != "false";
+    if (p == key) return "";
+    if (p.starts_with(key) && p.size() > key.size() && p[key.size()] == '=') return std::string(p.substr(key.size() + 1));
   }
-  return false;
+  return std::nullopt;
 }
+
+// follow (logs -f): true unless "0" or "false". The answer then lasts as long as the client wants.
+bool Follows(const std::string& target) {
+  auto v = QueryValue(target, "follow");
+  return v && *v != "0" && ToLower(*v) != "false";
+}
+
+// A watch on the objects folder: the changes since the client's resourceVersion (every object
+// as ADDED without one), then each change as the folder is edited, until timeoutSeconds.
+class ObjectWatch : public ResponseStream {
+ public:
+  struct View {
+    std::string group, resource, ns, name;
+    bool table = false;
+  };
+  ObjectWatch(KubeApi* api, View view, std::optional<KubeApi::VersionedObjects> from,
+              std::chrono::steady_clock::time_point deadline)
+      : api_(api), view_(std::move(view)), sent_(std::move(from)), deadline_(deadline) {}
+
+  bool Poll(std::string& out) override {
+    auto now = api_->CurrentObjects();
+    if (!sent_ || now.version != sent_->version) {
+      for (const auto& c : now.objects->ChangesSince(sent_ ? sent_->objects.get() : nullptr, view_.group, view_.resource,
+                                                     view_.ns, view_.name)) {
+        json::value object = view_.table ? Table({c.object}, now.version) : json::value(*c.object);
+        out += json::serialize(json::object{{"type", c.type}, {"object", std::move(object)}}) + "\n";
+      }
+      sent_ = now;
+    }
+    return std::chrono::steady_clock::now() < deadline_;
+  }
+
+ private:
+  KubeApi* api_;
+  View view_;
+  std::optional<KubeApi::VersionedObjects> sent_;
+  std::chrono::steady_clock::time_point deadline_;
+};
 
 // The request as it goes upstream, as the caller.
 HttpResponse Forwarded(const std::shared_ptr<const Upstream>& upstream, const HttpRequest& request,
@@ -177,9 +215,9 @@ HttpResponse Forwarded(const std::shared_ptr<const Upstream>& upstream, const Ht
 KubeApi::KubeApi(Authenticator* auth, std::string objects_dir, std::shared_ptr<const Upstream> upstream)
     : auth_(auth), objects_dir_(std::move(objects_dir)), upstream_(std::move(upstream)) {}
 
-std::shared_ptr<const kubeapi::Objects> KubeApi::CurrentObjects() {
-  if (objects_dir_.empty()) return objects_;
+KubeApi::VersionedObjects KubeApi::CurrentObjects() {
   std::lock_guard<std::mutex> l(objects_mu_);
+  if (objects_dir_.empty()) return objects_;
   // A folder walk per request would cost more than the request: look at most four times a second.
   auto now = std::chrono::steady_clock::now();
   if (now - objects_checked_ < std::chrono::milliseconds(250)) return objects_;
@@ -187,9 +225,22 @@ std::shared_ptr<const kubeapi::Objects> KubeApi::CurrentObjects() {
   std::string stamp = FileStamp(objects_dir_);
   if (stamp != objects_stamp_) {
     objects_stamp_ = stamp;
-    if (auto loaded = kubeapi::Objects::Load(objects_dir_)) objects_ = std::make_shared<const kubeapi::Objects>(std::move(*loaded));
+    if (auto loaded = kubeapi::Objects::Load(objects_dir_)) {
+      history_.push_back(objects_);
+      if (history_.size() > 16) history_.pop_front();
+      objects_ = {objects_.version + 1, std::make_shared<const kubeapi::Objects>(std::move(*loaded))};
+    }
   }
   return objects_;
+}
+
+std::optional<KubeApi::VersionedObjects> KubeApi::ObjectsAt(uint64_t version) {
+  std::lock_guard<std::mutex> l(objects_mu_);
+  if (version == objects_.version) return objects_;
+  for (const auto& h : history_) {
+    if (h.version == version) return h;
+  }
+  return std::nullopt;
 }
 
 HttpResponse KubeApi::Handle(const HttpRequest& request) {
@@ -232,6 +283,8 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   if (!request.target.starts_with("/")) return Status(400, "BadRequest", "the request target must be a path");
   auto info = kubeapi::ParseRequestInfo(request.method, request.target);
   if (!info) return Status(400, "BadRequest", info.error().message);
+  // An upstream that decides for itself gets every authenticated request, as the caller.
+  if (upstream_ && upstream_->decides()) return Forwarded(upstream_, request, *info, caller);
   rbac::Attributes a = info->Attributes();
   a.user = caller.user;
   authz::Decision d = authz::Authorize(rbac, a, caller.policies);
@@ -373,7 +426,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   }
   // Everything else: the read-only objects (no subresources: they would be other objects).
   if (!info->subresource.empty()) return Status(404, "NotFound", "the server could not find the requested resource");
-  if (info->verb != "get" && info->verb != "list") {
+  if (info->verb != "get" && info->verb != "list" && info->verb != "watch") {
     return Status(405, "MethodNotAllowed",
                   "kubeiam's API front serves objects read-only (" + info->verb + " " + resource + " is not supported)");
   }
@@ -385,21 +438,48 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     if (r.group == group && r.resource == resource) cluster_scoped = !r.namespaced;
   }
   std::string ns = cluster_scoped ? "" : info->namespace_;
+  const std::string* accept = request.Header("Accept");
+  bool table = accept && accept->find("as=Table") != std::string::npos;
+  if (info->verb == "watch") {
+    std::optional<KubeApi::VersionedObjects> from;
+    auto rv = QueryValue(request.target, "resourceVersion");
+    if (rv && !rv->empty() && *rv != "0") {
+      uint64_t version = 0;
+      auto [end, ec] = std::from_chars(rv->data(), rv->data() + rv->size(), version);
+      from = ec == std::errc() && end == rv->data() + rv->size() ? ObjectsAt(version) : std::nullopt;
+      if (!from) {
+        // As the API server: a start it no longer knows is an ERROR event, and the client lists again.
+        json::object gone{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
+                          {"message", "too old resource version: " + *rv + " (" + std::to_string(objects.version) + ")"},
+                          {"reason", "Expired"}, {"code", 410}};
+        return {200, "application/json", json::serialize(json::object{{"type", "ERROR"}, {"object", gone}}) + "\n", {}};
+      }
+    }
+    int seconds = 1800;
+    if (auto t = QueryValue(request.target, "timeoutSeconds")) {
+      int asked = 0;
+      auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), asked);
+      if (ec == std::errc() && end == t->data() + t->size() && asked > 0) seconds = std::min(asked, 3600);
+    }
+    HttpResponse r{200, "application/json", "", {}};
+    r.stream = std::make_shared<ObjectWatch>(this, ObjectWatch::View{group, resource, ns, info->name, table}, from,
+                                             std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
+    return r;
+  }
   if (info->verb == "get") {
-    const json::object* o = objects->Get(group, resource, ns, info->name);
+    const json::object* o = objects.objects->Get(group, resource, ns, info->name);
     if (!o) {
       return Status(404, "NotFound", kind_name + " \"" + info->name + "\" not found",
                     json::object{{"name", info->name}, {"group", group}, {"kind", resource}});
     }
     return JsonResponse(200, *o);
   }
-  auto items = objects->List(group, resource, ns);
+  auto items = objects.objects->List(group, resource, ns);
   if (!info->name.empty()) {
     // fieldSelector=metadata.name=<x> was authorized for that name only: serve that name only.
     std::erase_if(items, [&](const json::object* o) { return o->at("metadata").at("name") != json::value(info->name); });
   }
-  const std::string* accept = request.Header("Accept");
-  if (accept && accept->find("as=Table") != std::string::npos) return JsonResponse(200, Table(items));
+  if (table) return JsonResponse(200, Table(items, objects.version));
   std::string kind = resource;
   for (const auto& r : rbac::StandardResources()) {
     if (r.group == group && r.resource == resource) kind = r.kind;
@@ -409,7 +489,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   std::string gv = group.empty() ? info->api_version : group + "/" + info->api_version;
   return JsonResponse(200, json::object{{"kind", kind + "List"},
                                         {"apiVersion", gv},
-                                        {"metadata", json::object{{"resourceVersion", "1"}}},
+                                        {"metadata", json::object{{"resourceVersion", std::to_string(objects.version)}}},
                                         {"items", std::move(list)}});
 }
 

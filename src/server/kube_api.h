@@ -6,12 +6,14 @@
 // discovery, SelfSubjectReview, TokenReview, SelfSubjectAccessReview, SelfSubjectRulesReview
 // (incomplete when access policies are in play), SubjectAccessReview and
 // LocalSubjectAccessReview itself. Other allowed requests go to the upstream API server when
-// there is one (as the authenticated identity, through Impersonate-* headers, the client's own
+// there is one (every authenticated request, reviews included, when the upstream decides) (as the authenticated identity, through Impersonate-* headers, the client's own
 // credentials and identity headers stripped; watches stream, upgrades tunnel); without one,
-// get and list read a read-only objects folder and writes answer 405.
+// get, list and watch read a read-only objects folder and writes answer 405.
 #pragma once
 
+#include <deque>
 #include <memory>
+#include <optional>
 #include <mutex>
 
 #include "kubeapi/objects.h"
@@ -27,15 +29,25 @@ class KubeApi {
   KubeApi(Authenticator* auth, std::string objects_dir, std::shared_ptr<const Upstream> upstream = nullptr);
   HttpResponse Handle(const HttpRequest& request);
 
+  // The objects folder as last loaded; each load that changes it gets the next version (the
+  // resourceVersion of lists and the start of watches).
+  struct VersionedObjects {
+    uint64_t version = 1;
+    std::shared_ptr<const kubeapi::Objects> objects;
+  };
+  VersionedObjects CurrentObjects();
+  // One of the last 16 versions, if still known.
+  std::optional<VersionedObjects> ObjectsAt(uint64_t version);
+
  private:
-  std::shared_ptr<const kubeapi::Objects> CurrentObjects();
   Authenticator* auth_;
   std::string objects_dir_;
   std::shared_ptr<const Upstream> upstream_;
   std::mutex objects_mu_;
   std::string objects_stamp_;
   std::chrono::steady_clock::time_point objects_checked_{};
-  std::shared_ptr<const kubeapi::Objects> objects_ = std::make_shared<const kubeapi::Objects>();
+  VersionedObjects objects_{1, std::make_shared<const kubeapi::Objects>()};
+  std::deque<VersionedObjects> history_;
 };
 
 }  // namespace kubeiam::server

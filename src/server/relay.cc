@@ -6,6 +6,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -344,6 +345,45 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
   if (!failed.empty() && !sr.is_header_done()) co_return RelayOutcome{false, keep_alive, failed};
   co_return RelayOutcome{true, failed.empty() && client_keep, ""};
 }
+
+template <typename ClientStream>
+asio::awaitable<bool> WriteStream(ClientStream& client, beast::flat_buffer& client_buffer, const HttpResponse& response,
+                                  bool keep_alive, std::chrono::milliseconds timeout) {
+  bhttp::response<bhttp::empty_body> head{bhttp::status(response.status), 11};
+  head.set(bhttp::field::content_type, response.content_type);
+  for (const auto& [k, v] : response.headers) head.insert(k, v);
+  head.chunked(true);
+  head.keep_alive(keep_alive);
+  bhttp::response_serializer<bhttp::empty_body> sr{head};
+  beast::get_lowest_layer(client).expires_after(timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
+  if (hec) co_return false;
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer tick(ex);
+  std::string out;
+  while (true) {
+    out.clear();
+    bool more = response.stream->Poll(out);
+    beast::get_lowest_layer(client).expires_after(timeout);
+    if (!out.empty()) {
+      auto [wec, wn] = co_await asio::async_write(client, bhttp::make_chunk(asio::buffer(out)), kTuple);
+      if (wec) co_return false;
+    }
+    if (!more) {
+      auto [lec, ln] = co_await asio::async_write(client, bhttp::make_chunk_last(), kTuple);
+      co_return !lec && keep_alive;
+    }
+    tick.expires_after(std::chrono::milliseconds(250));
+    beast::get_lowest_layer(client).expires_never();
+    auto r = co_await (tick.async_wait(kTuple) || Hangup(client, client_buffer));
+    if (r.index() == 1) co_return false;
+  }
+}
+
+template asio::awaitable<bool> WriteStream<beast::ssl_stream<beast::tcp_stream>>(
+    beast::ssl_stream<beast::tcp_stream>&, beast::flat_buffer&, const HttpResponse&, bool, std::chrono::milliseconds);
+template asio::awaitable<bool> WriteStream<beast::tcp_stream>(beast::tcp_stream&, beast::flat_buffer&, const HttpResponse&,
+                                                              bool, std::chrono::milliseconds);
 
 template asio::awaitable<RelayOutcome> Relay<beast::ssl_stream<beast::tcp_stream>>(
     beast::ssl_stream<beast::tcp_stream>&, beast::flat_buffer&, const Forward&, bool, UpstreamSlot&,

@@ -1,6 +1,7 @@
-// Relaying a Forward (server/upstream.h) for the HTTP server: send the request to the
-// upstream, stream the answer back to the client as it arrives, or tunnel an upgraded
-// connection both ways. Internal to server/http_server.cc.
+// Answers the HTTP server writes over time. Relaying a Forward (server/upstream.h): send the
+// request to the upstream, stream the answer back to the client as it arrives, or tunnel an
+// upgraded connection both ways. Writing a ResponseStream: kubeiam's own chunks as they come.
+// Internal to server/http_server.cc.
 //
 // Each client connection keeps its own upstream connection (an UpstreamSlot) across its
 // keep-alive requests, so a busy client pays the upstream's TCP and TLS handshakes once, and the
@@ -13,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "server/http_server.h"
 #include "server/upstream.h"
 
 namespace kubeiam::server {
@@ -39,5 +41,13 @@ template <typename ClientStream>
 boost::asio::awaitable<RelayOutcome> Relay(ClientStream& client, boost::beast::flat_buffer& client_buffer,
                                            const Forward& forward, bool keep_alive, UpstreamSlot& slot,
                                            std::chrono::milliseconds timeout);
+
+// Writes `response`'s header and then its stream's chunks as Poll produces them, until the
+// stream ends (the connection may go on) or the client hangs up (it may not). Returns whether
+// the connection may serve another request.
+template <typename ClientStream>
+boost::asio::awaitable<bool> WriteStream(ClientStream& client, boost::beast::flat_buffer& client_buffer,
+                                         const HttpResponse& response, bool keep_alive,
+                                         std::chrono::milliseconds timeout);
 
 }  // namespace kubeiam::server

@@ -68,6 +68,7 @@ Result<std::shared_ptr<const Upstream>> Upstream::Create(const UpstreamConfig& c
   if (!url) return std::unexpected(url.error());
   std::shared_ptr<Upstream> u(new Upstream());
   u->url_ = *url;
+  u->decides_ = config.authorization == "upstream";
   namespace ssl = boost::asio::ssl;
   if (url->tls) {
     u->ssl_ = std::make_shared<ssl::context>(ssl::context::tls_client);

@@ -43,6 +43,8 @@ class Upstream {
   ~Upstream();
 
   const UpstreamUrl& url() const { return url_; }
+  // kubeAPI.upstream.authorization is "upstream": kubeiam does not gate requests itself.
+  bool decides() const { return decides_; }
   // Null for plain http.
   boost::asio::ssl::context* tls_context() const { return ssl_.get(); }
   // The bearer token for the upstream ("" without tokenFile); a file that cannot be read now
@@ -52,6 +54,7 @@ class Upstream {
  private:
   Upstream() = default;
   UpstreamUrl url_;
+  bool decides_ = false;
   std::shared_ptr<boost::asio::ssl::context> ssl_;
   std::string token_file_;
   mutable std::mutex mu_;

@@ -98,6 +98,17 @@ users:
 )");
   }
 
+  // testuser's token, for requests the test makes itself.
+  std::string Token() {
+    Outcome t = testing::Run({KUBEIAM_BINARY, "token", "-i", "demo", "--sts-endpoint",
+                              "https://127.0.0.1:" + std::to_string(sts_port_), "--token-only"},
+                             {{"AWS_ACCESS_KEY_ID", "AKIAEXAMPLETESTUSER1"},
+                              {"AWS_SECRET_ACCESS_KEY", "kubeiamExampleSecretKeyDoNotUseAnywhere0"},
+                              {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+                              {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}});
+    return t.out.substr(0, t.out.find('\n'));
+  }
+
   Outcome Kubectl(const std::string& kubeconfig, std::vector<std::string> args) {
     args.insert(args.begin(), {"kubectl", "--kubeconfig", kubeconfig});
     return testing::Run(args, {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
@@ -193,13 +204,7 @@ TEST_F(KubeApiFront, ImpersonationIsChecked) {
 
 // The review APIs through the front's HTTP, as an API client sends them.
 TEST_F(KubeApiFront, ReviewApis) {
-  Outcome t = testing::Run({KUBEIAM_BINARY, "token", "-i", "demo", "--sts-endpoint", "https://127.0.0.1:" + std::to_string(sts_port_),
-                            "--token-only"},
-                           {{"AWS_ACCESS_KEY_ID", "AKIAEXAMPLETESTUSER1"},
-                            {"AWS_SECRET_ACCESS_KEY", "kubeiamExampleSecretKeyDoNotUseAnywhere0"},
-                            {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
-                            {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}});
-  std::string token = t.out.substr(0, t.out.find('\n'));
+  std::string token = Token();
   auto post = [&](const std::string& path, const std::string& body) {
     auto r = http::Fetch({.method = "POST", .url = "https://127.0.0.1:" + std::to_string(api_port_) + path,
                           .headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
@@ -251,6 +256,65 @@ TEST_F(KubeApiFront, ReviewApis) {
   auto missing = get("/api/v1/namespaces/default/pods/nope");
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(boost::json::parse(missing->body).at("message").as_string(), "pods \"nope\" not found");
+}
+
+// Watches on the objects folder: the changes since the client's resourceVersion, then each edit
+// of the folder as it happens; a start the server no longer knows is a 410 ERROR event.
+TEST_F(KubeApiFront, WatchesFollowTheObjectsFolder) {
+  std::string token = Token();
+  auto get = [&](const std::string& path, const std::string& accept = "application/json") {
+    return http::Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + path,
+                        .headers = {{"Authorization", "Bearer " + token}, {"Accept", accept}},
+                        .timeout = std::chrono::milliseconds(8000), .ca_file = dir_.path() + "/state/ca.crt"});
+  };
+  auto list = get("/api/v1/namespaces/default/pods");
+  ASSERT_TRUE(list);
+  std::string rv(boost::json::parse(list->body).at("metadata").at("resourceVersion").as_string());
+  // From scratch: every pod as ADDED, then the stream ends at timeoutSeconds.
+  auto all = get("/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->status, 200);
+  EXPECT_NE(all->body.find(R"({"type":"ADDED","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"nginx")"),
+            std::string::npos)
+      << all->body;
+  EXPECT_NE(all->body.find(R"("name":"redis")"), std::string::npos);
+  // From the list's version: nothing until the folder changes; then the new pod, as a Table row
+  // when kubectl asks for one.
+  std::thread editor([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    dir_.Write("objects/more.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default}\n");
+  });
+  auto changes = get("/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=2&resourceVersion=" + rv,
+                     "application/json;as=Table;v=v1;g=meta.k8s.io");
+  editor.join();
+  ASSERT_TRUE(changes);
+  EXPECT_EQ(changes->body.find("nginx"), std::string::npos) << changes->body;
+  auto event = boost::json::parse(changes->body.substr(0, changes->body.find('\n')));
+  EXPECT_EQ(event.at("type").as_string(), "ADDED");
+  EXPECT_EQ(event.at("object").at("kind").as_string(), "Table");
+  EXPECT_EQ(event.at("object").at("rows").at(0).at("cells").at(0).as_string(), "web");
+  // A version the server has never had: ERROR 410 Expired.
+  auto expired = get("/api/v1/namespaces/default/pods?watch=true&resourceVersion=99999");
+  ASSERT_TRUE(expired);
+  auto error = boost::json::parse(expired->body);
+  EXPECT_EQ(error.at("type").as_string(), "ERROR");
+  EXPECT_EQ(error.at("object").at("code").as_int64(), 410);
+  EXPECT_EQ(error.at("object").at("reason").as_string(), "Expired");
+}
+
+TEST_F(KubeApiFront, KubectlGetWatchShowsNewObjects) {
+  std::string testuser = Kubeconfig("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0");
+  std::thread editor([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    dir_.Write("objects/more.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web-2, namespace: default}\n");
+  });
+  Outcome w = testing::Run({"timeout", "5", "kubectl", "--kubeconfig", testuser, "get", "pods", "--watch"},
+                           {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+                            {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}, {"NO_PROXY", "127.0.0.1"}});
+  editor.join();
+  EXPECT_EQ(w.exit_code, 124) << w.err;  // still watching when timeout stopped it
+  EXPECT_NE(w.out.find("nginx"), std::string::npos) << w.out << w.err;
+  EXPECT_NE(w.out.find("web-2"), std::string::npos) << w.out << w.err;
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ class KubeProxy : public ::testing::Test {
     Start(upstream_->url());
   }
 
-  void Start(const std::string& upstream_url, const std::string& ca_file = "./upstream/cert.pem") {
+  void Start(const std::string& upstream_url, const std::string& ca_file = "./upstream/cert.pem",
+             const std::string& authorization = "kubeiam") {
     server_.reset();
     port_ = testing::FreePort();
     sts_port_ = testing::FreePort();
@@ -60,7 +61,7 @@ class KubeProxy : public ::testing::Test {
                                   "authorization:\n  rbac: ./rbac/\nkubeAPI:\n  port: " + std::to_string(api_port_) +
                                   "\n  upstream:\n    url: " + upstream_url +
                                   "\n    caFile: " + ca_file + "\n    clientCert: ./client/cert.pem\n"
-                                  "    clientKey: ./client/key.pem\n    tokenFile: ./upstream-token\n"
+                                  "    clientKey: ./client/key.pem\n    tokenFile: ./upstream-token\n    authorization: " + authorization + "\n"
                                   "sts:\n  local:\n    principals: ./principals.yaml\n    port: " + std::to_string(sts_port_) + "\n");
     server_ = testing::StartServe(dir_.path(), port_);
     token_ = Token();
@@ -341,6 +342,43 @@ TEST_F(KubeProxy, OnlyPathTargetsAreAuthorized) {
   EXPECT_EQ(res.result_int(), 400u);
   EXPECT_NE(res.body().find("the request target must be a path"), std::string::npos) << res.body();
   EXPECT_TRUE(upstream_->requests().empty());
+}
+
+TEST_F(KubeProxy, AnUpstreamThatDecidesGetsEveryAuthenticatedRequest) {
+  Start(upstream_->url(), "./upstream/cert.pem", "upstream");
+  SetGroups("pod-viewer");
+  WaitForGroup("pod-viewer");
+  // kubeiam's RBAC would refuse this; the upstream's own RBAC decides instead.
+  auto nodes = Get("/api/v1/nodes");
+  ASSERT_TRUE(nodes);
+  EXPECT_EQ(nodes->status, 200) << nodes->body;
+  auto review = http::Fetch({.method = "POST", .url = "https://127.0.0.1:" + std::to_string(api_port_) +
+                                                      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                             .headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
+                             .body = R"({"spec":{"resourceAttributes":{"verb":"list","resource":"nodes"}}})",
+                             .ca_file = dir_.path() + "/state/ca.crt"});
+  ASSERT_TRUE(review);
+  EXPECT_EQ(boost::json::parse(review->body).at("target").as_string(), "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
+  // Authentication and impersonation are still kubeiam's.
+  auto anonymous = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + "/api/v1/nodes",
+                                .ca_file = dir_.path() + "/state/ca.crt"});
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  auto as = Get("/api/v1/nodes", {{"Impersonate-User", "jane"}});
+  ASSERT_TRUE(as);
+  EXPECT_EQ(as->status, 403);
+  // Upstream: the nodes list (once: not the anonymous or impersonating tries) and the review
+  // (besides the SelfSubjectReviews WaitForGroup sent, also the upstream's to answer now).
+  int nodes_seen = 0, reviews_seen = 0;
+  for (const auto& r : upstream_->requests()) {
+    if (r.target == "/api/v1/nodes") {
+      ++nodes_seen;
+      EXPECT_EQ(Header(r, "Impersonate-Group"), "pod-viewer");
+    }
+    reviews_seen += r.target.ends_with("/selfsubjectaccessreviews");
+  }
+  EXPECT_EQ(nodes_seen, 1);
+  EXPECT_EQ(reviews_seen, 1);
 }
 
 TEST_F(KubeProxy, AnUnreachableUpstreamIsA503Status) {

@@ -139,6 +139,10 @@ kubeAPI:
   EXPECT_NE(m.find("kubeAPI.upstream.url: plain http is only allowed to a loopback address, not 10.0.0.1"), std::string::npos) << m;
   EXPECT_NE(m.find("kubeAPI.upstream.clientKey: clientCert and clientKey go together"), std::string::npos) << m;
   EXPECT_NE(m.find("kubeAPI.objects: cannot be combined with kubeAPI.upstream"), std::string::npos) << m;
+  auto who = ParseConfig("clusterID: demo\nkubeAPI:\n  upstream: {url: https://h, authorization: both}\n", "c.yaml");
+  ASSERT_FALSE(who.has_value());
+  EXPECT_NE(who.error().message.find("kubeAPI.upstream.authorization: must be kubeiam or upstream (got \"both\")"),
+            std::string::npos);
   auto no_url = ParseConfig("clusterID: demo\nkubeAPI:\n  upstream: {caFile: x}\n", "c.yaml");
   ASSERT_FALSE(no_url.has_value());
   EXPECT_NE(no_url.error().message.find("kubeAPI.upstream.url: is required"), std::string::npos);
