@@ -112,6 +112,7 @@ int Run(const std::string& config_path) {
   std::atomic<bool> stop{false};
   std::thread reloader([&] {
     while (!stop.load()) {
+      if (kube_api) kube_api->Refresh();
       if (auto s = auth->ReloadIfChanged(); !s) {
         std::cerr << "{\"level\":\"error\",\"msg\":\"reload failed, previous mappings kept\",\"error\":\""
                   << s.error().message << "\"}\n";

@@ -62,12 +62,18 @@ Result<Objects> Objects::Load(const std::string& folder) {
   namespace fs = std::filesystem;
   Objects out;
   std::error_code ec;
-  if (!fs::is_directory(folder, ec)) return out;
+  if (!fs::exists(folder, ec) && !ec) return out;  // a folder that is not there (yet) is empty
+  if (!fs::is_directory(folder, ec)) {
+    return Fail(ErrorCode::kInvalidArgument, folder + ": not a readable folder" + (ec ? ": " + ec.message() : ""));
+  }
   std::vector<std::string> files;
   for (auto it = fs::recursive_directory_iterator(folder, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     std::string ext = it->path().extension().string();
     if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) files.push_back(it->path().string());
   }
+  // A folder read halfway (permissions) is not a folder with fewer objects: watchers would see
+  // deletions that did not happen.
+  if (ec) return Fail(ErrorCode::kPermissionDenied, folder + ": " + ec.message());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     auto text = ReadFile(f, 64u << 20);

@@ -223,6 +223,7 @@ Result<std::vector<std::string>> Authenticator::Reconfigure(const Config& next) 
   unchanged(next.address == config_.address && next.port == config_.port, "server.address/port");
   unchanged(next.sts_endpoint == config_.sts_endpoint && next.local_sts.has_value() == config_.local_sts.has_value(),
             "sts");
+  unchanged(next.kube_api == config_.kube_api, "kubeAPI");
   {
     std::lock_guard<std::mutex> l(reload_mu_);
     mapping_config_ = next;

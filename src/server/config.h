@@ -41,6 +41,7 @@ struct UpstreamConfig {
   // "upstream" (kubeiam authenticates and checks impersonation; the rest, reviews included, is
   // the upstream's to decide).
   std::string authorization = "kubeiam";
+  bool operator==(const UpstreamConfig&) const = default;
 };
 
 // kubeAPI: the Kubernetes API front on its own HTTPS listener.
@@ -49,6 +50,7 @@ struct KubeApiConfig {
   int port = 6443;
   std::string objects;  // manifests served read-only (watched)
   std::optional<UpstreamConfig> upstream;
+  bool operator==(const KubeApiConfig&) const = default;
 };
 
 struct Config {

@@ -65,6 +65,53 @@ std::map<std::string, std::string> GroupVersions() {
   return out;
 }
 
+// Aggregated discovery (apidiscovery.k8s.io/v2): every group's resources in one document, so
+// kubectl needs one request for /api and one for /apis instead of one per group version.
+constexpr const char* kAggregatedDiscoveryType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+bool WantsAggregatedDiscovery(const std::string* accept) {
+  if (!accept) return false;
+  for (auto media : Split(*accept, ',')) {
+    std::string m;
+    for (char c : media) {
+      if (c != ' ') m += c;
+    }
+    if (m.find("g=apidiscovery.k8s.io") != std::string::npos && m.find("v=v2;") != std::string::npos &&
+        m.find("as=APIGroupDiscoveryList") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+json::value AggregatedDiscovery(bool core) {
+  std::map<std::string, json::array> groups;  // group -> resources of its served version
+  std::map<std::string, std::string> versions;
+  for (const auto& r : rbac::StandardResources()) {
+    if (!r.served || r.group.empty() != core) continue;
+    bool review = r.resource.ends_with("reviews");
+    json::object x{{"resource", r.resource},
+                   {"responseKind", json::object{{"group", r.group}, {"version", r.version}, {"kind", r.kind}}},
+                   {"scope", r.namespaced ? "Namespaced" : "Cluster"},
+                   {"singularResource", r.singular},
+                   {"verbs", review ? json::array{"create"} : json::array{"get", "list", "watch"}}};
+    if (!r.short_names.empty()) x["shortNames"] = Strings(r.short_names);
+    groups[r.group].push_back(std::move(x));
+    versions[r.group] = r.version;
+  }
+  json::array items;
+  for (auto& [group, resources] : groups) {
+    items.push_back(json::object{
+        {"metadata", json::object{{"name", group}, {"creationTimestamp", nullptr}}},
+        {"versions", json::array{json::object{
+                         {"version", versions[group]}, {"resources", std::move(resources)}, {"freshness", "Current"}}}}});
+  }
+  return json::object{{"kind", "APIGroupDiscoveryList"},
+                      {"apiVersion", "apidiscovery.k8s.io/v2"},
+                      {"metadata", json::object()},
+                      {"items", std::move(items)}};
+}
+
 json::value Discovery(const kubeapi::RequestInfo& info, const std::string& host) {
   if (info.path == "/version") {
     return json::object{{"major", "1"}, {"minor", "31"}, {"gitVersion", "v1.31.0+kubeiam"}, {"gitCommit", ""},
@@ -117,16 +164,26 @@ json::object Rule(const rbac::PolicyRule& r) {
   return o;
 }
 
+// An object as served: its resourceVersion is the version of the folder it was read from.
+json::object Versioned(const json::object& o, uint64_t version) {
+  json::object out = o;
+  if (auto* meta = out.if_contains("metadata"); meta && meta->is_object()) {
+    meta->as_object()["resourceVersion"] = std::to_string(version);
+  }
+  return out;
+}
+
 // A list as kubectl's server-side printing wants it (Accept: ...;as=Table): name and age.
 json::value Table(const std::vector<const json::object*>& items, uint64_t version) {
   json::array rows;
   for (const auto* o : items) {
-    const auto& meta = o->at("metadata").as_object();
+    json::object meta = o->at("metadata").as_object();
+    meta["resourceVersion"] = std::to_string(version);
     json::value created = meta.contains("creationTimestamp") ? meta.at("creationTimestamp") : json::value(nullptr);
     rows.push_back(json::object{{"cells", json::array{meta.at("name"), created}},
                                 {"object", json::object{{"kind", "PartialObjectMetadata"},
                                                         {"apiVersion", "meta.k8s.io/v1"},
-                                                        {"metadata", meta}}}});
+                                                        {"metadata", std::move(meta)}}}});
   }
   return json::object{
       {"kind", "Table"},
@@ -174,7 +231,7 @@ class ObjectWatch : public ResponseStream {
     if (!sent_ || now.version != sent_->version) {
       for (const auto& c : now.objects->ChangesSince(sent_ ? sent_->objects.get() : nullptr, view_.group, view_.resource,
                                                      view_.ns, view_.name)) {
-        json::value object = view_.table ? Table({c.object}, now.version) : json::value(*c.object);
+        json::value object = view_.table ? Table({c.object}, now.version) : json::value(Versioned(*c.object, now.version));
         out += json::serialize(json::object{{"type", c.type}, {"object", std::move(object)}}) + "\n";
       }
       sent_ = now;
@@ -213,25 +270,34 @@ HttpResponse Forwarded(const std::shared_ptr<const Upstream>& upstream, const Ht
 }  // namespace
 
 KubeApi::KubeApi(Authenticator* auth, std::string objects_dir, std::shared_ptr<const Upstream> upstream)
-    : auth_(auth), objects_dir_(std::move(objects_dir)), upstream_(std::move(upstream)) {}
+    : auth_(auth), objects_dir_(std::move(objects_dir)), upstream_(std::move(upstream)) {
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  objects_ = {uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count()),
+              std::make_shared<const kubeapi::Objects>()};
+  Refresh();
+}
 
 KubeApi::VersionedObjects KubeApi::CurrentObjects() {
   std::lock_guard<std::mutex> l(objects_mu_);
-  if (objects_dir_.empty()) return objects_;
-  // A folder walk per request would cost more than the request: look at most four times a second.
-  auto now = std::chrono::steady_clock::now();
-  if (now - objects_checked_ < std::chrono::milliseconds(250)) return objects_;
-  objects_checked_ = now;
-  std::string stamp = FileStamp(objects_dir_);
-  if (stamp != objects_stamp_) {
-    objects_stamp_ = stamp;
-    if (auto loaded = kubeapi::Objects::Load(objects_dir_)) {
-      history_.push_back(objects_);
-      if (history_.size() > 16) history_.pop_front();
-      objects_ = {objects_.version + 1, std::make_shared<const kubeapi::Objects>(std::move(*loaded))};
-    }
-  }
   return objects_;
+}
+
+void KubeApi::Refresh() {
+  if (objects_dir_.empty()) return;
+  std::string stamp = FileStamp(objects_dir_);
+  {
+    std::lock_guard<std::mutex> l(objects_mu_);
+    if (stamp == objects_stamp_) return;
+  }
+  // Loaded outside the lock: requests go on with the previous objects meanwhile. A folder that
+  // fails to load is tried again when it changes again.
+  auto loaded = kubeapi::Objects::Load(objects_dir_);
+  std::lock_guard<std::mutex> l(objects_mu_);
+  objects_stamp_ = stamp;
+  if (!loaded) return;
+  history_.push_back(objects_);
+  if (history_.size() > 16) history_.pop_front();
+  objects_ = {objects_.version + 1, std::make_shared<const kubeapi::Objects>(std::move(*loaded))};
 }
 
 std::optional<KubeApi::VersionedObjects> KubeApi::ObjectsAt(uint64_t version) {
@@ -271,7 +337,9 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     else if (ToLower(k).starts_with("impersonate-extra-")) as.extra[ToLower(k.substr(18))].push_back(v);
   }
   if (!as.user.empty() || !as.groups.empty() || !as.uid.empty() || !as.extra.empty()) {
-    auto who = authz::Impersonate(rbac, caller.user, caller.policies, as);
+    // An upstream that decides has no access policies: they do not grant impersonation either.
+    bool policies_apply = !(upstream_ && upstream_->decides());
+    auto who = authz::Impersonate(rbac, caller.user, policies_apply ? caller.policies : nullptr, as);
     if (!who) {
       return who.error().code == ErrorCode::kInvalidArgument ? Status(400, "BadRequest", who.error().message)
                                                               : Status(403, "Forbidden", who.error().message);
@@ -327,6 +395,10 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   }
   if (!info->resource_request) {
     if (info->path == "/healthz" || info->path == "/livez" || info->path == "/readyz") return {200, "text/plain", "ok", {}};
+    bool root = info->path == "/api" || info->path == "/api/" || info->path == "/apis" || info->path == "/apis/";
+    if (root && WantsAggregatedDiscovery(request.Header("Accept"))) {
+      return {200, kAggregatedDiscoveryType, json::serialize(AggregatedDiscovery(info->path == "/api" || info->path == "/api/")), {}};
+    }
     const std::string* host = request.Header("Host");
     json::value doc = Discovery(*info, host ? *host : "");
     if (doc.is_null()) return Status(404, "NotFound", "the server could not find the requested resource");
@@ -441,6 +513,12 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   const std::string* accept = request.Header("Accept");
   bool table = accept && accept->find("as=Table") != std::string::npos;
   if (info->verb == "watch") {
+    if (auto initial = QueryValue(request.target, "sendInitialEvents"); initial && ToLower(*initial) == "true") {
+      // As an API server without the WatchList feature: clients fall back to list, then watch.
+      return Status(422, "Invalid", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the "
+                                    "WatchList feature gate is enabled");
+    }
+    if (request.method == "HEAD") return {200, "application/json", "", {}};
     std::optional<KubeApi::VersionedObjects> from;
     auto rv = QueryValue(request.target, "resourceVersion");
     if (rv && !rv->empty() && *rv != "0") {
@@ -472,7 +550,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
       return Status(404, "NotFound", kind_name + " \"" + info->name + "\" not found",
                     json::object{{"name", info->name}, {"group", group}, {"kind", resource}});
     }
-    return JsonResponse(200, *o);
+    return JsonResponse(200, Versioned(*o, objects.version));
   }
   auto items = objects.objects->List(group, resource, ns);
   if (!info->name.empty()) {
@@ -485,7 +563,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     if (r.group == group && r.resource == resource) kind = r.kind;
   }
   json::array list;
-  for (const auto* o : items) list.push_back(*o);
+  for (const auto* o : items) list.push_back(Versioned(*o, objects.version));
   std::string gv = group.empty() ? info->api_version : group + "/" + info->api_version;
   return JsonResponse(200, json::object{{"kind", kind + "List"},
                                         {"apiVersion", gv},

@@ -30,12 +30,16 @@ class KubeApi {
   HttpResponse Handle(const HttpRequest& request);
 
   // The objects folder as last loaded; each load that changes it gets the next version (the
-  // resourceVersion of lists and the start of watches).
+  // resourceVersion of objects, lists and the start of watches). Versions start from the
+  // process's start time, so a version from before a restart is unknown, not misread.
   struct VersionedObjects {
-    uint64_t version = 1;
+    uint64_t version = 0;
     std::shared_ptr<const kubeapi::Objects> objects;
   };
   VersionedObjects CurrentObjects();
+  // Loads the folder again if it changed (the server's reloader calls this four times a second);
+  // a folder that cannot be read keeps the previous objects.
+  void Refresh();
   // One of the last 16 versions, if still known.
   std::optional<VersionedObjects> ObjectsAt(uint64_t version);
 
@@ -45,8 +49,7 @@ class KubeApi {
   std::shared_ptr<const Upstream> upstream_;
   std::mutex objects_mu_;
   std::string objects_stamp_;
-  std::chrono::steady_clock::time_point objects_checked_{};
-  VersionedObjects objects_{1, std::make_shared<const kubeapi::Objects>()};
+  VersionedObjects objects_;
   std::deque<VersionedObjects> history_;
 };
 

@@ -360,24 +360,29 @@ asio::awaitable<bool> WriteStream(ClientStream& client, beast::flat_buffer& clie
   if (hec) co_return false;
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer tick(ex);
-  std::string out;
-  while (true) {
-    out.clear();
-    bool more = response.stream->Poll(out);
-    beast::get_lowest_layer(client).expires_after(timeout);
-    if (!out.empty()) {
-      auto [wec, wn] = co_await asio::async_write(client, bhttp::make_chunk(asio::buffer(out)), kTuple);
-      if (wec) co_return false;
+  // Poll, write, wait; all the while one read on the client notices a hang-up (with that read
+  // pending, expires_after sets only the write timer).
+  auto loop = [&]() -> asio::awaitable<bool> {
+    std::string out;
+    while (true) {
+      out.clear();
+      bool more = response.stream->Poll(out);
+      beast::get_lowest_layer(client).expires_after(timeout);
+      if (!out.empty()) {
+        auto [wec, wn] = co_await asio::async_write(client, bhttp::make_chunk(asio::buffer(out)), kTuple);
+        if (wec) co_return false;
+      }
+      if (!more) {
+        auto [lec, ln] = co_await asio::async_write(client, bhttp::make_chunk_last(), kTuple);
+        co_return !lec;
+      }
+      tick.expires_after(std::chrono::milliseconds(250));
+      co_await tick.async_wait(kTuple);
     }
-    if (!more) {
-      auto [lec, ln] = co_await asio::async_write(client, bhttp::make_chunk_last(), kTuple);
-      co_return !lec && keep_alive;
-    }
-    tick.expires_after(std::chrono::milliseconds(250));
-    beast::get_lowest_layer(client).expires_never();
-    auto r = co_await (tick.async_wait(kTuple) || Hangup(client, client_buffer));
-    if (r.index() == 1) co_return false;
-  }
+  };
+  beast::get_lowest_layer(client).expires_never();
+  auto r = co_await (loop() || Hangup(client, client_buffer));
+  co_return r.index() == 0 && std::get<0>(r) && keep_alive;
 }
 
 template asio::awaitable<bool> WriteStream<beast::ssl_stream<beast::tcp_stream>>(

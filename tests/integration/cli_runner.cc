@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "http/client.h"
@@ -131,16 +133,24 @@ void Process::Signal(int sig) const {
 }
 
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
+  // The kernel may hand the same free port out twice in a row; a test asking for three ports
+  // must get three.
+  static std::mutex mu;
+  static std::set<int> given;
+  std::lock_guard<std::mutex> l(mu);
+  for (int attempt = 0;; ++attempt) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    close(fd);
+    int port = ntohs(a.sin_port);
+    if (given.insert(port).second || attempt > 100) return port;
+  }
 }
 
 std::unique_ptr<Process> StartServe(const std::string& dir, int port) {

@@ -269,7 +269,14 @@ TEST_F(KubeApiFront, WatchesFollowTheObjectsFolder) {
   };
   auto list = get("/api/v1/namespaces/default/pods");
   ASSERT_TRUE(list);
-  std::string rv(boost::json::parse(list->body).at("metadata").at("resourceVersion").as_string());
+  auto listed = boost::json::parse(list->body);
+  std::string rv(listed.at("metadata").at("resourceVersion").as_string());
+  // Each object carries the version it was read from: a client resuming from it resumes there.
+  EXPECT_EQ(listed.at("items").at(0).at("metadata").at("resourceVersion").as_string(), rv);
+  // WatchList is not offered: clients fall back to list, then watch.
+  auto watch_list = get("/api/v1/namespaces/default/pods?watch=true&sendInitialEvents=true");
+  ASSERT_TRUE(watch_list);
+  EXPECT_EQ(watch_list->status, 422);
   // From scratch: every pod as ADDED, then the stream ends at timeoutSeconds.
   auto all = get("/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1");
   ASSERT_TRUE(all);
@@ -315,6 +322,45 @@ TEST_F(KubeApiFront, KubectlGetWatchShowsNewObjects) {
   EXPECT_EQ(w.exit_code, 124) << w.err;  // still watching when timeout stopped it
   EXPECT_NE(w.out.find("nginx"), std::string::npos) << w.out << w.err;
   EXPECT_NE(w.out.find("web-2"), std::string::npos) << w.out << w.err;
+}
+
+// Aggregated discovery for clients that ask for it (kubectl does): one document per root.
+TEST_F(KubeApiFront, AggregatedDiscovery) {
+  std::string token = Token();
+  auto get = [&](const std::string& path) {
+    return http::Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + path,
+                        .headers = {{"Authorization", "Bearer " + token},
+                                    {"Accept", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+                                               "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,"
+                                               "application/json"}},
+                        .ca_file = dir_.path() + "/state/ca.crt"});
+  };
+  auto core = get("/api");
+  ASSERT_TRUE(core);
+  EXPECT_EQ(*core->Header("Content-Type"), "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+  auto doc = boost::json::parse(core->body);
+  EXPECT_EQ(doc.at("kind").as_string(), "APIGroupDiscoveryList");
+  ASSERT_EQ(doc.at("items").as_array().size(), 1u);
+  const auto& v1 = doc.at("items").at(0).at("versions").at(0);
+  EXPECT_EQ(v1.at("version").as_string(), "v1");
+  bool pods = false;
+  for (const auto& r : v1.at("resources").as_array()) {
+    if (r.at("resource") == "pods") {
+      pods = true;
+      EXPECT_EQ(r.at("scope").as_string(), "Namespaced");
+      EXPECT_EQ(r.at("responseKind").at("kind").as_string(), "Pod");
+    }
+  }
+  EXPECT_TRUE(pods);
+  auto groups = get("/apis");
+  ASSERT_TRUE(groups);
+  EXPECT_NE(groups->body.find(R"({"metadata":{"name":"apps","creationTimestamp":null})"), std::string::npos) << groups->body;
+  EXPECT_EQ(groups->body.find(R"("name":"")"), std::string::npos);
+  // Without asking for it: the legacy documents.
+  auto legacy = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + "/api",
+                             .headers = {{"Authorization", "Bearer " + token}}, .ca_file = dir_.path() + "/state/ca.crt"});
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(boost::json::parse(legacy->body).at("kind").as_string(), "APIVersions");
 }
 
 }  // namespace

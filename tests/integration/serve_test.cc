@@ -250,7 +250,8 @@ TEST_F(Serve, SighupReloadsTheConfig) {
   std::string original = Slurp(path);
   std::string edited = original;
   edited.replace(edited.find("username: testuser"), 18, "username: renamed-user");
-  dir_->Write("config.yaml", edited);
+  // A new listener section cannot be applied while running: said, not silently ignored.
+  dir_->Write("config.yaml", edited + "kubeAPI:\n  port: " + std::to_string(testing::FreePort()) + "\n");
   server_->Signal(SIGHUP);
   std::string name;
   for (int i = 0; i < 50 && name != "renamed-user"; ++i) {
@@ -258,6 +259,7 @@ TEST_F(Serve, SighupReloadsTheConfig) {
     name = Post(t).username();
   }
   EXPECT_EQ(name, "renamed-user");
+  EXPECT_NE(Slurp(dir_->path() + "/serve.log").find("kubeAPI changed; it takes effect after a restart"), std::string::npos);
   // A broken config is refused and the running one stays.
   dir_->Write("config.yaml", "clusterID: demo\nserver:\n  port: nope\n");
   server_->Signal(SIGHUP);

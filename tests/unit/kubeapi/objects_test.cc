@@ -31,5 +31,15 @@ TEST(Objects, ChangesSinceAnEarlierLoad) {
   EXPECT_TRUE(after->ChangesSince(&*after, "", "pods", "", "").empty());
 }
 
+TEST(Objects, AFolderThatIsNotThereIsEmptyOneThatCannotBeReadIsAnError) {
+  testing::TempDir dir;
+  auto missing = Objects::Load(dir.path() + "/not-yet");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->size(), 0u);
+  auto file = Objects::Load(dir.Write("pods.yaml", Pod("a", "nginx")));
+  ASSERT_FALSE(file.has_value());
+  EXPECT_EQ(file.error().message, dir.path() + "/pods.yaml: not a readable folder");
+}
+
 }  // namespace
 }  // namespace kubeiam::kubeapi
