@@ -40,6 +40,9 @@ struct UpstreamConnection {
   beast::flat_buffer buffer;
   bool reused = false;
   std::chrono::steady_clock::time_point idle_since;
+  // Where answer bodies pass through, kept with the connection (not zeroed, not per request).
+  static constexpr size_t kBodyBuffer = 16384;
+  std::unique_ptr<char[]> body{new char[kBodyBuffer]};
 
   beast::tcp_stream& Lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
@@ -177,11 +180,11 @@ template <typename Client, typename Up>
 asio::awaitable<std::string> Body(Client& client, Up& up, UpstreamConnection& c, Parser& parser, Serializer& sr,
                                   std::chrono::milliseconds timeout, bool wait_forever) {
   auto& msg = parser.get();
-  std::vector<char> buf(16384);
+  char* buf = c.body.get();
   do {
     if (!parser.is_done()) {
-      msg.body().data = buf.data();
-      msg.body().size = buf.size();
+      msg.body().data = buf;
+      msg.body().size = UpstreamConnection::kBodyBuffer;
       if (wait_forever) {
         c.Lowest().expires_never();
       } else {
@@ -190,8 +193,8 @@ asio::awaitable<std::string> Body(Client& client, Up& up, UpstreamConnection& c,
       auto [ec, n] = co_await bhttp::async_read_some(up, c.buffer, parser, kTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) co_return "reading from " + c.upstream->url().host_header + ": " + Why(ec);
-      size_t got = buf.size() - msg.body().size;
-      msg.body().data = got ? buf.data() : nullptr;
+      size_t got = UpstreamConnection::kBodyBuffer - msg.body().size;
+      msg.body().data = got ? buf : nullptr;
       msg.body().size = got;
       msg.body().more = !parser.is_done();
       if (!got && msg.body().more) continue;  // only framing so far (a chunk header)
