@@ -380,13 +380,15 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
                 resource.ends_with("reviews");
   if (upstream_ && !review) return Forwarded(upstream_, request, *info, caller);
   // Reviews come as JSON or, from kubectl, in the API server's protobuf encoding.
-  std::string review_body = request.body;
+  std::string converted_body;
+  const std::string* review_body = &request.body;
   if (review) {
     std::string type = ToLower(request.Header("Content-Type") ? *request.Header("Content-Type") : "");
     if (type.starts_with("application/vnd.kubernetes.protobuf")) {
       auto converted = kubeapi::ReviewJsonFromProtobuf(request.body);
       if (!converted) return Status(400, "BadRequest", converted.error().message);
-      review_body = std::move(*converted);
+      converted_body = std::move(*converted);
+      review_body = &converted_body;
     } else if (!type.empty() && !type.starts_with("application/json")) {
       return Status(415, "UnsupportedMediaType",
                     "the body of the request was in an unknown format - accepted media types include: application/json, "
@@ -408,7 +410,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     boost::system::error_code ec;
     json::parse_options opts;
     opts.max_depth = 32;
-    json::value v = json::parse(review_body, ec, {}, opts);
+    json::value v = json::parse(*review_body, ec, {}, opts);
     if (ec || !v.is_object()) return Fail(ErrorCode::kInvalidArgument, "the request body is not a JSON object");
     return std::move(v.as_object());
   };
@@ -427,7 +429,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
                    json::object{{"userInfo", std::move(user)}});
   }
   if (info->verb == "create" && group == "authentication.k8s.io" && resource == "tokenreviews") {
-    auto review = ParseTokenReview(review_body);
+    auto review = ParseTokenReview(*review_body);
     if (!review) return Status(400, "BadRequest", review.error().message);
     auto who = auth_->Verify(review->token, Clock::now());
     auto user = who ? auth_->MapWith(*snap, *who) : Result<identity::UserInfo>(std::unexpected(who.error()));

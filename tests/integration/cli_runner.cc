@@ -15,6 +15,8 @@
 #include <set>
 #include <thread>
 
+#include <boost/json/parse.hpp>
+
 #include "http/client.h"
 #include "support/paths.h"
 
@@ -163,6 +165,21 @@ std::unique_ptr<Process> StartServe(const std::string& dir, int port) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return server;
+}
+
+bool WhoamiGroupsAre(const std::string& whoami_json, const std::string& group) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(whoami_json, ec);
+  if (ec || !doc.is_object()) return false;
+  const auto* status = doc.as_object().if_contains("status");
+  const auto* info = status && status->is_object() ? status->as_object().if_contains("userInfo") : nullptr;
+  const auto* groups = info && info->is_object() ? info->as_object().if_contains("groups") : nullptr;
+  if (!groups || !groups->is_array()) return false;
+  std::set<std::string> seen, want = {group, "system:authenticated"};
+  for (const auto& g : groups->as_array()) {
+    if (g.is_string()) seen.insert(std::string(g.as_string()));
+  }
+  return seen == want;
 }
 
 }  // namespace kubeiam::testing

@@ -40,6 +40,10 @@ class Process {
 // https://127.0.0.1:PORT/healthz answers with DIR/state/ca.crt (or 5 s have passed).
 std::unique_ptr<Process> StartServe(const std::string& dir, int port);
 
+// True when `kubectl auth whoami -o json` output shows exactly `group` besides
+// system:authenticated (every user's): a reload that drops a group shows only once it is gone.
+bool WhoamiGroupsAre(const std::string& whoami_json, const std::string& group);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 

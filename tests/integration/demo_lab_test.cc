@@ -70,10 +70,10 @@ class DemoLab : public ::testing::Test {
   // Polls `kubectl auth whoami` until the groups show `group` (reloads are asynchronous).
   void WaitForGroup(const std::string& group) const {
     for (int i = 0; i < 40; ++i) {
-      if (Kubectl("kubeconfig.yaml", {"auth", "whoami", "-o", "json"}).out.find("\"" + group + "\"") != std::string::npos) return;
+      if (testing::WhoamiGroupsAre(Kubectl("kubeconfig.yaml", {"auth", "whoami", "-o", "json"}).out, group)) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    FAIL() << "group " << group << " never showed";
+    FAIL() << "the groups never became " << group << " (and system:authenticated)";
   }
 
   testing::TempDir dir_;

@@ -118,10 +118,10 @@ users:
   // Waits (up to 3 s) for the aws-auth reload to show in `kubectl auth whoami`'s groups.
   void WaitForGroup(const std::string& kubeconfig, const std::string& group) {
     for (int i = 0; i < 30; ++i) {
-      if (Kubectl(kubeconfig, {"auth", "whoami", "-o", "json"}).out.find("\"" + group + "\"") != std::string::npos) return;
+      if (testing::WhoamiGroupsAre(Kubectl(kubeconfig, {"auth", "whoami", "-o", "json"}).out, group)) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    FAIL() << "group " << group << " never showed";
+    FAIL() << "the groups never became " << group << " (and system:authenticated)";
   }
 
   testing::TempDir dir_;
