@@ -91,6 +91,9 @@ int Run(const std::string& config_path) {
         return 1;
       }
       upstream = *u;
+      std::cerr << "{\"msg\":\"kubeAPI proxies to an upstream\",\"upstream\":"
+                << boost::json::serialize(boost::json::value(config->kube_api->upstream->url))
+                << ",\"authorization\":\"" << config->kube_api->upstream->authorization << "\"}\n";
     }
     kube_api = std::make_unique<server::KubeApi>(auth, config->kube_api->objects, upstream);
     auto front = kube_api.get();

@@ -132,7 +132,8 @@ asio::awaitable<Step> Send(Up& up, UpstreamConnection& c, bhttp::request<bhttp::
 template <typename Up>
 asio::awaitable<Step> ReadHeader(Up& up, UpstreamConnection& c, std::optional<Parser>& parser, bool head,
                                  bool wait_forever) {
-  while (true) {
+  // A few interim answers are normal (100, 103); an upstream that sends nothing else is not.
+  for (int interim = 0; interim < 8; ++interim) {
     parser.emplace();
     parser->body_limit(boost::none);  // a watch has no end in sight
     parser->header_limit(64 * 1024);
@@ -147,6 +148,7 @@ asio::awaitable<Step> ReadHeader(Up& up, UpstreamConnection& c, std::optional<Pa
     unsigned status = parser->get().result_int();
     if (status / 100 != 1 || status == 101) co_return Step{};
   }
+  co_return Step{{}, c.upstream->url().host_header + " sent only interim answers"};
 }
 
 // Copies bytes one way until either side closes or the tunnel has been idle too long.

@@ -306,6 +306,11 @@ TEST_F(KubeProxy, InterimAnswersAreNotTheAnswer) {
     EXPECT_EQ(boost::json::parse(r->body).at("target").as_string(), path);
   }
   for (const auto& r : upstream_->requests()) EXPECT_EQ(Header(r, "Expect"), "<absent>");
+  // An upstream that answers only with interim answers gets no endless wait.
+  auto flood = Get("/api/v1/namespaces/default/pods/web/proxy/early-hints-flood");
+  ASSERT_TRUE(flood);
+  EXPECT_EQ(flood->status, 503);
+  EXPECT_NE(flood->body.find("sent only interim answers"), std::string::npos) << flood->body;
 }
 
 TEST_F(KubeProxy, ExecOverGetAlsoNeedsCreate) {

@@ -114,7 +114,10 @@ struct FakeUpstream::Impl {
         continue;
       }
       if (seen_req.target.find("early-hints") != std::string::npos) {
-        asio::write(stream, asio::buffer(std::string("HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n")), ec);
+        int hints = seen_req.target.find("flood") != std::string::npos ? 20 : 1;
+        for (int i = 0; i < hints; ++i) {
+          asio::write(stream, asio::buffer(std::string("HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n")), ec);
+        }
       }
       http::response<http::string_body> res{http::status::ok, 11};
       res.set(http::field::content_type, "application/json");

@@ -3,7 +3,8 @@
 // every request (with the client certificate's subject), and answers:
 //   a watch (watch=true)      a chunked stream: one event at once, the next once Release() runs
 //   an Upgrade request        101 Switching Protocols, then echoes every byte back
-//   a target with early-hints a 103 interim answer first, then the echo
+//   a target with early-hints a 103 interim answer first (20 of them with early-hints-flood),
+//                             then the echo
 //   anything else             200 with a JSON echo of the request (method, target, headers)
 #pragma once
 
