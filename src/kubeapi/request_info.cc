@@ -18,6 +18,18 @@ rbac::Attributes RequestInfo::Attributes() const {
   return a;
 }
 
+const std::string* RequestInfo::First(std::string_view key) const {
+  for (const auto& [k, v] : query) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+bool RequestInfo::Flag(std::string_view key) const {
+  const std::string* v = First(key);
+  return v && *v != "0" && ToLower(*v) != "false";
+}
+
 Result<RequestInfo> ParseRequestInfo(std::string_view method, std::string_view target) {
   RequestInfo info;
   std::string_view raw_path = target.substr(0, target.find('?'));
@@ -27,6 +39,7 @@ Result<RequestInfo> ParseRequestInfo(std::string_view method, std::string_view t
   auto query = aws::ParseQuery(raw_query);
   if (!query) return Fail(ErrorCode::kInvalidArgument, "the query string is malformed");
   info.path = *path;
+  info.query = std::move(*query);
   info.verb = ToLower(method);  // non-resource requests use the method itself
   std::vector<std::string> parts;
   for (auto p : Split(std::string_view(info.path), '/')) {
@@ -73,21 +86,11 @@ Result<RequestInfo> ParseRequestInfo(std::string_view method, std::string_view t
   info.resource = parts[0];
   if (parts.size() >= 2) info.name = parts[1];
   if (parts.size() >= 3) info.subresource = parts[2];
-  // As the API server decodes list options: the first value counts; a bool is true unless it
-  // is "0" or "false" (any case).
-  auto first = [&](std::string_view key) -> const std::string* {
-    for (const auto& [k, v] : *query) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  };
-  const std::string* watch = first("watch");
-  bool watch_param = watch && *watch != "0" && ToLower(*watch) != "false";
-  if (info.name.empty() && info.verb == "get") info.verb = watch_param ? "watch" : "list";
+  if (info.name.empty() && info.verb == "get") info.verb = info.Flag("watch") ? "watch" : "list";
   if (info.name.empty() && info.verb == "delete") info.verb = "deletecollection";
   // A list or watch narrowed to one name by a fieldSelector term metadata.name=<x> (or ==) is
   // about that name, if it is a valid path segment.
-  const std::string* selector = first("fieldSelector");
+  const std::string* selector = info.First("fieldSelector");
   if ((info.verb == "list" || info.verb == "watch") && selector && selector->find('\\') == std::string::npos) {
     for (auto term : Split(*selector, ',')) {
       std::string_view t = Trim(term);

@@ -19,6 +19,12 @@ struct RequestInfo {
   std::string api_prefix, api_group, api_version;  // "api" or "apis"; group "" for core
   std::string namespace_, resource, subresource, name;
   std::vector<std::string> parts;  // the path segments after the version
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+
+  // As the API server decodes list options: the first value of `key`, or null.
+  const std::string* First(std::string_view key) const;
+  // A boolean option: present and not "0" or "false" (any case).
+  bool Flag(std::string_view key) const;
 
   // The authorizer's view (user left empty).
   rbac::Attributes Attributes() const;

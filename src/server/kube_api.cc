@@ -196,24 +196,6 @@ json::value Table(const std::vector<const json::object*>& items, uint64_t versio
       {"rows", std::move(rows)}};
 }
 
-// The first value of a query parameter, as the API server reads list options (undecoded: the
-// parameters read this way are digits or booleans).
-std::optional<std::string> QueryValue(const std::string& target, std::string_view key) {
-  auto q = target.find('?');
-  if (q == std::string::npos) return std::nullopt;
-  for (auto p : Split(std::string_view(target).substr(q + 1), '&')) {
-    if (p == key) return "";
-    if (p.starts_with(key) && p.size() > key.size() && p[key.size()] == '=') return std::string(p.substr(key.size() + 1));
-  }
-  return std::nullopt;
-}
-
-// follow (logs -f): true unless "0" or "false". The answer then lasts as long as the client wants.
-bool Follows(const std::string& target) {
-  auto v = QueryValue(target, "follow");
-  return v && *v != "0" && ToLower(*v) != "false";
-}
-
 // A watch on the objects folder: the changes since the client's resourceVersion (every object
 // as ADDED without one), then each change as the folder is edited, until timeoutSeconds.
 class ObjectWatch : public ResponseStream {
@@ -257,7 +239,7 @@ HttpResponse Forwarded(const std::shared_ptr<const Upstream>& upstream, const Ht
   f->target = request.target;
   f->headers = std::move(*headers);
   f->body = request.body;
-  f->streaming = info.verb == "watch" || Follows(request.target);
+  f->streaming = info.verb == "watch" || info.Flag("follow");  // logs -f lasts as long as the client wants
   f->upgrade = kubeapi::IsUpgrade(request.headers);
   f->on_failure = [](const std::string& why) {
     return Status(503, "ServiceUnavailable", "error trying to reach the upstream API server: " + why);
@@ -515,14 +497,14 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   const std::string* accept = request.Header("Accept");
   bool table = accept && accept->find("as=Table") != std::string::npos;
   if (info->verb == "watch") {
-    if (auto initial = QueryValue(request.target, "sendInitialEvents"); initial && ToLower(*initial) == "true") {
+    if (const std::string* initial = info->First("sendInitialEvents"); initial && ToLower(*initial) == "true") {
       // As an API server without the WatchList feature: clients fall back to list, then watch.
       return Status(422, "Invalid", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the "
                                     "WatchList feature gate is enabled");
     }
     if (request.method == "HEAD") return {200, "application/json", "", {}};
     std::optional<KubeApi::VersionedObjects> from;
-    auto rv = QueryValue(request.target, "resourceVersion");
+    const std::string* rv = info->First("resourceVersion");
     if (rv && !rv->empty() && *rv != "0") {
       uint64_t version = 0;
       auto [end, ec] = std::from_chars(rv->data(), rv->data() + rv->size(), version);
@@ -536,7 +518,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
       }
     }
     int seconds = 1800;
-    if (auto t = QueryValue(request.target, "timeoutSeconds")) {
+    if (const std::string* t = info->First("timeoutSeconds")) {
       int asked = 0;
       auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), asked);
       if (ec == std::errc() && end == t->data() + t->size() && asked > 0) seconds = std::min(asked, 3600);
