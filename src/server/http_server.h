@@ -3,7 +3,9 @@
 // read timeouts, graceful stop.
 //
 // Handlers are synchronous and may block briefly (an STS round trip); each connection is served
-// on one of the pool's threads.
+// on its own strand of the pool. A handler may instead hand back a Forward (relayed to an
+// upstream, server/relay.h) or a ResponseStream (chunks over time); neither holds a thread
+// while it waits.
 #pragma once
 
 #include <chrono>
