@@ -1,7 +1,9 @@
 // kubeiam serve --config FILE: the webhook authenticator and, when configured, the embedded
 // local STS on its own HTTPS listener. SIGTERM/SIGINT drain and stop; SIGHUP and file edits
 // reload the aws-auth and DynamicFile mappings.
+#include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -19,6 +21,38 @@
 
 namespace kubeiam::cli {
 namespace {
+
+// As Go programs do: the soft limit on open files up to the hard one, so that a burst of
+// clients meets the connection cap (server.maxConnections) before it meets EMFILE.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+void CountServerEvents(server::HttpServer& http, server::Metrics& metrics) {
+  http.SetEventCounter([&metrics](std::string_view event, std::string_view listener) {
+    metrics.Count("kubeiam_http_" + std::string(event) + "_total", "listener=\"" + std::string(listener) + "\"");
+  });
+  metrics.AddSource([&http] {
+    std::string out = "# TYPE kubeiam_http_open_connections gauge\n";
+    for (const auto& [name, open] : http.OpenConnections()) {
+      out += "kubeiam_http_open_connections{listener=\"" + name + "\"} " + std::to_string(open) + "\n";
+    }
+    return out;
+  });
+}
+
+// glibc keeps the memory of closed connections in its arenas; after many have closed, hand it
+// back to the system so that a burst of idle clients does not leave the process large.
+void ReturnFreedMemory(const server::HttpServer& http, uint64_t& closed_at_trim) {
+  uint64_t closed = http.ClosedConnections();
+  if (closed - closed_at_trim < 64) return;
+  closed_at_trim = closed;
+  malloc_trim(0);
+}
 
 int Run(const std::string& config_path) {
   auto config = server::LoadConfig(config_path);
@@ -39,9 +73,13 @@ int Run(const std::string& config_path) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  server::HttpServer http(config->threads);
+  RaiseDescriptorLimit();
+  server::HttpServer http(config->threads, config->handler_threads);
   server::Authenticator* auth = parts->authenticator.get();
+  CountServerEvents(http, auth->metrics());
   server::ListenerOptions main{config->address, config->port, parts->tls.server_cert, parts->tls.server_key};
+  main.inline_paths = {"/healthz", "/readyz", "/metrics"};
+  main.max_connections = size_t(config->max_connections);
   auto port = http.Listen(main, [auth](const server::HttpRequest& r) { return auth->Handle(r); });
   if (!port) {
     std::cerr << "kubeiam serve: " << port.error().message << "\n";
@@ -51,6 +89,8 @@ int Run(const std::string& config_path) {
     auto sts = parts->local_sts;
     server::ListenerOptions opts{config->local_sts->address, config->local_sts->port, parts->tls.server_cert,
                                  parts->tls.server_key};
+    opts.name = "localSTS";
+    opts.max_connections = size_t(config->max_connections);
     auto sts_port = http.Listen(opts, [sts](const server::HttpRequest& r) {
       sts::StsAnswer a = sts->Handle({r.method, r.target, r.headers, r.body}, Clock::now());
       return server::HttpResponse{a.status, a.content_type, a.body, {}};
@@ -64,7 +104,10 @@ int Run(const std::string& config_path) {
   // The optional listeners, each with the server's certificate.
   auto listen = [&](const char* what, const std::string& address, int port, server::Handler handler,
                     size_t max_body = 1 << 20) -> bool {
-    auto bound = http.Listen({address, port, parts->tls.server_cert, parts->tls.server_key, max_body}, std::move(handler));
+    server::ListenerOptions opts{address, port, parts->tls.server_cert, parts->tls.server_key, max_body};
+    opts.name = what;
+    opts.max_connections = size_t(config->max_connections);
+    auto bound = http.Listen(opts, std::move(handler));
     if (!bound) {
       std::cerr << "kubeiam serve: " << what << ": " << bound.error().message << "\n";
       return false;
@@ -114,7 +157,9 @@ int Run(const std::string& config_path) {
 
   std::atomic<bool> stop{false};
   std::thread reloader([&] {
+    uint64_t closed_at_trim = 0;
     while (!stop.load()) {
+      ReturnFreedMemory(http, closed_at_trim);
       if (kube_api) kube_api->Refresh();
       if (auto s = auth->ReloadIfChanged(); !s) {
         std::cerr << "{\"level\":\"error\",\"msg\":\"reload failed, previous mappings kept\",\"error\":\""

@@ -1,5 +1,7 @@
 #include "kubeapi/request_info.h"
 
+#include "kubeapi/field_selector.h"
+
 #include "aws/sigv4.h"
 #include "util/strings.h"
 
@@ -89,19 +91,13 @@ Result<RequestInfo> ParseRequestInfo(std::string_view method, std::string_view t
   if (info.name.empty() && info.verb == "get") info.verb = info.Flag("watch") ? "watch" : "list";
   if (info.name.empty() && info.verb == "delete") info.verb = "deletecollection";
   // A list or watch narrowed to one name by a fieldSelector term metadata.name=<x> (or ==) is
-  // about that name, if it is a valid path segment.
+  // about that name, if it is a valid path segment (the term the API server's parser picks).
   const std::string* selector = info.First("fieldSelector");
-  if ((info.verb == "list" || info.verb == "watch") && selector && selector->find('\\') == std::string::npos) {
-    for (auto term : Split(*selector, ',')) {
-      std::string_view t = Trim(term);
-      std::string_view value;
-      if (t.starts_with("metadata.name==")) value = t.substr(15);
-      else if (t.starts_with("metadata.name=")) value = t.substr(14);
-      else continue;
-      if (!value.empty() && value != "." && value != ".." && value.find_first_of("/%") == std::string_view::npos) {
-        info.name = std::string(value);
-      }
-      break;
+  if ((info.verb == "list" || info.verb == "watch") && selector) {
+    auto fields = FieldSelector::Parse(*selector);
+    auto value = fields ? fields->RequiredValue("metadata.name") : std::nullopt;
+    if (value && !value->empty() && *value != "." && *value != ".." && value->find_first_of("/%") == std::string::npos) {
+      info.name = *value;
     }
   }
   return info;

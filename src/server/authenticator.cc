@@ -24,19 +24,14 @@
 #include "token/generate.h"
 #include "util/crypto.h"
 #include "util/file.h"
+#include "util/log.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace kubeiam::server {
 namespace {
 
 HttpResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
-
-void LogJson(const boost::json::object& o) {
-  static std::mutex mu;
-  std::string line = boost::json::serialize(o);
-  std::lock_guard<std::mutex> l(mu);
-  std::cerr << line << "\n";
-}
 
 // DescribeInstances with the server's own AWS credentials, or a role assumed with them.
 std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const Config& config) {
@@ -80,6 +75,21 @@ std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const Config& config) {
   return std::make_unique<aws::Ec2PrivateDns>(std::move(o));
 }
 
+// Whether a watched file's new text may replace the state loaded from it before: not when it
+// cannot be read, is gone, or is empty (whitespace only), since an editor or a failed copy
+// leaves those and they would silently drop every mapping.
+Status KeepLastGood(const std::string& path, const Result<std::string>& text, bool loaded_before) {
+  if (!loaded_before) return {};
+  if (!text) {
+    return Fail(text.error().code, path + ": " + text.error().message + "; the last good state is kept");
+  }
+  if (Trim(*text).empty()) {
+    return Fail(ErrorCode::kFormat, path + ": the file is empty; the last good state is kept (a well-formed "
+                                           "document with no entries empties the source)");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
@@ -118,13 +128,15 @@ Status Authenticator::Rebuild(bool force) {
     changed = true;
     if (Status s = load(); !s) result = std::unexpected(s.error());
   };
-  // A mapping file: missing means no mappings.
+  // A mapping file: missing at start means no mappings. Once a source has loaded, only a
+  // well-formed document replaces it: a file emptied, truncated or removed mid-edit keeps the
+  // last good state (and the error is logged).
   auto reload = [&](const std::string& path, std::string& stamp, std::shared_ptr<const identity::MappingTable>& table,
                     auto parse) {
     watch(path, stamp, [&]() -> Status {
       auto text = ReadFile(path);
       bool missing = !text && text.error().code == ErrorCode::kNotFound;
-      if (!text && !missing) return std::unexpected(text.error());
+      if (auto kept = KeepLastGood(path, text, table != nullptr); !kept) return kept;
       Result<identity::MappingTable> parsed = missing ? identity::MappingTable() : parse(*text);
       if (!parsed) return std::unexpected(parsed.error().Wrap(path));
       table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
@@ -173,6 +185,10 @@ Status Authenticator::Rebuild(bool force) {
     entries_table_ = nullptr;
   } else {
     watch(mapping_config_.access_entries_file, entries_stamp_, [&]() -> Status {
+      auto text = ReadFile(mapping_config_.access_entries_file);
+      if (auto kept = KeepLastGood(mapping_config_.access_entries_file, text, entries_table_ != nullptr); !kept) {
+        return kept;
+      }
       auto loaded = eks::LoadAccessEntries(mapping_config_.access_entries_file);
       if (!loaded && loaded.error().code == ErrorCode::kNotFound) loaded = eks::AccessEntries();
       if (!loaded) return std::unexpected(loaded.error());
@@ -248,6 +264,18 @@ Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimeP
     }
     return a.body;
   }
+  // A slow STS must not take every handler thread: past the bound, fail fast and let the API
+  // server retry (it backs off on 429).
+  if (sts_in_flight_.fetch_add(1) >= config_.sts_max_in_flight) {
+    sts_in_flight_.fetch_sub(1);
+    metrics_.Count("kubeiam_sts_calls_shed_total");
+    return Fail(ErrorCode::kThrottled, "sts getCallerIdentity not attempted: " + std::to_string(config_.sts_max_in_flight) +
+                                           " calls to STS are already waiting for an answer (sts.maxInFlight)");
+  }
+  struct Release {
+    std::atomic<int>& n;
+    ~Release() { n.fetch_sub(1); }
+  } release{sts_in_flight_};
   http::Request req;
   std::string base = config_.sts_endpoint.empty() ? "https://" + v.url.host : config_.sts_endpoint;
   while (base.ends_with("/")) base.pop_back();
@@ -268,7 +296,7 @@ Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimeP
   if (res->status != 200) {
     if (res->body.find("Throttling") != std::string::npos) {
       metrics_.Count("aws_iam_authenticator_sts_throttling_total", region_label);
-      return Fail(ErrorCode::kThrottled, "sts getCallerIdentity was throttled: " + res->body);
+      return Fail(ErrorCode::kThrottled, "sts getCallerIdentity was throttled: " + RedactSecrets(res->body));
     }
     return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error from AWS (expected 200, got " +
                                           std::to_string(res->status) + ") on " + v.sts_region + " endpoint. Body: " +
@@ -278,6 +306,13 @@ Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimeP
 }
 
 Result<identity::Identity> Authenticator::Verify(std::string_view token, TimePoint now) {
+  auto id = VerifyUnredacted(token, now);
+  // Errors carry text from the token and from STS: they go to logs and to the caller.
+  if (!id) id.error().message = RedactSecrets(id.error().message);
+  return id;
+}
+
+Result<identity::Identity> Authenticator::VerifyUnredacted(std::string_view token, TimePoint now) {
   std::string key(AsBytes(Sha256(token)));
   if (config_.token_cache_seconds > 0) {
     std::lock_guard<std::mutex> l(cache_mu_);

@@ -63,6 +63,7 @@ class Authenticator {
 
  private:
   explicit Authenticator(Config config) : config_(std::move(config)) {}
+  Result<identity::Identity> VerifyUnredacted(std::string_view token, TimePoint now);
   Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
   Status Rebuild(bool force);
 
@@ -79,6 +80,7 @@ class Authenticator {
   std::atomic<std::shared_ptr<const state::Snapshot>> snapshot_;
   Metrics metrics_;
   http::ConnectionPool sts_pool_;
+  std::atomic<int> sts_in_flight_{0};
 
   // Reload bookkeeping (only the reload thread touches these).
   std::mutex reload_mu_;

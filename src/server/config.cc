@@ -260,6 +260,8 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   r.Int(s, "maxTokenBytes", "server.maxTokenBytes", 1024, 65536, max_token);
   c.max_token_bytes = size_t(max_token);
   r.Int(s, "threads", "server.threads", 1, 256, c.threads);
+  r.Int(s, "handlerThreads", "server.handlerThreads", 1, 1024, c.handler_threads);
+  r.Int(s, "maxConnections", "server.maxConnections", 1, 1000000, c.max_connections);
   r.String(s, "ec2DescribeInstancesRoleARN", "server.ec2DescribeInstancesRoleARN", c.ec2_role_arn);
   r.String(s, "ec2Endpoint", "server.ec2Endpoint", c.ec2_endpoint);
   int qps = int(c.ec2_qps);
@@ -302,6 +304,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   YAML::Node sts = Get(doc, "sts");
   r.String(sts, "endpoint", "sts.endpoint", c.sts_endpoint);
   r.String(sts, "caFile", "sts.caFile", c.sts_ca_file);
+  r.Int(sts, "maxInFlight", "sts.maxInFlight", 1, 1024, c.sts_max_in_flight);
   r.String(sts, "region", "sts.region", c.region);
   if (YAML::Node local = Get(sts, "local")) {
     LocalStsConfig l;

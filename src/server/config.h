@@ -81,7 +81,13 @@ struct Config {
   std::vector<std::pair<std::string, std::vector<std::string>>> reserved_prefixes;  // backend -> prefixes
   int token_cache_seconds = 120;
   size_t max_token_bytes = 4096;
-  int threads = 4;
+  int threads = 4;  // network threads: they never wait on a peer
+  // Threads that run request handlers, which may wait on STS, EC2 or the store. Health checks,
+  // metrics and relayed requests do not need one.
+  int handler_threads = 16;
+  // Open connections per listener; past it the oldest idle connection is closed, and a new one
+  // is refused when none is idle.
+  int max_connections = 4096;
   // {{EC2PrivateDNSName}} against real EC2 (local mode uses principals.yaml's instances).
   std::string ec2_role_arn;   // ec2DescribeInstancesRoleARN: assumed for DescribeInstances
   std::string ec2_endpoint;   // default https://ec2.<region>.amazonaws.com
@@ -90,6 +96,9 @@ struct Config {
   // sts:
   std::string sts_endpoint;  // optional override of where verification requests go
   std::string sts_ca_file;
+  // STS calls waiting for an answer at once; past it a verification fails fast with 429
+  // rather than queueing behind a slow STS.
+  int sts_max_in_flight = 8;
   std::string region;        // the server's own region (host allow-list fallback)
   std::optional<LocalStsConfig> local_sts;
   // authorization: RBAC manifests (file or folder, watched) for /authorize's full chain and the

@@ -2,10 +2,16 @@
 // loopback-only and plain by choice (the health port), keep-alive, bounded headers and bodies,
 // read timeouts, graceful stop.
 //
-// Handlers are synchronous and may block briefly (an STS round trip); each connection is served
-// on its own strand of the pool. A handler may instead hand back a Forward (relayed to an
-// upstream, server/relay.h) or a ResponseStream (chunks over time); neither holds a thread
-// while it waits.
+// Two pools of threads: the network threads read, parse and write (each connection on its own
+// strand) and never wait on a peer; handlers run on the handler threads, where they may block
+// (an STS round trip), so a slow peer holds back only the requests that need it. Paths a
+// listener names as inline (health checks, metrics) run on the network threads and answer even
+// when every handler thread is busy. A handler may hand back a Forward (relayed to an upstream,
+// server/relay.h) or a ResponseStream (chunks over time); neither holds a thread while it waits.
+//
+// Malformed HTTP gets the answer Go's net/http gives (400, 431, 505, or the plain-HTTP-to-TLS
+// text) and the connection is closed. Each listener keeps at most max_connections open (see
+// server/connection_registry.h); running out of file descriptors backs off instead of spinning.
 #pragma once
 
 #include <chrono>
@@ -63,11 +69,18 @@ struct ListenerOptions {
   std::string key_file;
   size_t max_body = 1 << 20;
   std::chrono::milliseconds read_timeout{10000};
+  std::string name = "main";               // for logs and metrics
+  std::vector<std::string> inline_paths;   // answered on the network threads; must never block
+  size_t max_connections = 4096;
 };
+
+// Something the server counts: "accept_errors" (EMFILE and the like), "connections_refused",
+// "connections_evicted", "malformed_requests".
+using EventCounter = std::function<void(std::string_view event, std::string_view listener)>;
 
 class HttpServer {
  public:
-  explicit HttpServer(int threads);
+  HttpServer(int network_threads, int handler_threads);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -77,6 +90,12 @@ class HttpServer {
   Result<int> Listen(const ListenerOptions& options, Handler handler);
   void Start();  // runs the pool in the background
   void Stop();   // stops accepting, closes idle connections, joins the pool
+  // Set before Listen; called from any thread.
+  void SetEventCounter(EventCounter counter);
+  // Open connections per listener name.
+  std::vector<std::pair<std::string, size_t>> OpenConnections() const;
+  // Connections closed since start, over every listener (a hint for returning memory).
+  uint64_t ClosedConnections() const;
 
  private:
   struct Impl;

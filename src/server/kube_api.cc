@@ -11,8 +11,10 @@
 #include "authz/forbidden.h"
 #include "authz/impersonation.h"
 #include "kubeapi/forward_headers.h"
+#include "kubeapi/object_selector.h"
 #include "kubeapi/protobuf_review.h"
 #include "kubeapi/request_info.h"
+#include "kubeapi/review_body.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
 #include "server/subject_access_review.h"
@@ -203,6 +205,7 @@ class ObjectWatch : public ResponseStream {
   struct View {
     std::string group, resource, ns, name;
     bool table = false;
+    kubeapi::ObjectSelector selector;
   };
   ObjectWatch(KubeApi* api, View view, std::optional<KubeApi::VersionedObjects> from,
               std::chrono::steady_clock::time_point deadline)
@@ -213,6 +216,7 @@ class ObjectWatch : public ResponseStream {
     if (!sent_ || now.version != sent_->version) {
       for (const auto& c : now.objects->ChangesSince(sent_ ? sent_->objects.get() : nullptr, view_.group, view_.resource,
                                                      view_.ns, view_.name)) {
+        if (!view_.selector.Matches(*c.object)) continue;
         json::value object = view_.table ? Table({c.object}, now.version) : json::value(Versioned(*c.object, now.version));
         out += json::serialize(json::object{{"type", c.type}, {"object", std::move(object)}}) + "\n";
       }
@@ -227,6 +231,8 @@ class ObjectWatch : public ResponseStream {
   std::optional<KubeApi::VersionedObjects> sent_;
   std::chrono::steady_clock::time_point deadline_;
 };
+
+std::string_view Or(const std::string* value) { return value ? std::string_view(*value) : std::string_view(); }
 
 // The request as it goes upstream, as the caller.
 HttpResponse Forwarded(const std::shared_ptr<const Upstream>& upstream, const HttpRequest& request,
@@ -402,6 +408,13 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     return JsonResponse(201, review);
   };
   if (info->verb == "create" && group == "authentication.k8s.io" && resource == "selfsubjectreviews") {
+    if (!Trim(*review_body).empty()) {
+      auto doc = body();
+      if (!doc) return Status(400, "BadRequest", doc.error().message);
+      if (auto ok = kubeapi::CheckReviewKind(*doc, {group, info->api_version, "SelfSubjectReview"}); !ok) {
+        return Status(400, "BadRequest", ok.error().message);
+      }
+    }
     json::object extra;
     for (const auto& [k, v] : caller.extra) extra[k] = Strings(v);
     json::object user{{"username", caller.user.name}, {"groups", Strings(caller.user.groups)}};
@@ -411,9 +424,11 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
                    json::object{{"userInfo", std::move(user)}});
   }
   if (info->verb == "create" && group == "authentication.k8s.io" && resource == "tokenreviews") {
-    auto review = ParseTokenReview(*review_body);
-    if (!review) return Status(400, "BadRequest", review.error().message);
-    auto who = auth_->Verify(review->token, Clock::now());
+    auto doc = body();
+    if (!doc) return Status(400, "BadRequest", doc.error().message);
+    auto token = kubeapi::TokenReviewToken(*doc, {group, info->api_version, "TokenReview"});
+    if (!token) return Status(400, "BadRequest", token.error().message);
+    auto who = auth_->Verify(*token, Clock::now());
     auto user = who ? auth_->MapWith(*snap, *who) : Result<identity::UserInfo>(std::unexpected(who.error()));
     std::string answer = user ? AcceptedReview("authentication.k8s.io/v1", *who, *user, snap->scrubbed_accounts)
                               : DeniedReview("authentication.k8s.io/v1", user.error().message);
@@ -425,13 +440,16 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     auto doc = body();
     if (!doc) return Status(400, "BadRequest", doc.error().message);
     bool self = resource == "selfsubjectaccessreviews";
+    kubeapi::ReviewType type{group, info->api_version,
+                             self ? "SelfSubjectAccessReview"
+                                  : resource == "subjectaccessreviews" ? "SubjectAccessReview" : "LocalSubjectAccessReview"};
+    if (auto ok = kubeapi::CheckReviewKind(*doc, type); !ok) return Status(400, "BadRequest", ok.error().message);
+    if (auto ok = self ? kubeapi::CheckSelfReviewSpec(*doc, type) : kubeiam::Status(); !ok) {
+      return Status(400, "BadRequest", ok.error().message);
+    }
     json::object probe = *doc;  // what is checked; the answer echoes the request as sent
     if (self && probe.contains("spec") && probe.at("spec").is_object()) {
       probe.at("spec").as_object()["user"] = caller.user.name;  // the caller asks about itself
-    }
-    if (doc->contains("apiVersion") && doc->at("apiVersion").is_string() &&
-        !doc->at("apiVersion").as_string().starts_with("authorization.k8s.io/")) {
-      return Status(400, "BadRequest", "apiVersion must be authorization.k8s.io/v1");
     }
     probe["apiVersion"] = "authorization.k8s.io/v1";
     probe["kind"] = "SubjectAccessReview";
@@ -461,6 +479,9 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   if (info->verb == "create" && group == "authorization.k8s.io" && resource == "selfsubjectrulesreviews") {
     auto doc = body();
     if (!doc) return Status(400, "BadRequest", doc.error().message);
+    if (auto ok = kubeapi::CheckReviewKind(*doc, {group, info->api_version, "SelfSubjectRulesReview"}); !ok) {
+      return Status(400, "BadRequest", ok.error().message);
+    }
     std::string ns;
     if (const json::value* spec = doc->if_contains("spec"); spec && spec->is_object()) {
       if (const json::value* n = spec->as_object().if_contains("namespace"); n && n->is_string()) ns = std::string(n->as_string());
@@ -496,6 +517,11 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   std::string ns = cluster_scoped ? "" : info->namespace_;
   const std::string* accept = request.Header("Accept");
   bool table = accept && accept->find("as=Table") != std::string::npos;
+  auto selector = info->verb == "get" ? Result<kubeapi::ObjectSelector>()
+                                      : kubeapi::ObjectSelector::Parse(Or(info->First("labelSelector")),
+                                                                       Or(info->First("fieldSelector")), resource,
+                                                                       !cluster_scoped);
+  if (!selector) return Status(400, "BadRequest", selector.error().message);
   if (info->verb == "watch") {
     if (const std::string* initial = info->First("sendInitialEvents"); initial && ToLower(*initial) == "true") {
       // As an API server without the WatchList feature: clients fall back to list, then watch.
@@ -524,7 +550,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
       if (ec == std::errc() && end == t->data() + t->size() && asked > 0) seconds = std::min(asked, 3600);
     }
     HttpResponse r{200, "application/json", "", {}};
-    r.stream = std::make_shared<ObjectWatch>(this, ObjectWatch::View{group, resource, ns, info->name, table}, from,
+    r.stream = std::make_shared<ObjectWatch>(this, ObjectWatch::View{group, resource, ns, info->name, table, *selector}, from,
                                              std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
     return r;
   }
@@ -541,6 +567,7 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
     // fieldSelector=metadata.name=<x> was authorized for that name only: serve that name only.
     std::erase_if(items, [&](const json::object* o) { return o->at("metadata").at("name") != json::value(info->name); });
   }
+  std::erase_if(items, [&](const json::object* o) { return !selector->Matches(*o); });
   if (table) return JsonResponse(200, Table(items, objects.version));
   std::string kind = resource;
   for (const auto& r : rbac::StandardResources()) {

@@ -62,7 +62,13 @@ std::string Metrics::Render() const {
     last_name = name;
     out += series + " " + std::to_string(value->load()) + "\n";
   }
+  for (const auto& render : sources_) out += render();
   return out;
+}
+
+void Metrics::AddSource(std::function<std::string()> render) {
+  std::lock_guard<std::mutex> l(mu_);
+  sources_.push_back(std::move(render));
 }
 
 }  // namespace kubeiam::server

@@ -5,10 +5,12 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace kubeiam::server {
 
@@ -30,11 +32,15 @@ class Metrics {
   void CountAuthentication(const std::string& result, std::chrono::steady_clock::duration latency);
   void Count(const std::string& name, const std::string& labels = "");
   std::string Render() const;
+  // Series owned elsewhere (gauges such as open connections), rendered after kubeiam's own;
+  // `render` returns Prometheus text and must not block.
+  void AddSource(std::function<std::string()> render);
 
  private:
   mutable std::mutex mu_;  // guards creating series; updates are atomic
   std::map<std::string, std::unique_ptr<Histogram>> latency_;              // by result
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> counters_;  // "name{labels}"
+  std::vector<std::function<std::string()>> sources_;
 };
 
 }  // namespace kubeiam::server

@@ -283,6 +283,10 @@ std::expected<Caller, AuthFailure> LocalSts::Authenticate(const aws::SignableReq
   Caller caller;
   std::string secret;
   if (const User* user = store_.FindUserByAccessKey(auth->access_key_id, &secret)) {
+    // Long-term keys carry no session token; AWS refuses a request that adds one.
+    if (!auth->session_token.empty()) {
+      return std::unexpected(Failure{403, "InvalidClientTokenId", "The security token included in the request is invalid."});
+    }
     caller = {user->Arn(), user->user_id, user->account, false};
   } else if (auth->access_key_id.starts_with("ASIA")) {
     auto payload = Unseal(key_, auth->session_token);

@@ -41,6 +41,7 @@ TokenCache::TokenCache(std::string dir, CacheKey key)
 
 Result<FileLock> TokenCache::Lock(std::chrono::milliseconds timeout) const {
   if (auto s = MakeDirs(dir_, 0700); !s) return std::unexpected(s.error());
+  if (auto s = CheckPrivateDir(dir_); !s) return std::unexpected(s.error().Wrap("token cache folder"));
   return FileLock::Acquire(path_ + ".lock", timeout);
 }
 
@@ -84,6 +85,7 @@ Status TokenCache::Store(const CacheEntry& entry) const {
                                     {"Expiration", FormatRfc3339(*c.expiration)}};
   }
   if (auto s = MakeDirs(dir_, 0700); !s) return s;
+  if (auto s = CheckPrivateDir(dir_); !s) return std::unexpected(s.error().Wrap("token cache folder"));
   return WriteFileAtomic(path_, json::serialize(o) + "\n", 0600);
 }
 

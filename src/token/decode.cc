@@ -2,6 +2,7 @@
 
 #include "token/generate.h"
 #include "util/encoding.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace kubeiam::token {
@@ -17,7 +18,8 @@ bool SchemeChar(char c, bool first) {
 // surface at the same step as in the reference: a bad escape in the query is a query error.
 Result<PresignedUrl> SplitUrl(const std::string& url) {
   auto fail = [&](std::string_view why) {
-    return Fail(ErrorCode::kFormat, "parse \"" + url + "\": " + std::string(why));
+    // As Go's url.Parse words it, but the URL carries a signature: only its host part is shown.
+    return Fail(ErrorCode::kFormat, "parse \"" + RedactUrl(url) + "\": " + std::string(why));
   };
   for (unsigned char c : url) {
     if (c < 0x20 || c == 0x7f) return fail("net/url: invalid control character in URL");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -92,6 +93,23 @@ Status MakeDirs(const std::string& path, unsigned mode) {
       cur = path.substr(0, i);
       if (::mkdir(cur.c_str(), mode) != 0 && errno != EEXIST) return Errno("cannot create directory", cur);
     }
+  }
+  return {};
+}
+
+Status CheckPrivateDir(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return Errno("cannot inspect", path);
+  if (!S_ISDIR(st.st_mode)) return Fail(ErrorCode::kPermissionDenied, path + " is not a directory (a symlink is not accepted)");
+  if (st.st_uid != ::geteuid()) {
+    return Fail(ErrorCode::kPermissionDenied, path + " is owned by uid " + std::to_string(st.st_uid) +
+                                                  ", not by you (uid " + std::to_string(::geteuid()) + ")");
+  }
+  if ((st.st_mode & 022) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+    return Fail(ErrorCode::kPermissionDenied, path + " is writable by other users (mode " + mode +
+                                                  "); run: chmod 700 " + path);
   }
   return {};
 }

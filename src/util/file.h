@@ -17,6 +17,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned 
 
 // Creates a directory and its parents; new directories get `mode`.
 Status MakeDirs(const std::string& path, unsigned mode = 0700);
+// A folder that will hold secrets: it must be a real folder (not a symlink), owned by this user
+// and writable by no one else, or another user could plant or swap the files in it (ssh's rule
+// for ~/.ssh). Errors name the folder, the rule and the fix.
+Status CheckPrivateDir(const std::string& path);
 
 // An exclusive flock(2) on a lock file, released when the object dies. Waits up to `timeout`.
 class FileLock {

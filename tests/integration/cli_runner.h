@@ -28,6 +28,7 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
   bool running() const;
+  int pid() const { return pid_; }
   int Stop();  // SIGTERM, wait; returns the exit code
   void Signal(int sig) const;
 

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <condition_variable>
+#include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "support/fake_http_server.h"
 #include "support/temp_dir.h"
@@ -24,7 +27,7 @@ std::string Json(const std::string& arn, const std::string& account, const std::
 }
 
 class Verifier : public ::testing::Test {
- protected:
+ public:
   void SetUp() override {
     ASSERT_TRUE(testing::MakeSelfSignedCert(dir.path()));
     sts = std::make_unique<testing::FakeHttpServer>(
@@ -119,6 +122,77 @@ TEST_F(Verifier, TransportError) {
   auto id = a->Verify(Token(), Clock::now());
   ASSERT_FALSE(id.has_value());
   EXPECT_NE(id.error().message.find("error during GET"), std::string::npos) << id.error().message;
+}
+
+// A slow STS holds at most sts.maxInFlight handler threads; the next verification fails at once
+// with 429's error kind instead of queueing behind it.
+TEST(StsBound, CallsBeyondTheBoundAreShedAtOnce) {
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::MakeSelfSignedCert(dir.path()));
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  testing::FakeHttpServer slow(
+      [&](const SeenRequest&) {
+        std::unique_lock<std::mutex> l(mu);
+        cv.wait(l, [&] { return release; });
+        return CannedResponse{503, "{}", "application/json"};
+      },
+      dir.path() + "/cert.pem", dir.path() + "/key.pem");
+  Config c;
+  c.cluster_id = "test-cluster";
+  c.sts_endpoint = slow.url();
+  c.sts_ca_file = dir.path() + "/cert.pem";
+  c.sts_max_in_flight = 1;
+  auto a = Authenticator::Create(c, nullptr);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  std::thread waiting([&] { (void)(*a)->Verify(Verifier::Token(), Clock::now()); });
+  // The first call is in flight once the stand-in has seen it.
+  for (int i = 0; i < 200 && slow.requests().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto shed = (*a)->Verify(Verifier::Token(), Clock::now());
+  ASSERT_FALSE(shed.has_value());
+  EXPECT_EQ(shed.error().code, ErrorCode::kThrottled);
+  EXPECT_NE(shed.error().message.find("sts.maxInFlight"), std::string::npos) << shed.error().message;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  waiting.join();
+  EXPECT_NE((*a)->metrics().Render().find("kubeiam_sts_calls_shed_total 1"), std::string::npos);
+}
+
+// An emptied or removed access-entries file keeps the entries it last held; `[]` empties it.
+TEST(SourceFiles, OnlyAWellFormedDocumentEmptiesASource) {
+  testing::TempDir dir;
+  std::string path = dir.Write("entries.yaml", R"(
+- principalArn: arn:aws:iam::111122223333:user/viewer
+  kubernetesGroups: [viewers]
+)");
+  Config c;
+  c.cluster_id = "test-cluster";
+  c.access_entries_file = path;
+  c.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
+  auto a = Authenticator::Create(c, nullptr);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  auto viewer = identity::IdentityFromArn("arn:aws:iam::111122223333:user/viewer");
+  ASSERT_TRUE(viewer.has_value());
+  ASSERT_TRUE((*a)->Map(*viewer).has_value());
+  auto reload = [&](const std::string& text) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a new modification time
+    dir.Write("entries.yaml", text);
+    return (*a)->ReloadIfChanged();
+  };
+  auto emptied = reload("  \n");
+  ASSERT_FALSE(emptied.has_value());
+  EXPECT_NE(emptied.error().message.find("the file is empty; the last good state is kept"), std::string::npos);
+  EXPECT_TRUE((*a)->Map(*viewer).has_value());
+  std::filesystem::remove(path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE((*a)->ReloadIfChanged().has_value());
+  EXPECT_TRUE((*a)->Map(*viewer).has_value());
+  EXPECT_TRUE(reload("[]\n").has_value());
+  EXPECT_FALSE((*a)->Map(*viewer).has_value());
 }
 
 TEST_F(Verifier, Ec2PrivateDnsNameFromDescribeInstances) {

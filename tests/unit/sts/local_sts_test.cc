@@ -130,6 +130,16 @@ TEST_F(LocalStsTest, SignatureAndKeyErrors) {
   EXPECT_EQ(ErrorCodeOf(Call({{"Action", "GetCallerIdentity"}}, alice_)), "InvalidParameterValue");
 }
 
+// AWS refuses a long-term (AKIA) key that comes with a session token, whatever the token says.
+TEST_F(LocalStsTest, LongTermKeysWithASessionTokenAreRefused) {
+  aws::Credentials with_token = alice_;
+  with_token.session_token = "bogus";
+  StsAnswer a = Call(Params("GetCallerIdentity"), with_token);
+  EXPECT_EQ(a.status, 403);
+  EXPECT_EQ(ErrorCodeOf(a), "InvalidClientTokenId");
+  EXPECT_EQ(Call(Params("GetCallerIdentity"), alice_).status, 200);
+}
+
 TEST_F(LocalStsTest, GetSessionTokenOnlyForLongTermKeys) {
   StsAnswer a = Call(Params("GetSessionToken", {{"DurationSeconds", "900"}}), alice_);
   ASSERT_EQ(a.status, 200) << a.body;

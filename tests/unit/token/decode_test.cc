@@ -30,3 +30,25 @@ TEST(Decode, MalformedQuery) {
 
 }  // namespace
 }  // namespace kubeiam::token
+
+namespace kubeiam::token {
+namespace {
+
+// A URL that fails to parse is still somebody's signed request: the error shows its host only.
+TEST(Decode, ParseErrorsNeverCarryTheSignature) {
+  std::string url =
+      "https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE"
+      "&X-Amz-Signature=5f2a1c0e9b8d7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f";
+  for (std::string bad : {url + std::string(1, '\0'), url + "\r\n", std::string(1, '\x7f') + url}) {
+    auto d = Decode(T(bad));
+    ASSERT_FALSE(d.has_value());
+    EXPECT_EQ(d.error().message.find("5f2a1c0e9b8d"), std::string::npos) << d.error().message;
+    EXPECT_EQ(d.error().message.find("FQoGZXIvYXdz"), std::string::npos) << d.error().message;
+    EXPECT_NE(d.error().message.find("invalid control character"), std::string::npos) << d.error().message;
+  }
+  EXPECT_EQ(Decode(T(url + std::string(1, '\0'))).error().message,
+            "parse \"https://sts.amazonaws.com/?REDACTED\": net/url: invalid control character in URL");
+}
+
+}  // namespace
+}  // namespace kubeiam::token

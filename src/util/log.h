@@ -1,0 +1,19 @@
+// The one server log: a JSON object per line on stderr, written whole (lines from several
+// threads never interleave), with every string passed through RedactSecrets so that no token,
+// signature or session token reaches the log whatever a caller put in a field.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string_view>
+
+namespace kubeiam {
+
+enum class LogLevel { kInfo, kWarning, kError };
+
+// Writes `fields` as is (callers set "msg", "level" and "time" themselves when they need them).
+void LogJson(const boost::json::object& fields);
+
+// {"level": ..., "msg": msg, ...fields}.
+void Log(LogLevel level, std::string_view msg, boost::json::object fields = {});
+
+}  // namespace kubeiam

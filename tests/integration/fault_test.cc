@@ -1,0 +1,272 @@
+// The fault suite: `kubeiam serve` against a hanging STS, malformed HTTP on every listener,
+// running out of file descriptors, and tokens whose secrets must stay out of every answer and
+// log line. Each case asserts the exact behaviour (docs/reliability.md lists them).
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "http/client.h"
+#include "integration/cli_runner.h"
+#include "support/paths.h"
+#include "support/temp_dir.h"
+#include "token/generate.h"
+#include "util/encoding.h"
+
+namespace kubeiam {
+namespace {
+
+namespace asio = boost::asio;
+using testing::TempDir;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A TCP listener on loopback that accepts connections and never answers: an STS that hangs.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 128);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+  }
+  ~SilentListener() { ::close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// Bytes sent as they are, over TLS or plain TCP; what came back before the server closed (or 3 s).
+std::string Exchange(int port, const std::string& bytes, bool tls) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  timeval tv{3, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  char buf[4096];
+  boost::system::error_code ec;
+  if (!tls) {
+    asio::write(socket, asio::buffer(bytes), ec);
+    while (!ec) {
+      size_t n = socket.read_some(asio::buffer(buf), ec);
+      out.append(buf, n);
+    }
+    return out;
+  }
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  asio::ssl::stream<asio::ip::tcp::socket&> s(socket, ctx);
+  s.handshake(asio::ssl::stream_base::client, ec);
+  if (ec) return "handshake failed: " + ec.message();
+  asio::write(s, asio::buffer(bytes), ec);
+  while (!ec) {
+    size_t n = s.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+  }
+  return out;
+}
+
+std::string StatusLine(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
+
+// A server verifying with "real" STS, whose endpoint is a listener that never answers.
+class HangingSts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = testing::FreePort();
+    dir_.Write("config.yaml", "clusterID: demo\n"
+                              "server:\n"
+                              "  address: 127.0.0.1\n"
+                              "  port: " + std::to_string(port_) + "\n"
+                              "  stateDir: ./state\n"
+                              "  handlerThreads: 8\n"
+                              "  tokenCacheSeconds: 0\n"
+                              "sts:\n"
+                              "  endpoint: https://127.0.0.1:" + std::to_string(sts_.port()) + "\n"
+                              "  maxInFlight: 4\n");
+    server_ = testing::StartServe(dir_.path(), port_);
+  }
+  void TearDown() override { server_.reset(); }
+  std::string Url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string Ca() const { return dir_.path() + "/state/ca.crt"; }
+  Result<http::Response> Review(const std::string& token, std::chrono::milliseconds timeout) const {
+    return http::Fetch({.method = "POST", .url = Url("/authenticate"),
+                        .headers = {{"Content-Type", "application/json"}},
+                        .body = R"({"spec":{"token":")" + token + R"("}})", .timeout = timeout, .ca_file = Ca()});
+  }
+  static std::string FreshToken(int n) {
+    aws::Credentials creds{"ASIAEXAMPLEFAULTS001", "secret", "session-" + std::to_string(n), std::nullopt, "t"};
+    return token::Generate("demo", creds, "https://sts.us-east-1.amazonaws.com", "us-east-1", Clock::now())->value;
+  }
+
+  SilentListener sts_;
+  TempDir dir_;
+  int port_ = 0;
+  std::unique_ptr<testing::Process> server_;
+};
+
+TEST_F(HangingSts, HealthAndShedRequestsAnswerWhileStsHangs) {
+  std::vector<std::future<int>> reviews;
+  for (int i = 0; i < 12; ++i) {
+    reviews.push_back(std::async(std::launch::async, [this, i] {
+      auto r = Review(FreshToken(i), std::chrono::seconds(30));
+      return r ? r->status : -1;
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Health, readiness and metrics do not need a handler thread.
+  for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = http::Fetch({.url = Url(path), .timeout = std::chrono::seconds(2), .ca_file = Ca()});
+    ASSERT_TRUE(r.has_value()) << path << ": " << r.error().message;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << path;
+  }
+  // Past sts.maxInFlight (4), a review gets 429 at once rather than waiting for STS.
+  int shed = 0, waited = 0;
+  for (auto& f : reviews) {
+    if (f.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready) {
+      EXPECT_EQ(f.get(), 429);
+      ++shed;
+    }
+  }
+  EXPECT_EQ(shed, 8);
+  for (auto& f : reviews) {
+    if (!f.valid()) continue;
+    EXPECT_EQ(f.get(), 403);  // the STS call timed out
+    ++waited;
+  }
+  EXPECT_EQ(waited, 4);
+  auto metrics = http::Fetch({.url = Url("/metrics"), .ca_file = Ca()});
+  ASSERT_TRUE(metrics.has_value());
+  EXPECT_NE(metrics->body.find("kubeiam_sts_calls_shed_total 8"), std::string::npos) << metrics->body;
+}
+
+// spec: a token whose URL does not parse is refused without its signature in the answer or the log.
+TEST_F(HangingSts, UnparsableTokenLeavesNoSecretBehind) {
+  std::string url = token::Generate("demo", {"ASIAEXAMPLEFAULTS001", "secret", "FwoGZXIvYXdzSESSION", std::nullopt, "t"},
+                                    "https://sts.us-east-1.amazonaws.com", "us-east-1", Clock::now())
+                        ->url;
+  std::string signature = url.substr(url.find("X-Amz-Signature=") + 16, 64);
+  std::string token = token::Encode(url + std::string(1, '\0'));
+  auto r = Review(token, std::chrono::seconds(5));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->body.find("invalid control character"), std::string::npos) << r->body;
+  server_->Stop();
+  std::string log = Slurp(dir_.path() + "/serve.log");
+  EXPECT_NE(log.find("invalid control character"), std::string::npos) << log;
+  for (const std::string& secret : {signature, std::string("FwoGZXIvYXdzSESSION"), token.substr(11, 40)}) {
+    EXPECT_EQ(r->body.find(secret), std::string::npos) << secret;
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret;
+  }
+}
+
+// Go's net/http answers what it cannot parse; so does every kubeiam listener (they share one server).
+TEST_F(HangingSts, MalformedHttpIsAnswered) {
+  struct Case {
+    std::string bytes, status;
+  } cases[] = {
+      {"GARBAGE\r\n\r\n", "HTTP/1.1 400 Bad Request"},
+      {std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a") + '\0' + "b\r\n\r\n", "HTTP/1.1 400 Bad Request"},
+      {"POST /authenticate HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400 Bad Request"},
+      {"POST /authenticate HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+       "HTTP/1.1 400 Bad Request"},
+      {"POST /authenticate HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+       "HTTP/1.1 400 Bad Request"},
+      {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported"},
+      {"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n",
+       "HTTP/1.1 431 Request Header Fields Too Large"},
+      {"POST /authenticate HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n", "HTTP/1.1 413 Payload Too Large"},
+  };
+  for (const auto& c : cases) {
+    std::string answer = Exchange(port_, c.bytes, true);
+    EXPECT_EQ(StatusLine(answer), c.status) << c.bytes.substr(0, 80);
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  }
+  // Plain HTTP to the TLS port, as Go answers it.
+  EXPECT_EQ(Exchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", false),
+            "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
+  auto metrics = http::Fetch({.url = Url("/metrics"), .ca_file = Ca()});
+  ASSERT_TRUE(metrics.has_value());
+  EXPECT_NE(metrics->body.find("kubeiam_http_malformed_requests_total{listener=\"main\"} 9"), std::string::npos)
+      << metrics->body;
+}
+
+// Out of file descriptors: the accept loop backs off (no busy loop), says so once, frees the
+// longest-idle connection, and the server keeps answering.
+TEST(FileDescriptors, ExhaustionBacksOffAndRecovers) {
+  TempDir dir;
+  int port = testing::FreePort();
+  dir.Write("config.yaml", "clusterID: demo\nserver:\n  address: 127.0.0.1\n  port: " + std::to_string(port) +
+                               "\n  stateDir: ./state\n");
+  // Start once to write the TLS material, so the limited run needs no extra descriptors for it.
+  testing::StartServe(dir.path(), port).reset();
+  testing::Process server({"/usr/bin/prlimit", "--nofile=48:48", KUBEIAM_BINARY, "serve", "--config",
+                           dir.path() + "/config.yaml"},
+                          {{"PATH", "/usr/bin:/bin"}}, dir.path() + "/serve.log");
+  std::string ca = dir.path() + "/state/ca.crt", url = "https://127.0.0.1:" + std::to_string(port);
+  for (int i = 0; i < 100; ++i) {
+    auto r = http::Fetch({.url = url + "/healthz", .timeout = std::chrono::milliseconds(500), .ca_file = ca});
+    if (r && r->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::vector<std::unique_ptr<asio::ip::tcp::socket>> idle;
+  asio::io_context io;
+  for (int i = 0; i < 80; ++i) {
+    auto s = std::make_unique<asio::ip::tcp::socket>(io);
+    boost::system::error_code ec;
+    s->connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
+    if (!ec) idle.push_back(std::move(s));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // CPU over one second, from /proc: a spinning accept loop would use most of a core.
+  auto cpu_ticks = [&] {
+    std::string stat = Slurp("/proc/" + std::to_string(server.pid()) + "/stat");
+    std::istringstream in(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && in >> field; ++i) {
+      if (i == 14) utime = std::stol(field);
+      if (i == 15) stime = std::stol(field);
+    }
+    return utime + stime;
+  };
+  long before = cpu_ticks();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  long used = cpu_ticks() - before;
+  EXPECT_LT(used, sysconf(_SC_CLK_TCK) / 5) << "ticks in one second";
+  auto r = http::Fetch({.url = url + "/metrics", .timeout = std::chrono::seconds(5), .ca_file = ca});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_NE(r->body.find("kubeiam_http_accept_errors_total{listener=\"main\"}"), std::string::npos) << r->body;
+  idle.clear();
+  EXPECT_EQ(server.Stop(), 0);
+  std::string log = Slurp(dir.path() + "/serve.log");
+  size_t first = log.find("cannot accept connections; backing off");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("cannot accept connections; backing off", first + 1), std::string::npos) << "logged once a minute";
+}
+
+}  // namespace
+}  // namespace kubeiam
