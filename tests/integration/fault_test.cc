@@ -134,7 +134,8 @@ TEST_F(HangingSts, HealthAndShedRequestsAnswerWhileStsHangs) {
       return r ? r->status : -1;
     }));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Long enough for every shed review to have its 429 on a loaded machine.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
   // Health, readiness and metrics do not need a handler thread.
   for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
     auto start = std::chrono::steady_clock::now();
