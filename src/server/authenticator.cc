@@ -109,6 +109,10 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
   if (!file) return std::unexpected(file.error().Wrap(a->config_.file + ": server"));
   a->file_table_ = std::make_shared<const identity::MappingTable>(std::move(*file));
   if (auto s = a->Rebuild(true); !s) return std::unexpected(s.error());
+  a->metrics_.AddSource([cache = &a->cache_] {
+    return "# TYPE kubeiam_token_cache_entries gauge\nkubeiam_token_cache_entries " + std::to_string(cache->size()) +
+           "\n# TYPE kubeiam_token_cache_bytes gauge\nkubeiam_token_cache_bytes " + std::to_string(cache->bytes()) + "\n";
+  });
   return a;
 }
 
@@ -313,15 +317,11 @@ Result<identity::Identity> Authenticator::Verify(std::string_view token, TimePoi
 }
 
 Result<identity::Identity> Authenticator::VerifyUnredacted(std::string_view token, TimePoint now) {
-  std::string key(AsBytes(Sha256(token)));
+  Digest key = Sha256(token);
   if (config_.token_cache_seconds > 0) {
-    std::lock_guard<std::mutex> l(cache_mu_);
-    if (auto it = cache_.find(key); it != cache_.end()) {
-      if (now < it->second.expires) {
-        metrics_.Count("kubeiam_token_cache_hits_total");
-        return it->second.id;
-      }
-      cache_.erase(it);
+    if (auto cached = cache_.Find(key, now)) {
+      metrics_.Count("kubeiam_token_cache_hits_total");
+      return *cached;
     }
   }
   metrics_.Count("kubeiam_token_cache_misses_total");
@@ -335,15 +335,7 @@ Result<identity::Identity> Authenticator::VerifyUnredacted(std::string_view toke
   if (!id) return id;
   if (config_.token_cache_seconds > 0) {
     TimePoint expires = std::min(now + std::chrono::seconds(config_.token_cache_seconds), v->signed_at + token::kTokenValidity);
-    std::lock_guard<std::mutex> l(cache_mu_);
-    if (cache_.size() >= kCacheCapacity) {
-      // Oldest first; entries expire within minutes anyway.
-      while (cache_.size() >= kCacheCapacity && !cache_order_.empty()) {
-        cache_.erase(cache_order_.front());
-        cache_order_.pop_front();
-      }
-    }
-    if (cache_.emplace(key, CachedIdentity{*id, expires}).second) cache_order_.push_back(key);
+    cache_.Insert(key, *id, expires, now);
   }
   return id;
 }

@@ -20,6 +20,7 @@
 #include "server/http_server.h"
 #include "server/metrics.h"
 #include "server/subject_access_review.h"
+#include "server/verified_token_cache.h"
 #include "state/snapshot.h"
 #include "store/access_store.h"
 #include "sts/local_sts.h"
@@ -67,11 +68,6 @@ class Authenticator {
   Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
   Status Rebuild(bool force);
 
-  struct CachedIdentity {
-    identity::Identity id;
-    TimePoint expires;
-  };
-
   Config config_;           // as started: cluster, STS, listeners (never changes)
   Config mapping_config_;   // mappings and backends (replaced by Reconfigure, under reload_mu_)
   std::shared_ptr<const sts::LocalSts> local_sts_;
@@ -92,11 +88,7 @@ class Authenticator {
   std::optional<uint64_t> store_revision_;
   std::optional<eks::AuthenticationMode> store_mode_;
 
-  // Verified-token cache: SHA-256 of the token -> identity, bounded, failures never cached.
-  std::mutex cache_mu_;
-  std::unordered_map<std::string, CachedIdentity> cache_;
-  std::list<std::string> cache_order_;
-  static constexpr size_t kCacheCapacity = 100000;
+  VerifiedTokenCache cache_{100000, 32u << 20};
 };
 
 }  // namespace kubeiam::server

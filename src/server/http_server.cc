@@ -23,6 +23,7 @@
 
 #include "server/connection_registry.h"
 #include "server/relay.h"
+#include "server/tls_stream.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -35,9 +36,6 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-// What a connection keeps of its read buffer between requests: a large body's buffer is
-// returned rather than held by an idle keep-alive connection.
-constexpr size_t kIdleBufferBytes = 8192;
 
 // What every connection of one listener shares.
 struct Listener {
@@ -117,7 +115,7 @@ asio::awaitable<void> Serve(Stream& stream, const Listener& l, std::string remot
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(opts.max_body);
     parser.header_limit(32 * 1024);
-    if (buffer.size() == 0 && buffer.capacity() > kIdleBufferBytes) buffer.shrink_to_fit();
+    if (buffer.size() == 0) buffer.shrink_to_fit();  // an idle connection keeps no read buffer
     handle.SetIdle(buffer.size() == 0);
     beast::get_lowest_layer(stream).expires_after(opts.read_timeout);
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
@@ -155,13 +153,8 @@ asio::awaitable<void> Serve(Stream& stream, const Listener& l, std::string remot
   }
 }
 
-// A plain HTTP request sent to a TLS port: Go answers it in plain text rather than failing the
-// handshake in silence.
-bool LooksLikeHttp(const beast::flat_buffer& first) {
-  auto bytes = static_cast<const char*>(first.data().data());
-  return first.size() > 0 && bytes[0] >= 'A' && bytes[0] <= 'Z';
-}
-
+// A plain HTTP request sent to a TLS port (its first byte a method's capital letter, never a
+// TLS record type) is answered in plain text, as Go does, rather than failing the handshake.
 // Points `current` at a connection's stream while it lives (for ConnectionRegistry's close).
 struct Current {
   Current(beast::tcp_stream*& slot, beast::tcp_stream& stream) : slot(slot) { slot = &stream; }
@@ -173,27 +166,28 @@ asio::awaitable<void> ServeTls(beast::tcp_stream tcp, const Listener& l, std::sh
                                std::string remote, ConnectionRegistry::Handle& handle, beast::tcp_stream*& current) {
   Current tracked(current, tcp);
   // The first bytes decide between a handshake and the plain-HTTP answer.
-  beast::flat_buffer first;
+  std::string first(1024, '\0');
   tcp.expires_after(l.opts.read_timeout);
   handle.SetIdle(true);
-  auto [rec, rn] = co_await tcp.async_read_some(first.prepare(1024), kTuple);
+  auto [rec, rn] = co_await tcp.async_read_some(asio::buffer(first), kTuple);
   handle.SetIdle(false);
   if (rec) co_return;
-  first.commit(rn);
-  if (LooksLikeHttp(first)) {
+  first.resize(rn);
+  if (first[0] >= 'A' && first[0] <= 'Z') {
     static constexpr std::string_view kAnswer =
         "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
     (*l.count)("malformed_requests", l.opts.name);
     co_await asio::async_write(tcp, asio::buffer(kAnswer), kTuple);
     co_return;
   }
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), *ssl);
-  Current moved(current, beast::get_lowest_layer(stream));
-  beast::get_lowest_layer(stream).expires_after(l.opts.read_timeout);
-  auto [hec, used] = co_await stream.async_handshake(asio::ssl::stream_base::server, first.data(), kTuple);
+  TlsServerStream stream(std::move(tcp), ssl->native_handle(), asio::buffer(first));
+  std::string().swap(first);  // not kept for the connection's life
+  Current moved(current, stream.next_layer());
+  stream.next_layer().expires_after(l.opts.read_timeout);
+  auto [hec, hn] = co_await stream.async_handshake(kTuple);
   if (hec) co_return;
   co_await Serve(stream, l, remote, handle);
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  stream.next_layer().expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(kTuple);
 }
 
@@ -344,6 +338,10 @@ Result<std::shared_ptr<asio::ssl::context>> TlsContext(const ListenerOptions& op
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
   // OpenSSL's record buffers (tens of KB a connection) are freed while a connection is idle.
   SSL_CTX_set_mode(ssl->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  // Resumption uses tickets, which the server does not store: a session cache would keep memory
+  // for every client long after it left. No renegotiation: a write never waits for a read.
+  SSL_CTX_set_session_cache_mode(ssl->native_handle(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(ssl->native_handle(), SSL_OP_NO_RENEGOTIATION);
   ssl->use_certificate_chain_file(options.cert_file, ec);
   if (ec) return Fail(ErrorCode::kInvalidArgument, "cannot load certificate " + options.cert_file + ": " + ec.message());
   ssl->use_private_key_file(options.key_file, asio::ssl::context::pem, ec);

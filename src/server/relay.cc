@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
+#include "server/tls_stream.h"
 #include "util/strings.h"
 
 namespace kubeiam::server {
@@ -390,14 +391,13 @@ asio::awaitable<bool> WriteStream(ClientStream& client, beast::flat_buffer& clie
   co_return r.index() == 0 && std::get<0>(r) && keep_alive;
 }
 
-template asio::awaitable<bool> WriteStream<beast::ssl_stream<beast::tcp_stream>>(
-    beast::ssl_stream<beast::tcp_stream>&, beast::flat_buffer&, const HttpResponse&, bool, std::chrono::milliseconds);
+template asio::awaitable<bool> WriteStream<TlsServerStream>(TlsServerStream&, beast::flat_buffer&, const HttpResponse&,
+                                                           bool, std::chrono::milliseconds);
 template asio::awaitable<bool> WriteStream<beast::tcp_stream>(beast::tcp_stream&, beast::flat_buffer&, const HttpResponse&,
                                                               bool, std::chrono::milliseconds);
 
-template asio::awaitable<RelayOutcome> Relay<beast::ssl_stream<beast::tcp_stream>>(
-    beast::ssl_stream<beast::tcp_stream>&, beast::flat_buffer&, const Forward&, bool, UpstreamSlot&,
-    std::chrono::milliseconds);
+template asio::awaitable<RelayOutcome> Relay<TlsServerStream>(TlsServerStream&, beast::flat_buffer&, const Forward&,
+                                                             bool, UpstreamSlot&, std::chrono::milliseconds);
 template asio::awaitable<RelayOutcome> Relay<beast::tcp_stream>(beast::tcp_stream&, beast::flat_buffer&,
                                                                  const Forward&, bool, UpstreamSlot&,
                                                                  std::chrono::milliseconds);
