@@ -18,6 +18,7 @@
 #include "server/eks_api.h"
 #include "server/kube_api.h"
 #include "server/http_server.h"
+#include "util/log.h"
 
 namespace kubeiam::cli {
 namespace {
@@ -74,6 +75,8 @@ int Run(const std::string& config_path) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   RaiseDescriptorLimit();
+  // A write past a file-size limit fails (the store reports it) instead of killing the server.
+  signal(SIGXFSZ, SIG_IGN);
   server::HttpServer http(config->threads, config->handler_threads);
   server::Authenticator* auth = parts->authenticator.get();
   CountServerEvents(http, auth->metrics());
@@ -162,8 +165,7 @@ int Run(const std::string& config_path) {
       ReturnFreedMemory(http, closed_at_trim);
       if (kube_api) kube_api->Refresh();
       if (auto s = auth->ReloadIfChanged(); !s) {
-        std::cerr << "{\"level\":\"error\",\"msg\":\"reload failed, previous mappings kept\",\"error\":\""
-                  << s.error().message << "\"}\n";
+        Log(LogLevel::kError, "reload failed, previous mappings kept", {{"error", s.error().message}});
       }
       // Four times a second: a store write from another process shows within 250 ms.
       for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -49,7 +49,8 @@ std::vector<std::string> ListField(const YAML::Node& map, std::string_view name)
 }
 
 template <typename F>
-void ForEachEntry(std::string_view text, std::string_view what, std::vector<std::string>& problems, F&& f) {
+void ForEachEntry(std::string_view text, std::string_view what, DataLine at, std::vector<std::string>& problems,
+                  F&& f) {
   if (Skippable(text)) return;
   if (auto ok = ValidateUtf8(text, what); !ok) {
     problems.push_back(ok.error().message);
@@ -75,6 +76,7 @@ void ForEachEntry(std::string_view text, std::string_view what, std::vector<std:
   size_t i = 0;
   for (const auto& entry : doc) {
     std::string where = std::string(what) + "[" + std::to_string(i++) + "]";
+    if (at.line > 0) where += " (line " + std::to_string(at.line + (at.block ? entry.Mark().line : 0)) + ")";
     if (!entry.IsMap()) {
       if (what == "mapAccounts" && entry.IsScalar()) {
         f(entry, where);
@@ -87,11 +89,21 @@ void ForEachEntry(std::string_view text, std::string_view what, std::vector<std:
   }
 }
 
+// Where a data string starts: a block scalar (`mapRoles: |`) on the line after its indicator,
+// any other on its own line.
+DataLine StartOf(std::string_view manifest, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.pos < 0 || size_t(mark.pos) >= manifest.size()) return {};
+  char at = manifest[size_t(mark.pos)];
+  bool block = at == '|' || at == '>';
+  return {mark.line + (block ? 2 : 1), block};
+}
+
 }  // namespace
 
-AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users, std::string_view map_accounts) {
+AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users, std::string_view map_accounts,
+                         const AwsAuthLines& lines) {
   AwsAuth out;
-  ForEachEntry(map_roles, "mapRoles", out.problems, [&](const YAML::Node& e, const std::string& where) {
+  ForEachEntry(map_roles, "mapRoles", lines.map_roles, out.problems, [&](const YAML::Node& e, const std::string& where) {
     RoleMapping r;
     r.rolearn = ScalarField(e, "rolearn");
     r.username = ScalarField(e, "username");
@@ -108,7 +120,7 @@ AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users,
     }
     out.roles.push_back(std::move(r));
   });
-  ForEachEntry(map_users, "mapUsers", out.problems, [&](const YAML::Node& e, const std::string& where) {
+  ForEachEntry(map_users, "mapUsers", lines.map_users, out.problems, [&](const YAML::Node& e, const std::string& where) {
     UserMapping u{ScalarField(e, "userarn"), ScalarField(e, "username"), ListField(e, "groups"), ScalarField(e, "userid")};
     if (auto ok = u.Validate(); !ok) {
       out.problems.push_back(where + ": " + ok.error().message);
@@ -116,7 +128,7 @@ AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users,
     }
     out.users.push_back(std::move(u));
   });
-  ForEachEntry(map_accounts, "mapAccounts", out.problems, [&](const YAML::Node& e, const std::string& where) {
+  ForEachEntry(map_accounts, "mapAccounts", lines.map_accounts, out.problems, [&](const YAML::Node& e, const std::string& where) {
     if (!e.IsScalar() || Trim(e.Scalar()).empty()) {
       out.problems.push_back(where + ": must be an account ID");
       return;
@@ -139,6 +151,7 @@ Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest) {
     return Fail(ErrorCode::kInvalidArgument, "aws-auth: kind must be ConfigMap, got " + doc["kind"].Scalar());
   }
   std::string values[3];
+  DataLine lines[3];
   const char* keys[3] = {"mapRoles", "mapUsers", "mapAccounts"};
   if (YAML::Node data = doc["data"]) {
     if (!data.IsMap()) return Fail(ErrorCode::kInvalidArgument, "aws-auth: data must be a map of strings");
@@ -151,9 +164,10 @@ Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest) {
                         ": |`), not a " + (v.IsSequence() ? "list" : "map"));
       }
       values[i] = v.Scalar();
+      lines[i] = StartOf(manifest, v.Mark());
     }
   }
-  return ParseAwsAuthData(values[0], values[1], values[2]);
+  return ParseAwsAuthData(values[0], values[1], values[2], {lines[0], lines[1], lines[2]});
 }
 
 MappingTable BuildConfigMapTable(const AwsAuth& data) {

@@ -21,8 +21,19 @@ struct AwsAuth {
 // Parses a ConfigMap manifest (YAML or JSON). Errors only for documents that are not a ConfigMap
 // at all or whose data values are not strings (Kubernetes itself would refuse those).
 Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest);
+// Where a data string starts in its manifest, so that a dropped entry is reported with its line:
+// "mapRoles[1] (line 7): ...". A block (`mapRoles: |`) has one entry line per manifest line; a
+// one-line string (JSON) puts every entry on its own line.
+struct DataLine {
+  int line = 0;  // 1-based; 0: not from a file
+  bool block = true;
+};
+struct AwsAuthLines {
+  DataLine map_roles, map_users, map_accounts;
+};
 // Parses the three data strings directly (any may be empty).
-AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users, std::string_view map_accounts);
+AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users, std::string_view map_accounts,
+                         const AwsAuthLines& lines = {});
 
 MappingTable BuildConfigMapTable(const AwsAuth& data);
 

@@ -246,8 +246,9 @@ class Parser {
   Result<std::vector<std::string>> SetValues() {
     Token open = Take();
     if (open.kind != Tok::kOpenPar) return ParseError(Found(open) + ", expected: '('");
-    if (next_.kind == Tok::kClosePar) {
-      return ParseError("found '()', expected: at least one value between the parentheses");
+    if (next_.kind == Tok::kClosePar) {  // `k in ()` is `k in ("")`, as the API server reads it
+      Take();
+      return std::vector<std::string>{""};
     }
     if (!IsWord(next_) && next_.kind != Tok::kComma) {
       return ParseError(Found(next_) + ", expected: ',', ')' or identifier");

@@ -1,7 +1,7 @@
 // Kubernetes label selectors in their string form (?labelSelector=), parsed and matched as the
 // API server does (k8s.io/apimachinery/pkg/labels): comma-separated requirements that must all
-// hold. Parse accepts what labels.Parse accepts, with two deliberate refusals (a NUL byte, which
-// Go's lexer reads as end of input, and an empty set `k in ()`, which Go reads as `k in ("")`);
+// hold. Parse accepts what labels.Parse accepts (`k in ()` is `k in ("")`), with one deliberate
+// refusal: a NUL byte, which Go's lexer reads as the end of the input (selecting everything);
 // every error starts with "unable to parse requirement: ". Parsing is linear in the input and
 // error messages quote only about the first 100 characters of it. Pure.
 #pragma once

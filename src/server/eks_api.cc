@@ -9,6 +9,7 @@
 #include "eks/wire.h"
 #include "util/crypto.h"
 #include "util/encoding.h"
+#include "util/log.h"
 #include "util/strings.h"
 
 namespace kubeiam::server {
@@ -146,6 +147,9 @@ HttpResponse EksApi::Handle(const HttpRequest& request) {
     call.caller.arn = "local operator";
   } else if (authorization && authorization->starts_with("Bearer ")) {
     auto id = auth_->Verify(std::string_view(*authorization).substr(7), now);
+    if (!id && id.error().code == ErrorCode::kThrottled) {
+      return ErrorResponse({"ThrottlingException", 429, "Rate exceeded: " + id.error().message});  // awscli retries it
+    }
     if (!id) return ErrorResponse({"UnrecognizedClientException", 403, "The bearer token is not valid: " + id.error().message});
     call.caller = std::move(*id);
   } else if (local_sts_) {
@@ -176,7 +180,10 @@ HttpResponse EksApi::Route(Call& call) {
   const auto& s = call.segments;
   const std::string& method = call.request.method;
   auto state = store_->Load();
-  if (!state) return ErrorResponse(state.error());
+  if (!state) {
+    Log(LogLevel::kError, "access-entry store read failed", {{"error", state.error().message}});
+    return ErrorResponse(state.error());
+  }
   const eks::ClusterAccess& cluster = *state;
   std::string cluster_arn = "arn:" + cluster.cluster.partition + ":eks:" + cluster.cluster.region + ":" +
                             (cluster.cluster.account_id.empty() ? call.caller.account_id : cluster.cluster.account_id) +
@@ -214,7 +221,14 @@ HttpResponse EksApi::Route(Call& call) {
       if (auto refused = change(c)) return refused;
       return eks::CheckLockout(before, c, mapped_admins);
     });
-    if (!written) return ErrorResponse(written.error());
+    if (!written) {
+      // The caller sees EKS's ServerException; the operator needs the cause (a full disk, an I/O error).
+      if (written.error().status >= 500) {
+        Log(LogLevel::kError, "access-entry store write failed; nothing was changed",
+            {{"action", action}, {"caller", call.caller.arn}, {"error", written.error().message}});
+      }
+      return ErrorResponse(written.error());
+    }
     if (auth_) (void)auth_->ReloadIfChanged();  // the next request, and the next token, see the change
     return answer(*written);
   };

@@ -66,12 +66,16 @@ asio::awaitable<HttpResponse> Dispatch(const Listener& l, const HttpRequest& req
       asio::use_awaitable);
 }
 
+HttpResponse VersionNotSupported() {
+  return {505, "text/plain; charset=utf-8", "505 HTTP Version Not Supported: unsupported protocol version\n", {}};
+}
+
 // The answer to a request Beast could not parse, as Go's net/http words it. `head` is what was
 // read: a well-formed request line with another HTTP version (the HTTP/2 preface) gets 505.
 HttpResponse MalformedAnswer(const boost::system::error_code& ec, std::string_view head) {
   std::string_view line = head.substr(0, head.find("\r\n"));
   if (ec == bhttp::error::bad_version && (line.ends_with(" HTTP/2.0") || line.ends_with(" HTTP/3.0"))) {
-    return {505, "text/plain; charset=utf-8", "505 HTTP Version Not Supported: unsupported protocol version\n", {}};
+    return VersionNotSupported();
   }
   if (ec == bhttp::error::body_limit) return {413, "text/plain; charset=utf-8", "request too large\n", {}};
   if (ec == bhttp::error::header_limit) {
@@ -121,17 +125,14 @@ asio::awaitable<void> Serve(Stream& stream, const Listener& l, std::string remot
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     handle.SetIdle(false);
     if (ec && (ClientWentAway(ec) || (ec == bhttp::error::need_more && buffer.size() == 0))) co_return;
-    if (ec) {
+    auto& req = parser.get();
+    if (ec || (req.version() != 10 && req.version() != 11)) {
+      // Answered, counted, and the connection closed.
       (*l.count)("malformed_requests", opts.name);
       std::string_view head(static_cast<const char*>(buffer.data().data()), std::min<size_t>(buffer.size(), 256));
-      co_await Write(stream, MalformedAnswer(ec, head), false, opts.read_timeout);
-      co_return;
-    }
-    auto& req = parser.get();
-    if (req.version() != 10 && req.version() != 11) {  // the HTTP/2 preface among them
-      (*l.count)("malformed_requests", opts.name);
-      co_await Write(stream, {505, "text/plain; charset=utf-8", "505 HTTP Version Not Supported: unsupported protocol version\n", {}},
-                     false, opts.read_timeout);
+      // A named local, not a conditional in the co_await: GCC 12 destroys such temporaries twice.
+      HttpResponse refusal = ec ? MalformedAnswer(ec, head) : VersionNotSupported();
+      co_await Write(stream, std::move(refusal), false, opts.read_timeout);
       co_return;
     }
     bool keep_alive = req.keep_alive();

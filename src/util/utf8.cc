@@ -1,6 +1,8 @@
 #include "util/utf8.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace kubeiam {
@@ -15,6 +17,16 @@ Status ValidateUtf8(std::string_view s, std::string_view what) {
     size_t n;
     uint32_t cp;
     if (c < 0x80) {
+      // YAML and JSON take control characters only escaped (go-yaml, which the API server
+      // uses, says "control characters are not allowed"); raw, they also do not survive a
+      // rewrite of the document.
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+        size_t line = 1 + std::count(s.begin(), s.begin() + long(i), '\n');
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", unsigned(c));
+        return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": line " + std::to_string(line) +
+                                                     ": control character " + hex + " is not allowed (escape it)");
+      }
       ++i;
       continue;
     } else if ((c & 0xe0) == 0xc0) {

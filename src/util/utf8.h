@@ -1,5 +1,6 @@
 // UTF-8 validation. YAML documents must be Unicode, and yaml-cpp can loop forever on malformed
-// UTF-8, so every YAML input is checked here first.
+// UTF-8, so every YAML input is checked here first. Raw control characters (other than tab, LF
+// and CR) are refused too: YAML and JSON allow them only escaped.
 #pragma once
 
 #include <string_view>
@@ -8,7 +9,8 @@
 
 namespace kubeiam {
 
-// Errors: "<what>: not valid UTF-8 at byte N" (kInvalidArgument).
+// Errors: "<what>: not valid UTF-8 at byte N", "<what>: line L: control character 0x02 is not
+// allowed (escape it)" (kInvalidArgument).
 Status ValidateUtf8(std::string_view text, std::string_view what);
 
 }  // namespace kubeiam

@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -100,7 +102,8 @@ Outcome Run(const std::vector<std::string>& argv, const std::map<std::string, st
 }
 
 Process::Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                 const std::string& log_path) {
+                 const std::string& log_path)
+    : log_path_(log_path) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -124,8 +127,21 @@ int Process::Stop() {
     waitpid(pid_, &status, 0);
     exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     pid_ = -1;
+    ArchiveLog();
   }
   return exit_code_;
+}
+
+// Every server log the suite produced is kept for the secret scan that runs after it
+// (tests/secret-scan, the ctest test SecretScan).
+void Process::ArchiveLog() const {
+  std::string archive = KUBEIAM_TEST_LOG_ARCHIVE;
+  if (log_path_.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(archive, ec);
+  static std::atomic<int> n{0};
+  std::string name = archive + "/" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".log";
+  std::filesystem::copy_file(log_path_, name, std::filesystem::copy_options::overwrite_existing, ec);
 }
 
 Process::~Process() { Stop(); }

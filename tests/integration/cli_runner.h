@@ -33,8 +33,10 @@ class Process {
   void Signal(int sig) const;
 
  private:
+  void ArchiveLog() const;
   int pid_ = -1;
   int exit_code_ = -1;
+  std::string log_path_;
 };
 
 // `kubeiam serve --config DIR/config.yaml` (stderr to DIR/serve.log, PATH only), once its

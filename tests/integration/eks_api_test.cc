@@ -382,3 +382,54 @@ TEST_F(EksApi, AccessEntryCommandThroughTheApiAndOnTheStore) {
 
 }  // namespace
 }  // namespace kubeiam
+
+namespace kubeiam {
+namespace {
+
+// A full disk (here: a file-size limit on the server, so writes past it fail as they do when the
+// disk is full): the write is refused with EKS's ServerException, nothing changes, the server
+// says why in its log and keeps serving; with room again, every acknowledged write is there.
+TEST_F(EksApi, AFullDiskRefusesWritesAndLosesNothing) {
+  Ok(Eks({"create-access-entry", "--cluster-name", "demo", "--principal-arn", kViewer}, *admin_));
+  auto entries = [&] { return Ok(Eks({"list-access-entries", "--cluster-name", "demo"}, *admin_)).at("accessEntries").as_array().size(); };
+  size_t before = entries();
+  server_->Stop();
+  delete server_;
+  // Room for SQLite's 32 KiB shared-memory index and a few pages of log, no more.
+  server_ = new testing::Process({"/usr/bin/prlimit", "--fsize=49152", KUBEIAM_BINARY, "serve", "--config",
+                                  dir_->path() + "/config.yaml"},
+                                 {{"PATH", "/usr/bin:/bin"}}, dir_->path() + "/serve.log");
+  for (int i = 0; i < 100; ++i) {
+    auto r = http::Fetch({.url = Url(port_, "/healthz"), .timeout = std::chrono::milliseconds(500), .ca_file = Ca()});
+    if (r && r->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Outcome full;
+  int created = 0;
+  for (int i = 0; i < 16; ++i) {
+    full = Eks({"create-access-entry", "--cluster-name", "demo", "--principal-arn",
+                "arn:aws:iam::111122223333:role/Filler" + std::to_string(i), "--kubernetes-groups", "fillers"},
+               *admin_);
+    if (full.exit_code != 0) break;
+    ++created;
+  }
+  ASSERT_NE(full.exit_code, 0) << "a 48 KiB limit never filled: " << Slurp(dir_->path() + "/serve.log");
+  EXPECT_NE(full.err.find("ServerException"), std::string::npos) << full.err;
+  // Still serving: reads answer, and the refused write left nothing behind.
+  EXPECT_EQ(entries(), before + size_t(created));
+  auto health = http::Fetch({.url = Url(port_, "/healthz"), .ca_file = Ca()});
+  ASSERT_TRUE(health.has_value());
+  EXPECT_EQ(health->status, 200);
+  server_->Stop();
+  EXPECT_NE(Slurp(dir_->path() + "/serve.log").find("access-entry store write failed; nothing was changed"),
+            std::string::npos)
+      << Slurp(dir_->path() + "/serve.log");
+  delete server_;
+  StartServer();
+  EXPECT_EQ(entries(), before + size_t(created));
+  Ok(Eks({"create-access-entry", "--cluster-name", "demo", "--principal-arn",
+          "arn:aws:iam::111122223333:role/AfterTheDiskWasFull"}, *admin_));
+}
+
+}  // namespace
+}  // namespace kubeiam

@@ -3,6 +3,7 @@
 // log line. Each case asserts the exact behaviour (docs/reliability.md lists them).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -95,6 +96,7 @@ class HangingSts : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = testing::FreePort();
+    front_port_ = testing::FreePort();
     dir_.Write("config.yaml", "clusterID: demo\n"
                               "server:\n"
                               "  address: 127.0.0.1\n"
@@ -104,7 +106,10 @@ class HangingSts : public ::testing::Test {
                               "  tokenCacheSeconds: 0\n"
                               "sts:\n"
                               "  endpoint: https://127.0.0.1:" + std::to_string(sts_.port()) + "\n"
-                              "  maxInFlight: 4\n");
+                              "  maxInFlight: 4\n"
+                              "kubeAPI:\n"
+                              "  address: 127.0.0.1\n"
+                              "  port: " + std::to_string(front_port_) + "\n");
     server_ = testing::StartServe(dir_.path(), port_);
   }
   void TearDown() override { server_.reset(); }
@@ -122,7 +127,7 @@ class HangingSts : public ::testing::Test {
 
   SilentListener sts_;
   TempDir dir_;
-  int port_ = 0;
+  int port_ = 0, front_port_ = 0;
   std::unique_ptr<testing::Process> server_;
 };
 
@@ -162,6 +167,92 @@ TEST_F(HangingSts, HealthAndShedRequestsAnswerWhileStsHangs) {
   auto metrics = http::Fetch({.url = Url("/metrics"), .ca_file = Ca()});
   ASSERT_TRUE(metrics.has_value());
   EXPECT_NE(metrics->body.find("kubeiam_sts_calls_shed_total 8"), std::string::npos) << metrics->body;
+}
+
+// While STS holds every slot, the Kubernetes API front answers 429 with Retry-After (what
+// client-go waits out and retries), not a 401 that would read as a failed login.
+TEST_F(HangingSts, TheFrontAsksClientsToRetry) {
+  std::vector<std::future<int>> holding;
+  for (int i = 0; i < 4; ++i) {
+    holding.push_back(std::async(std::launch::async, [this, i] {
+      auto r = Review(FreshToken(100 + i), std::chrono::seconds(30));
+      return r ? r->status : -1;
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  auto r = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(front_port_) + "/api/v1/namespaces",
+                        .headers = {{"Authorization", "Bearer " + FreshToken(200)}},
+                        .timeout = std::chrono::seconds(5), .ca_file = Ca()});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->status, 429) << r->body;
+  ASSERT_NE(r->Header("Retry-After"), nullptr);
+  EXPECT_EQ(*r->Header("Retry-After"), "1");
+  EXPECT_NE(r->body.find("\"reason\":\"TooManyRequests\""), std::string::npos) << r->body;
+  for (auto& f : holding) EXPECT_EQ(f.get(), 403);
+}
+
+// A client that sends its request a byte a second, and one that sends requests and never reads
+// the answers: each is cut off by the 10 s read and write deadlines, and neither holds anyone up.
+TEST_F(HangingSts, SlowAndNeverReadingClientsAreCutOffAndStallNobody) {
+  asio::io_context io;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  auto connect = [&](asio::ip::tcp::socket& socket, asio::ssl::stream<asio::ip::tcp::socket&>& s) {
+    socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)});
+    s.handshake(asio::ssl::stream_base::client);
+  };
+  asio::ip::tcp::socket slow_socket(io), mute_socket(io);
+  asio::ssl::stream<asio::ip::tcp::socket&> slow(slow_socket, ctx), mute(mute_socket, ctx);
+  connect(slow_socket, slow);
+  int small = 4096;
+  ::setsockopt(mute_socket.native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  connect(mute_socket, mute);
+  auto start = std::chrono::steady_clock::now();
+  std::string requests;
+  for (int i = 0; i < 3000; ++i) requests += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::thread never_reads([&] {
+    boost::system::error_code ec;
+    asio::write(mute, asio::buffer(requests), ec);
+  });
+  std::atomic<bool> slow_closed{false};
+  std::thread trickles([&] {
+    std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    boost::system::error_code ec;
+    asio::write(slow, asio::buffer(head), ec);
+    for (int i = 0; i < 20 && !ec; ++i) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      asio::write(slow, asio::buffer("a", 1), ec);
+      char c;
+      pollfd p{slow_socket.native_handle(), POLLIN, 0};
+      if (::poll(&p, 1, 0) > 0 && ::recv(slow_socket.native_handle(), &c, 1, MSG_PEEK) <= 0) break;
+    }
+    slow_closed = true;
+  });
+  // Meanwhile everyone else is answered at once.
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = http::Fetch({.url = Url("/healthz"), .timeout = std::chrono::seconds(2), .ca_file = Ca()});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
+  }
+  trickles.join();
+  EXPECT_TRUE(slow_closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(14)) << "the slow client was not cut off";
+  // The never-reading client's connection is gone within the write deadline.
+  std::string open;
+  for (int i = 0; i < 40; ++i) {
+    auto m = http::Fetch({.url = Url("/metrics"), .ca_file = Ca()});
+    ASSERT_TRUE(m.has_value());
+    std::string_view gauge = "kubeiam_http_open_connections{listener=\"main\"} ";
+    size_t at = m->body.find(gauge);
+    open = at == std::string::npos ? "" : m->body.substr(at + gauge.size(), m->body.find('\n', at) - at - gauge.size());
+    if (open == "1") break;  // the metrics request itself
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_EQ(open, "1");
+  ::shutdown(mute_socket.native_handle(), SHUT_RDWR);  // ends the blocked write either way
+  never_reads.join();
 }
 
 // spec: a token whose URL does not parse is refused without its signature in the answer or the log.

@@ -93,6 +93,22 @@ TEST(AwsAuth, BadEntriesAreDroppedAndReportedTheRestKept) {
   EXPECT_EQ(a.problems[2], "mapUsers[0]: value for userarn must be supplied");
 }
 
+// From a manifest, a dropped entry names its line, in a block or in JSON's one-line strings.
+TEST(AwsAuth, DroppedEntriesNameTheirManifestLine) {
+  auto yaml = ParseAwsAuthConfigMap(
+      "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/good\n      username: g\n"
+      "    - username: no-arn\n  mapUsers: |\n    - username: nobody\n");
+  ASSERT_TRUE(yaml.has_value()) << yaml.error().message;
+  ASSERT_EQ(yaml->problems.size(), 2u);
+  EXPECT_EQ(yaml->problems[0], "mapRoles[1] (line 7): one of rolearn or SSO must be supplied");
+  EXPECT_TRUE(yaml->problems[1].starts_with("mapUsers[0] (line 9): ")) << yaml->problems[1];
+  auto json = ParseAwsAuthConfigMap(
+      "{\"kind\": \"ConfigMap\",\n \"data\": {\"mapRoles\": \"- rolearn: arn:aws:iam::1:role/r\\n- username: x\\n\"}}");
+  ASSERT_TRUE(json.has_value()) << json.error().message;
+  ASSERT_EQ(json->problems.size(), 1u);
+  EXPECT_EQ(json->problems[0], "mapRoles[1] (line 2): one of rolearn or SSO must be supplied");
+}
+
 TEST(AwsAuth, ConfigMapRoleArnsAreNotCanonicalised) {
   auto a = ParseAwsAuthData("- rolearn: arn:aws:sts::1:assumed-role/R/s\n  username: u\n", "", "");
   MappingTable t = BuildConfigMapTable(a);

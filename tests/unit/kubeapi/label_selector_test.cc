@@ -163,8 +163,6 @@ TEST(LabelSelector, RefusesMalformedSelectors) {
       {"a in (b", "found end of string, expected: ',' or ')'"},
       {"a notin (b,", "found end of string, expected: ',' or identifier"},
       {"a in (b))", "found ')', expected: ',' or end of string"},
-      {"a in ()", "found '()', expected: at least one value"},
-      {"a notin ( )", "found '()', expected: at least one value"},
       {"a in b", "found 'b', expected: '('"},
       {"a in", "found end of string, expected: '('"},
       {"a in ((b))", "found '(', expected: ',', ')' or identifier"},
@@ -253,6 +251,18 @@ TEST(LabelSelector, HostileInputFailsQuicklyWithAShortMessage) {
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->requirements().size(), items + 1);
   EXPECT_TRUE(s->Matches(Labels{{"a", ""}}));
+}
+
+// As the API server reads it: an empty set is the set of the empty value.
+TEST(LabelSelector, EmptySetIsTheEmptyValue) {
+  auto in = LabelSelector::Parse("a in ()");
+  ASSERT_TRUE(in.has_value()) << in.error().message;
+  EXPECT_EQ(in->requirements()[0].values, std::vector<std::string>{""});
+  EXPECT_TRUE(in->Matches(std::map<std::string, std::string>{{"a", ""}}));
+  EXPECT_FALSE(in->Matches(std::map<std::string, std::string>{{"a", "x"}}));
+  auto notin = LabelSelector::Parse("a notin ( )");
+  ASSERT_TRUE(notin.has_value());
+  EXPECT_TRUE(notin->Matches(std::map<std::string, std::string>{}));
 }
 
 }  // namespace

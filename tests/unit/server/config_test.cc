@@ -150,3 +150,27 @@ kubeAPI:
 
 }  // namespace
 }  // namespace kubeiam::server
+
+namespace kubeiam::server {
+namespace {
+
+TEST(ServerConfig, StayingUpLimits) {
+  auto defaults = ParseConfig("clusterID: c\n", "c.yaml");
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().message;
+  EXPECT_EQ(defaults->handler_threads, 16);
+  EXPECT_EQ(defaults->max_connections, 4096);
+  EXPECT_EQ(defaults->sts_max_in_flight, 8);
+  auto set = ParseConfig("clusterID: c\nserver:\n  handlerThreads: 32\n  maxConnections: 100\nsts:\n  maxInFlight: 2\n", "c.yaml");
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  EXPECT_EQ(set->handler_threads, 32);
+  EXPECT_EQ(set->max_connections, 100);
+  EXPECT_EQ(set->sts_max_in_flight, 2);
+  auto bad = ParseConfig("clusterID: c\nserver:\n  handlerThreads: 0\n  maxConnections: -1\nsts:\n  maxInFlight: 5000\n", "c.yaml");
+  ASSERT_FALSE(bad.has_value());
+  for (const char* key : {"server.handlerThreads", "server.maxConnections", "sts.maxInFlight"}) {
+    EXPECT_NE(bad.error().message.find(key), std::string::npos) << bad.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace kubeiam::server

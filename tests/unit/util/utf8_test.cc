@@ -19,6 +19,17 @@ TEST(Utf8, ValidAndInvalid) {
   }
 }
 
+// A fuzzer found a NUL inside a quoted aws-auth value: yaml-cpp took it, and the manifest did not
+// survive a rewrite. YAML allows control characters only escaped.
+TEST(Utf8, RawControlCharactersAreRefusedWithTheirLine) {
+  EXPECT_EQ(ValidateUtf8(std::string("a: 1\nb: \"x\x02y\"\n"), "m.yaml").error().message,
+            "m.yaml: line 2: control character 0x02 is not allowed (escape it)");
+  EXPECT_FALSE(ValidateUtf8(std::string("a\0b", 3), "x").has_value());
+  EXPECT_FALSE(ValidateUtf8("a\x7f", "x").has_value());
+  EXPECT_TRUE(ValidateUtf8("a:\tb\r\n", "x").has_value());
+  EXPECT_FALSE(identity::ParseAwsAuthConfigMap(std::string("kind: ConfigMap\ndata:\n  mapRoles: \"a\x02\"\n")).has_value());
+}
+
 // The input a fuzzer found: yaml-cpp looped forever on it. Every YAML entry point now refuses it.
 TEST(Utf8, YamlInputsRefuseMalformedUtf8) {
   const std::string hostile = ",\xe8\n\n";
