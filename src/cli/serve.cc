@@ -81,7 +81,6 @@ int Run(const std::string& config_path) {
   server::Authenticator* auth = parts->authenticator.get();
   CountServerEvents(http, auth->metrics());
   server::ListenerOptions main{config->address, config->port, parts->tls.server_cert, parts->tls.server_key};
-  main.inline_paths = {"/healthz", "/readyz", "/metrics"};
   main.max_connections = size_t(config->max_connections);
   auto port = http.Listen(main, [auth](const server::HttpRequest& r) { return auth->Handle(r); });
   if (!port) {
@@ -106,9 +105,11 @@ int Run(const std::string& config_path) {
   }
   // The optional listeners, each with the server's certificate.
   auto listen = [&](const char* what, const std::string& address, int port, server::Handler handler,
-                    size_t max_body = 1 << 20) -> bool {
+                    size_t max_body = 1 << 20,
+                    server::ListenerOptions::Threads threads = server::ListenerOptions::Threads::kNetworkFirst) -> bool {
     server::ListenerOptions opts{address, port, parts->tls.server_cert, parts->tls.server_key, max_body};
     opts.name = what;
+    opts.threads = threads;
     opts.max_connections = size_t(config->max_connections);
     auto bound = http.Listen(opts, std::move(handler));
     if (!bound) {
@@ -122,8 +123,10 @@ int Run(const std::string& config_path) {
   if (config->eks_api) {
     eks_api = std::make_unique<server::EksApi>(parts->store, parts->local_sts, auth);
     auto api = eks_api.get();
+    // Every EKS API call reads or writes the store: on the handler threads from the start.
     if (!listen("eksAPI", config->eks_api->address, config->eks_api->port,
-                [api](const server::HttpRequest& r) { return api->Handle(r); })) {
+                [api](const server::HttpRequest& r) { return api->Handle(r); }, 1 << 20,
+                server::ListenerOptions::Threads::kHandler)) {
       return 1;
     }
   }

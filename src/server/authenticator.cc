@@ -268,6 +268,7 @@ Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimeP
     }
     return a.body;
   }
+  if (!MayWait()) return Fail(ErrorCode::kUnavailable, "sts getCallerIdentity needs a handler thread");
   // A slow STS must not take every handler thread: past the bound, fail fast and let the API
   // server retry (it backs off on 429).
   if (sts_in_flight_.fetch_add(1) >= config_.sts_max_in_flight) {
@@ -350,7 +351,10 @@ Result<identity::UserInfo> Authenticator::MapWith(const state::Snapshot& snap, c
       return Fail(ErrorCode::kNotFound, "failed to find node " + instance);
     };
   } else if (ec2_) {
-    lookup = [ec2 = ec2_.get()](const std::string& instance) { return ec2->Lookup(instance); };
+    lookup = [ec2 = ec2_.get()](const std::string& instance) -> Result<std::string> {
+      if (!MayWait()) return Fail(ErrorCode::kUnavailable, "an EC2 lookup needs a handler thread");
+      return ec2->Lookup(instance);
+    };
   }
   return identity::MapIdentity(snap.chain, id, lookup);
 }
@@ -359,6 +363,7 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   boost::json::object log{{"time", FormatRfc3339(Clock::now())}, {"msg", "authenticate"}, {"client", request.remote}};
   auto finish = [&](const std::string& result, HttpResponse r, const std::string& reason) {
+    if (WaitRefused()) return r;  // dropped: the request runs again on a handler thread
     auto latency = std::chrono::steady_clock::now() - start;
     metrics_.CountAuthentication(result, latency);
     log["decision"] = result == "success" ? "allow" : "deny";
@@ -406,6 +411,7 @@ HttpResponse Authenticator::HandleAuthorize(const HttpRequest& request) {
   auto finish = [&](int status, const std::string& api_version, bool allowed, const std::string& reason,
                     const std::string& error = "") {
     std::string decision = status != 200 ? "error" : allowed ? "allow" : "no_opinion";
+    if (WaitRefused()) return HttpResponse{};  // dropped: the request runs again on a handler thread
     metrics_.Count("kubeiam_authorize_total", "decision=\"" + decision + "\"");
     log["decision"] = decision;
     if (!reason.empty()) log["reason"] = reason;

@@ -82,9 +82,9 @@ struct Config {
   int token_cache_seconds = 120;
   size_t max_token_bytes = 4096;
   int threads = 4;  // network threads: they never wait on a peer
-  // Threads that run request handlers, which may wait on STS, EC2 or the store. Health checks,
-  // metrics and relayed requests do not need one.
-  int handler_threads = 16;
+  // Threads for requests that wait on STS, EC2 or the store (the rest never leave the network
+  // threads): more than sts.maxInFlight, so that a slow STS leaves room for the others.
+  int handler_threads = 64;
   // Open connections per listener; past it the oldest idle connection is closed, and a new one
   // is refused when none is idle.
   int max_connections = 4096;
@@ -98,7 +98,7 @@ struct Config {
   std::string sts_ca_file;
   // STS calls waiting for an answer at once; past it a verification fails fast with 429
   // rather than queueing behind a slow STS.
-  int sts_max_in_flight = 8;
+  int sts_max_in_flight = 32;
   std::string region;        // the server's own region (host allow-list fallback)
   std::optional<LocalStsConfig> local_sts;
   // authorization: RBAC manifests (file or folder, watched) for /authorize's full chain and the

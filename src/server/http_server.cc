@@ -44,10 +44,11 @@ struct Listener {
   asio::thread_pool* handlers = nullptr;
   std::shared_ptr<ConnectionRegistry> registry;
   std::shared_ptr<EventCounter> count;
-  bool Inline(const std::string& path) const {
-    return std::find(opts.inline_paths.begin(), opts.inline_paths.end(), path) != opts.inline_paths.end();
-  }
 };
+
+// Set while a network thread runs a handler: waiting is refused there, and recorded.
+thread_local bool in_network_handler = false;
+thread_local bool wait_refused = false;
 
 HttpResponse Call(const Handler& handler, const HttpRequest& request) {
   try {
@@ -57,10 +58,17 @@ HttpResponse Call(const Handler& handler, const HttpRequest& request) {
   }
 }
 
-// Runs the handler on a handler thread and resumes on the connection's strand; inline paths run
-// here, on the network thread.
+// Runs the handler here, on the network thread, unless it has to wait on a peer: then again on a
+// handler thread, resuming on the connection's strand.
 asio::awaitable<HttpResponse> Dispatch(const Listener& l, const HttpRequest& request) {
-  if (l.Inline(request.Path())) co_return Call(*l.handler, request);
+  if (l.opts.threads == ListenerOptions::Threads::kNetworkFirst) {
+    wait_refused = false;
+    in_network_handler = true;
+    HttpResponse first = Call(*l.handler, request);
+    in_network_handler = false;
+    if (!wait_refused) co_return first;
+    wait_refused = false;
+  }
   co_return co_await asio::co_spawn(
       *l.handlers, [&]() -> asio::awaitable<HttpResponse> { co_return Call(*l.handler, request); },
       asio::use_awaitable);
@@ -212,6 +220,14 @@ bool OutOfDescriptors(const boost::system::error_code& ec) {
 }
 
 }  // namespace
+
+bool MayWait() {
+  if (!in_network_handler) return true;
+  wait_refused = true;
+  return false;
+}
+
+bool WaitRefused() { return in_network_handler && wait_refused; }
 
 const std::string* HttpRequest::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {

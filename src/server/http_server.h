@@ -3,11 +3,14 @@
 // read timeouts, graceful stop.
 //
 // Two pools of threads: the network threads read, parse and write (each connection on its own
-// strand) and never wait on a peer; handlers run on the handler threads, where they may block
-// (an STS round trip), so a slow peer holds back only the requests that need it. Paths a
-// listener names as inline (health checks, metrics) run on the network threads and answer even
-// when every handler thread is busy. A handler may hand back a Forward (relayed to an upstream,
-// server/relay.h) or a ResponseStream (chunks over time); neither holds a thread while it waits.
+// strand) and never wait on a peer; the handler threads may (an STS round trip, an fsync), so a
+// slow peer holds back only the requests that need it. A handler runs first on the network
+// thread, where most requests finish (a cached token, a health check, a review); code about to
+// wait asks MayWait(), and on a network thread the answer is no: the request is then run again
+// on a handler thread and the first answer dropped. A listener whose every request waits (the
+// EKS API's store writes) runs on the handler threads from the start. A handler may hand back a
+// Forward (relayed to an upstream, server/relay.h) or a ResponseStream (chunks over time);
+// neither holds a thread while it waits.
 //
 // Malformed HTTP gets the answer Go's net/http gives (400, 431, 505, or the plain-HTTP-to-TLS
 // text) and the connection is closed. Each listener keeps at most max_connections open (see
@@ -62,6 +65,13 @@ struct HttpResponse {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Whether this thread may wait on a peer. False while a network thread runs a handler, where it
+// also marks the request to be run again on a handler thread; the caller then gives up at once
+// (any answer will do: it is dropped) and, when it logs or counts, checks WaitRefused() first.
+// True everywhere else (handler threads, commands, tests).
+bool MayWait();
+bool WaitRefused();
+
 struct ListenerOptions {
   std::string address = "127.0.0.1";
   int port = 0;               // 0: pick a free port
@@ -70,7 +80,8 @@ struct ListenerOptions {
   size_t max_body = 1 << 20;
   std::chrono::milliseconds read_timeout{10000};
   std::string name = "main";               // for logs and metrics
-  std::vector<std::string> inline_paths;   // answered on the network threads; must never block
+  enum class Threads { kNetworkFirst, kHandler };
+  Threads threads = Threads::kNetworkFirst;
   size_t max_connections = 4096;
 };
 

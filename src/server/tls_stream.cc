@@ -121,6 +121,7 @@ TlsServerStream::Step TlsServerStream::Write(asio::const_buffer from) {
   ERR_clear_error();
   size_t n = 0;
   int r = SSL_write_ex(ssl_, from.data(), from.size(), &n);
+  Release(coalesced_);  // OpenSSL has copied it into a record
   Step step = Finish(r, n);
   // Writing never waits for the peer (no renegotiation): a want-read here is a failure.
   if (!step.done && !step.ec) step = {0, true, asio::ssl::error::stream_truncated};

@@ -19,6 +19,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -59,10 +60,12 @@ class TlsServerStream {
     auto first = FirstNonEmpty<boost::asio::mutable_buffer>(buffers);
     return Run([this, first] { return Read(first); }, false, std::forward<Token>(token));
   }
+  // Beast hands an answer over in pieces (status line, fields, body); as beast::flat_stream does
+  // for asio's SSL stream, up to 16 KiB of them go out as one TLS record and one send.
   template <typename ConstBuffers, typename Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    auto first = FirstNonEmpty<boost::asio::const_buffer>(buffers);
-    return Run([this, first] { return Write(first); }, true, std::forward<Token>(token));
+    boost::asio::const_buffer from = Coalesce(buffers);
+    return Run([this, from] { return Write(from); }, true, std::forward<Token>(token));
   }
 
  private:
@@ -82,6 +85,16 @@ class TlsServerStream {
       if (b.size() > 0) return b;
     }
     return Buffer();
+  }
+
+  template <typename ConstBuffers>
+  boost::asio::const_buffer Coalesce(const ConstBuffers& buffers) {
+    auto first = FirstNonEmpty<boost::asio::const_buffer>(buffers);
+    if (boost::asio::buffer_size(buffers) == first.size()) return first;
+    constexpr size_t kRecord = 16384;
+    coalesced_.resize(std::min(boost::asio::buffer_size(buffers), kRecord));
+    size_t n = boost::asio::buffer_copy(boost::asio::buffer(coalesced_), buffers);
+    return boost::asio::buffer(coalesced_.data(), n);
   }
 
   Step Handshake();
@@ -106,6 +119,7 @@ class TlsServerStream {
   size_t in_taken_ = 0;
   std::string out_;           // ciphertext OpenSSL produced, not yet being written
   std::string flushing_;      // ciphertext being written
+  std::string coalesced_;     // plaintext pieces of one write, joined (empty between writes)
   char one_ = 0;              // where a read waits for the socket's next byte
 };
 

@@ -157,9 +157,9 @@ namespace {
 TEST(ServerConfig, StayingUpLimits) {
   auto defaults = ParseConfig("clusterID: c\n", "c.yaml");
   ASSERT_TRUE(defaults.has_value()) << defaults.error().message;
-  EXPECT_EQ(defaults->handler_threads, 16);
+  EXPECT_EQ(defaults->handler_threads, 64);
   EXPECT_EQ(defaults->max_connections, 4096);
-  EXPECT_EQ(defaults->sts_max_in_flight, 8);
+  EXPECT_EQ(defaults->sts_max_in_flight, 32);
   auto set = ParseConfig("clusterID: c\nserver:\n  handlerThreads: 32\n  maxConnections: 100\nsts:\n  maxInFlight: 2\n", "c.yaml");
   ASSERT_TRUE(set.has_value()) << set.error().message;
   EXPECT_EQ(set->handler_threads, 32);
