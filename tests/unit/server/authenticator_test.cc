@@ -97,6 +97,12 @@ TEST_F(Verifier, StsInteractionRows) {
       {400, R"({"Error":{"Code":"Throttling","Message":"Rate exceeded"}})", ErrorCode::kThrottled,
        "sts getCallerIdentity was throttled"},
       {403, " ", ErrorCode::kUpstream, "error from AWS (expected 200, got 403)"},
+      {500, "<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>", ErrorCode::kUpstream,
+       "error from AWS (expected 200, got 500)"},
+      {503, "", ErrorCode::kUpstream, "error from AWS (expected 200, got 503)"},
+      // A peer that echoes the request: no signature reaches the error text.
+      {403, "denied: /?Action=GetCallerIdentity&X-Amz-Signature=0123456789abcdef0123", ErrorCode::kUpstream,
+       "&X-Amz-Signature=REDACTED"},
       {302, "moved", ErrorCode::kUpstream, "error from AWS (expected 200, got 302)"},
       {200, "xxxx", ErrorCode::kUpstream, "sts getCallerIdentity failed"},
       {200, Json("arn", "1000", "userid"), ErrorCode::kUpstream, "arn 'arn' is invalid:"},

@@ -2,64 +2,19 @@
 // (or hides one behind URL tricks) are refused before any connection, with a listener on
 // loopback to prove no connection was made (spec/authenticator.md §2.3).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <thread>
 
 #include "server/authenticator.h"
+#include "support/loopback_listener.h"
 #include "token/generate.h"
 #include "util/encoding.h"
 
 namespace kubeiam::server {
 namespace {
 
-// Counts connections to a loopback port until stopped.
-class CountingListener {
- public:
-  CountingListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 64);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, 50) > 0) {
-          int c = ::accept(fd_, nullptr, nullptr);
-          if (c >= 0) {
-            ++accepted_;
-            ::close(c);
-          }
-        }
-      }
-    });
-  }
-  ~CountingListener() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  int port() const { return port_; }
-  int accepted() const { return accepted_; }
-
- private:
-  int fd_ = -1, port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> accepted_{0};
-  std::thread thread_;
-};
-
 TEST(HostileHosts, NoTokenMakesTheVerifierConnectAnywhere) {
-  CountingListener listener;
+  testing::LoopbackListener listener(testing::LoopbackListener::Mode::kCountAndClose);
   std::string p = std::to_string(listener.port());
   Config c;
   c.cluster_id = "demo";
