@@ -34,16 +34,17 @@ Result<UserInfo> MapIdentity(const std::vector<Backend>& chain, const Identity& 
     auto found = b.table->Find(id);
     if (found && *found) {
       const MappedEntry& e = **found;
+      // A throttled lookup keeps its code: the caller answers "try again", not "denied".
+      auto render_error = [&](const Error& e) {
+        return Fail(e.code == ErrorCode::kThrottled ? e.code : ErrorCode::kPermissionDenied,
+                    "mapper " + b.name + " renderTemplates error: " + e.message);
+      };
       auto username = RenderTemplate(e.username, id, lookup);
-      if (!username) {
-        return Fail(ErrorCode::kPermissionDenied, "mapper " + b.name + " renderTemplates error: " + username.error().message);
-      }
+      if (!username) return render_error(username.error());
       UserInfo info{*username, {}, b.name, false, e.identity_arn};
       for (const auto& g : e.groups) {
         auto group = RenderTemplate(g, id, lookup);
-        if (!group) {
-          return Fail(ErrorCode::kPermissionDenied, "mapper " + b.name + " renderTemplates error: " + group.error().message);
-        }
+        if (!group) return render_error(group.error());
         info.groups.push_back(std::move(*group));
       }
       for (const auto& prefix : b.reserved_prefixes) {

@@ -351,9 +351,20 @@ Result<identity::UserInfo> Authenticator::MapWith(const state::Snapshot& snap, c
       return Fail(ErrorCode::kNotFound, "failed to find node " + instance);
     };
   } else if (ec2_) {
-    lookup = [ec2 = ec2_.get()](const std::string& instance) -> Result<std::string> {
+    lookup = [this](const std::string& instance) -> Result<std::string> {
       if (!MayWait()) return Fail(ErrorCode::kUnavailable, "an EC2 lookup needs a handler thread");
-      return ec2->Lookup(instance);
+      // As with STS: a slow EC2 holds at most this many threads; past it, fail fast (429).
+      if (ec2_waiting_.fetch_add(1) >= config_.sts_max_in_flight) {
+        ec2_waiting_.fetch_sub(1);
+        return Fail(ErrorCode::kThrottled, "EC2 lookup of " + instance + " not attempted: " +
+                                               std::to_string(config_.sts_max_in_flight) +
+                                               " lookups are already waiting for EC2 (sts.maxInFlight)");
+      }
+      struct Release {
+        std::atomic<int>& n;
+        ~Release() { n.fetch_sub(1); }
+      } release{ec2_waiting_};
+      return ec2_->Lookup(instance);
     };
   }
   return identity::MapIdentity(snap.chain, id, lookup);
@@ -393,6 +404,10 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
   }
   // Mapping and scrubbing read the same snapshot, even if a reload lands meanwhile.
   auto user = MapWith(*snap, *id);
+  if (!user && user.error().code == ErrorCode::kThrottled) {
+    return finish("throttled", {429, "application/json", DeniedReview(review->api_version, user.error().message), {}},
+                  user.error().message);
+  }
   if (!user) {
     return finish("uknown_user", {403, "application/json", DeniedReview(review->api_version, user.error().message), {}},
                   user.error().message);

@@ -72,6 +72,7 @@ class Authenticator {
   Config mapping_config_;   // mappings and backends (replaced by Reconfigure, under reload_mu_)
   std::shared_ptr<const sts::LocalSts> local_sts_;
   std::unique_ptr<aws::Ec2PrivateDns> ec2_;
+  mutable std::atomic<int> ec2_waiting_{0};  // threads waiting on EC2, bounded by sts.maxInFlight
   token::ValidatorConfig validator_;
   std::atomic<std::shared_ptr<const state::Snapshot>> snapshot_;
   Metrics metrics_;

@@ -36,6 +36,15 @@ HttpResponse Status(int code, const std::string& reason, const std::string& mess
   return JsonResponse(code, s);
 }
 
+// STS or EC2 is slow: as the API server under load, 429 with Retry-After, which kubectl and
+// client-go wait out and retry instead of reporting a failed login.
+HttpResponse TooManyRequests() {
+  HttpResponse busy = Status(429, "TooManyRequests", "Too many requests, please try again later.",
+                             json::object{{"retryAfterSeconds", 1}});
+  busy.headers.emplace_back("Retry-After", "1");
+  return busy;
+}
+
 json::array Strings(const std::vector<std::string>& v) {
   json::array a;
   for (const auto& s : v) a.emplace_back(s);
@@ -304,16 +313,10 @@ HttpResponse KubeApi::Handle(const HttpRequest& request) {
   const std::string* header = request.Header("Authorization");
   if (!header || !header->starts_with("Bearer ")) return Status(401, "Unauthorized", "Unauthorized");
   auto id = auth_->Verify(std::string_view(*header).substr(7), Clock::now());
-  if (!id && id.error().code == ErrorCode::kThrottled) {
-    // STS is slow or throttling: as the API server under load, 429 with Retry-After, which
-    // kubectl and client-go wait out and retry instead of reporting a failed login.
-    HttpResponse busy = Status(429, "TooManyRequests", "Too many requests, please try again later.",
-                               json::object{{"retryAfterSeconds", 1}});
-    busy.headers.emplace_back("Retry-After", "1");
-    return busy;
-  }
+  if (!id && id.error().code == ErrorCode::kThrottled) return TooManyRequests();
   if (!id) return Status(401, "Unauthorized", "Unauthorized");
   auto mapped = auth_->MapWith(*snap, *id);
+  if (!mapped && mapped.error().code == ErrorCode::kThrottled) return TooManyRequests();
   if (!mapped) return Status(401, "Unauthorized", "Unauthorized");
   bool scrubbed = snap->scrubbed_accounts.contains(id->account_id);
   Caller caller{{mapped->username, authz::WithImpliedGroups(mapped->username, mapped->groups)},

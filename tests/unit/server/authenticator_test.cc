@@ -168,6 +168,47 @@ TEST(StsBound, CallsBeyondTheBoundAreShedAtOnce) {
   EXPECT_NE((*a)->metrics().Render().find("kubeiam_sts_calls_shed_total 1"), std::string::npos);
 }
 
+// A slow EC2 ({{EC2PrivateDNSName}}) is bounded like STS: past sts.maxInFlight waiting lookups,
+// mapping fails at once as throttled, and /authenticate answers 429.
+TEST(Ec2Bound, LookupsBeyondTheBoundAreShedAtOnce) {
+  testing::TempDir dir;
+  testing::ScopedEnv env;
+  env.Isolate(dir.path()).Set("AWS_ACCESS_KEY_ID", "AKIDSERVER").Set("AWS_SECRET_ACCESS_KEY", "server-secret");
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  testing::FakeHttpServer ec2([&](const SeenRequest&) {
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return release; });
+    return CannedResponse{503, "busy"};
+  });
+  Config c;
+  c.cluster_id = "test-cluster";
+  c.sts_endpoint = "https://127.0.0.1:9";
+  c.region = "us-east-1";
+  c.ec2_endpoint = ec2.url();
+  c.sts_max_in_flight = 1;
+  c.map_roles = {{"arn:aws:iam::0123456789012:role/TestNodeRole", std::nullopt, "system:node:{{EC2PrivateDNSName}}",
+                  {"system:nodes"}, ""}};
+  auto a = *Authenticator::Create(c, nullptr);
+  auto node = [](const std::string& instance) {
+    return *identity::BuildIdentity("arn:aws:sts::0123456789012:assumed-role/TestNodeRole/" + instance, "0123456789012",
+                                    "AROANODE:" + instance, "ASIANODE", "sts.amazonaws.com");
+  };
+  std::thread waiting([&] { (void)a->Map(node("i-0000000000000000a")); });
+  for (int i = 0; i < 200 && ec2.requests().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto shed = a->Map(node("i-0000000000000000b"));
+  ASSERT_FALSE(shed.has_value());
+  EXPECT_EQ(shed.error().code, ErrorCode::kThrottled) << shed.error().message;
+  EXPECT_NE(shed.error().message.find("sts.maxInFlight"), std::string::npos) << shed.error().message;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  waiting.join();
+}
+
 // An emptied or removed access-entries file keeps the entries it last held; `[]` empties it.
 TEST(SourceFiles, OnlyAWellFormedDocumentEmptiesASource) {
   testing::TempDir dir;
