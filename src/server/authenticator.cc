@@ -75,19 +75,21 @@ std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const Config& config) {
   return std::make_unique<aws::Ec2PrivateDns>(std::move(o));
 }
 
-// Whether a watched file's new text may replace the state loaded from it before: not when it
-// cannot be read, is gone, or is empty (whitespace only), since an editor or a failed copy
-// leaves those and they would silently drop every mapping.
-Status KeepLastGood(const std::string& path, const Result<std::string>& text, bool loaded_before) {
-  if (!loaded_before) return {};
-  if (!text) {
-    return Fail(text.error().code, path + ": " + text.error().message + "; the last good state is kept");
-  }
-  if (Trim(*text).empty()) {
+// A watched file's text, or nothing when it does not exist yet (no mappings). Once the source
+// has loaded, a file that is unreadable, gone or empty (whitespace only) is an error that keeps
+// the last good state: an editor or a failed copy leaves those, and they would silently drop
+// every mapping. Only a well-formed document with no entries empties a source.
+Result<std::optional<std::string>> ReadSource(const std::string& path, bool loaded_before) {
+  auto text = ReadFile(path, 64u << 20);
+  bool missing = !text && text.error().code == ErrorCode::kNotFound;
+  if (missing && !loaded_before) return std::nullopt;
+  if (!text && !loaded_before) return std::unexpected(text.error());
+  if (!text) return Fail(text.error().code, path + ": " + text.error().message + "; the last good state is kept");
+  if (loaded_before && Trim(*text).empty()) {
     return Fail(ErrorCode::kFormat, path + ": the file is empty; the last good state is kept (a well-formed "
                                            "document with no entries empties the source)");
   }
-  return {};
+  return std::move(*text);
 }
 
 }  // namespace
@@ -132,16 +134,14 @@ Status Authenticator::Rebuild(bool force) {
     changed = true;
     if (Status s = load(); !s) result = std::unexpected(s.error());
   };
-  // A mapping file: missing at start means no mappings. Once a source has loaded, only a
-  // well-formed document replaces it: a file emptied, truncated or removed mid-edit keeps the
-  // last good state (and the error is logged).
+  // A mapping file (ReadSource: missing at start means no mappings; once loaded, only a
+  // well-formed document replaces it).
   auto reload = [&](const std::string& path, std::string& stamp, std::shared_ptr<const identity::MappingTable>& table,
                     auto parse) {
     watch(path, stamp, [&]() -> Status {
-      auto text = ReadFile(path);
-      bool missing = !text && text.error().code == ErrorCode::kNotFound;
-      if (auto kept = KeepLastGood(path, text, table != nullptr); !kept) return kept;
-      Result<identity::MappingTable> parsed = missing ? identity::MappingTable() : parse(*text);
+      auto text = ReadSource(path, table != nullptr);
+      if (!text) return std::unexpected(text.error());
+      Result<identity::MappingTable> parsed = *text ? parse(**text) : identity::MappingTable();
       if (!parsed) return std::unexpected(parsed.error().Wrap(path));
       table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
       return {};
@@ -189,12 +189,10 @@ Status Authenticator::Rebuild(bool force) {
     entries_table_ = nullptr;
   } else {
     watch(mapping_config_.access_entries_file, entries_stamp_, [&]() -> Status {
-      auto text = ReadFile(mapping_config_.access_entries_file);
-      if (auto kept = KeepLastGood(mapping_config_.access_entries_file, text, entries_table_ != nullptr); !kept) {
-        return kept;
-      }
-      auto loaded = eks::LoadAccessEntries(mapping_config_.access_entries_file);
-      if (!loaded && loaded.error().code == ErrorCode::kNotFound) loaded = eks::AccessEntries();
+      const std::string& path = mapping_config_.access_entries_file;
+      auto text = ReadSource(path, entries_table_ != nullptr);
+      if (!text) return std::unexpected(text.error());
+      auto loaded = *text ? eks::ParseAccessEntries(**text, path) : Result<eks::AccessEntries>(eks::AccessEntries());
       if (!loaded) return std::unexpected(loaded.error());
       entries_ = std::make_shared<const eks::AccessEntries>(std::move(*loaded));
       entries_table_ = std::make_shared<const identity::MappingTable>(identity::BuildAccessEntryTable(*entries_));
@@ -268,19 +266,14 @@ Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimeP
     }
     return a.body;
   }
-  if (!MayWait()) return Fail(ErrorCode::kUnavailable, "sts getCallerIdentity needs a handler thread");
   // A slow STS must not take every handler thread: past the bound, fail fast and let the API
   // server retry (it backs off on 429).
-  if (sts_in_flight_.fetch_add(1) >= config_.sts_max_in_flight) {
-    sts_in_flight_.fetch_sub(1);
+  auto slot = sts_in_flight_.TryAcquire(config_.sts_max_in_flight);
+  if (!slot) {
     metrics_.Count("kubeiam_sts_calls_shed_total");
     return Fail(ErrorCode::kThrottled, "sts getCallerIdentity not attempted: " + std::to_string(config_.sts_max_in_flight) +
                                            " calls to STS are already waiting for an answer (sts.maxInFlight)");
   }
-  struct Release {
-    std::atomic<int>& n;
-    ~Release() { n.fetch_sub(1); }
-  } release{sts_in_flight_};
   http::Request req;
   std::string base = config_.sts_endpoint.empty() ? "https://" + v.url.host : config_.sts_endpoint;
   while (base.ends_with("/")) base.pop_back();
@@ -325,8 +318,11 @@ Result<identity::Identity> Authenticator::VerifyUnredacted(std::string_view toke
       return *cached;
     }
   }
-  metrics_.Count("kubeiam_token_cache_misses_total");
   auto v = token::Validate(token, validator_, now);
+  // Real STS is a wait: on a network thread the request moves to a handler thread here, before
+  // anything is counted, and runs again there.
+  if (v && !local_sts_ && !MayWait()) return Fail(ErrorCode::kUnavailable, "sts getCallerIdentity needs a handler thread");
+  metrics_.Count("kubeiam_token_cache_misses_total");
   if (!v) return std::unexpected(v.error());
   auto body = CallSts(*v, now);
   if (!body) return std::unexpected(body.error());
@@ -354,16 +350,12 @@ Result<identity::UserInfo> Authenticator::MapWith(const state::Snapshot& snap, c
     lookup = [this](const std::string& instance) -> Result<std::string> {
       if (!MayWait()) return Fail(ErrorCode::kUnavailable, "an EC2 lookup needs a handler thread");
       // As with STS: a slow EC2 holds at most this many threads; past it, fail fast (429).
-      if (ec2_waiting_.fetch_add(1) >= config_.sts_max_in_flight) {
-        ec2_waiting_.fetch_sub(1);
+      auto slot = ec2_waiting_.TryAcquire(config_.sts_max_in_flight);
+      if (!slot) {
         return Fail(ErrorCode::kThrottled, "EC2 lookup of " + instance + " not attempted: " +
                                                std::to_string(config_.sts_max_in_flight) +
                                                " lookups are already waiting for EC2 (sts.maxInFlight)");
       }
-      struct Release {
-        std::atomic<int>& n;
-        ~Release() { n.fetch_sub(1); }
-      } release{ec2_waiting_};
       return ec2_->Lookup(instance);
     };
   }

@@ -18,6 +18,7 @@
 #include "identity/mapper_chain.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/in_flight_limit.h"
 #include "server/metrics.h"
 #include "server/subject_access_review.h"
 #include "server/verified_token_cache.h"
@@ -72,12 +73,12 @@ class Authenticator {
   Config mapping_config_;   // mappings and backends (replaced by Reconfigure, under reload_mu_)
   std::shared_ptr<const sts::LocalSts> local_sts_;
   std::unique_ptr<aws::Ec2PrivateDns> ec2_;
-  mutable std::atomic<int> ec2_waiting_{0};  // threads waiting on EC2, bounded by sts.maxInFlight
+  mutable InFlightLimit ec2_waiting_;  // threads waiting on EC2, bounded by sts.maxInFlight
   token::ValidatorConfig validator_;
   std::atomic<std::shared_ptr<const state::Snapshot>> snapshot_;
   Metrics metrics_;
   http::ConnectionPool sts_pool_;
-  std::atomic<int> sts_in_flight_{0};
+  InFlightLimit sts_in_flight_;
 
   // Reload bookkeeping (only the reload thread touches these).
   std::mutex reload_mu_;

@@ -240,6 +240,12 @@ TEST(SourceFiles, OnlyAWellFormedDocumentEmptiesASource) {
   EXPECT_TRUE((*a)->Map(*viewer).has_value());
   EXPECT_TRUE(reload("[]\n").has_value());
   EXPECT_FALSE((*a)->Map(*viewer).has_value());
+  // A source that cannot be read at start (here a folder) is an error naming it, not an empty source.
+  Config unreadable = c;
+  unreadable.access_entries_file = dir.path();
+  auto refused = Authenticator::Create(unreadable, nullptr);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find(dir.path()), std::string::npos) << refused.error().message;
 }
 
 TEST_F(Verifier, Ec2PrivateDnsNameFromDescribeInstances) {
