@@ -21,6 +21,7 @@
 #include "http/client.h"
 #include "integration/cli_runner.h"
 #include "support/loopback_listener.h"
+#include "support/raw_exchange.h"
 #include "support/paths.h"
 #include "support/temp_dir.h"
 #include "token/generate.h"
@@ -37,38 +38,6 @@ std::string Slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Bytes sent as they are, over TLS or plain TCP; what came back before the server closed (or 3 s).
-std::string Exchange(int port, const std::string& bytes, bool tls) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  timeval tv{3, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string out;
-  char buf[4096];
-  boost::system::error_code ec;
-  if (!tls) {
-    asio::write(socket, asio::buffer(bytes), ec);
-    while (!ec) {
-      size_t n = socket.read_some(asio::buffer(buf), ec);
-      out.append(buf, n);
-    }
-    return out;
-  }
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.set_verify_mode(asio::ssl::verify_none);
-  asio::ssl::stream<asio::ip::tcp::socket&> s(socket, ctx);
-  s.handshake(asio::ssl::stream_base::client, ec);
-  if (ec) return "handshake failed: " + ec.message();
-  asio::write(s, asio::buffer(bytes), ec);
-  while (!ec) {
-    size_t n = s.read_some(asio::buffer(buf), ec);
-    out.append(buf, n);
-  }
-  return out;
-}
-
-std::string StatusLine(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
 
 // A server verifying with "real" STS, whose endpoint is a listener that never answers.
 class HangingSts : public ::testing::Test {
@@ -76,6 +45,7 @@ class HangingSts : public ::testing::Test {
   void SetUp() override {
     port_ = testing::FreePort();
     front_port_ = testing::FreePort();
+    eks_port_ = testing::FreePort();
     dir_.Write("config.yaml", "clusterID: demo\n"
                               "server:\n"
                               "  address: 127.0.0.1\n"
@@ -88,7 +58,11 @@ class HangingSts : public ::testing::Test {
                               "  maxInFlight: 4\n"
                               "kubeAPI:\n"
                               "  address: 127.0.0.1\n"
-                              "  port: " + std::to_string(front_port_) + "\n");
+                              "  port: " + std::to_string(front_port_) + "\n"
+                              "eksAPI:\n"
+                              "  address: 127.0.0.1\n"
+                              "  port: " + std::to_string(eks_port_) + "\n"
+                              "  accountID: \"111122223333\"\n");
     server_ = testing::StartServe(dir_.path(), port_);
   }
   void TearDown() override { server_.reset(); }
@@ -106,7 +80,7 @@ class HangingSts : public ::testing::Test {
 
   testing::LoopbackListener sts_{testing::LoopbackListener::Mode::kSilent};  // an STS that hangs
   TempDir dir_;
-  int port_ = 0, front_port_ = 0;
+  int port_ = 0, front_port_ = 0, eks_port_ = 0;
   std::unique_ptr<testing::Process> server_;
 };
 
@@ -271,17 +245,17 @@ TEST_F(HangingSts, MalformedHttpIsAnswered) {
        "HTTP/1.1 431 Request Header Fields Too Large"},
       {"POST /authenticate HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n", "HTTP/1.1 413 Payload Too Large"},
   };
-  // The webhook listener and the Kubernetes API front (the local STS and EKS API listeners are the
-  // same server code).
-  for (int port : {port_, front_port_}) {
+  // The webhook, the Kubernetes API front and the EKS API (the local STS listener is the same
+  // server code, and has its own test in serve_test).
+  for (int port : {port_, front_port_, eks_port_}) {
     for (const auto& c : cases) {
       if (port == front_port_ && c.status.starts_with("HTTP/1.1 413")) continue;  // the front takes 3 MiB
-      std::string answer = Exchange(port, c.bytes, true);
-      EXPECT_EQ(StatusLine(answer), c.status) << port << ": " << c.bytes.substr(0, 80);
+      std::string answer = testing::RawExchange(port, c.bytes, true);
+      EXPECT_EQ(testing::StatusLine(answer), c.status) << port << ": " << c.bytes.substr(0, 80);
       EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
     }
     // Plain HTTP to the TLS port, as Go answers it.
-    EXPECT_EQ(Exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", false),
+    EXPECT_EQ(testing::RawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", false),
               "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
   }
   auto metrics = http::Fetch({.url = Url("/metrics"), .ca_file = Ca()});
@@ -289,6 +263,8 @@ TEST_F(HangingSts, MalformedHttpIsAnswered) {
   EXPECT_NE(metrics->body.find("kubeiam_http_malformed_requests_total{listener=\"main\"} 9"), std::string::npos)
       << metrics->body;
   EXPECT_NE(metrics->body.find("kubeiam_http_malformed_requests_total{listener=\"kubeAPI\"} 8"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("kubeiam_http_malformed_requests_total{listener=\"eksAPI\"} 9"), std::string::npos)
       << metrics->body;
 }
 

@@ -13,6 +13,7 @@
 #include "integration/cli_runner.h"
 #include "support/fake_http_server.h"
 #include "support/paths.h"
+#include "support/raw_exchange.h"
 #include "support/temp_dir.h"
 #include "token/generate.h"
 #include "util/encoding.h"
@@ -388,6 +389,15 @@ TEST_F(Serve, AuthorizeRejectsMalformedReviews) {
     EXPECT_EQ(boost::json::parse(r->body).at("status").at("evaluationError").as_string(), c.error) << c.body;
   }
   EXPECT_EQ(http::Fetch({.url = Url("/authorize"), .ca_file = Ca()})->status, 405);
+}
+
+// The local STS listener answers what it cannot parse as every kubeiam listener does.
+TEST_F(Serve, LocalStsAnswersMalformedHttp) {
+  EXPECT_EQ(testing::StatusLine(testing::RawExchange(sts_port_, "GARBAGE\r\n\r\n", true)), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(testing::StatusLine(testing::RawExchange(sts_port_, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", true)),
+            "HTTP/1.1 505 HTTP Version Not Supported");
+  EXPECT_EQ(testing::RawExchange(sts_port_, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", false),
+            "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
 }
 
 TEST_F(Serve, VerifyCommand) {
