@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <set>
 
@@ -15,6 +16,9 @@
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
 #include "server/config.h"
+#include "state/sources.h"
+#include "store/kv_access_store.h"
+#include "store/sqlite_kv.h"
 #include "util/file.h"
 #include "util/table.h"
 
@@ -27,6 +31,7 @@ void AddStateOptions(CLI::App* cmd, StateOptions& o) {
   cmd->add_option("--aws-auth", o.aws_auth, "aws-auth ConfigMap manifest whose mappings apply");
   cmd->add_option("--access-entries", o.access_entries,
                   "Access entries (YAML or JSON, shaped like aws eks describe-access-entry) whose mappings and policies apply");
+  cmd->add_option("--store", o.store, "Access-entry store (SQLite file) whose entries, policies and mode apply");
   cmd->add_option("--authentication-mode", o.authentication_mode, "CONFIG_MAP, API_AND_CONFIG_MAP or API")
       ->check(CLI::IsMember({"CONFIG_MAP", "API_AND_CONFIG_MAP", "API"}));
 }
@@ -56,7 +61,7 @@ Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& stat
     return out;
   }
   if (!state.HasMappings()) {
-    return Fail(ErrorCode::kInvalidArgument, "--arn needs --config, --aws-auth and/or --access-entries to map it");
+    return Fail(ErrorCode::kInvalidArgument, "--arn needs --config, --aws-auth, --access-entries and/or --store to map it");
   }
   auto mappings = LoadMappings(state);
   if (!mappings) return Fail(ErrorCode::kFormat, mappings.error().message);
@@ -88,24 +93,96 @@ void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespa
   cmd->add_flag("-A,--all-namespaces", o.all_namespaces, all_namespaces_help);
 }
 
+Result<std::shared_ptr<store::AccessStore>> OpenStoreToRead(const std::string& path, const std::string& cluster) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::shared_ptr<store::AccessStore>();
+  auto kv = store::SqliteKv::Open(path);
+  if (!kv) return std::unexpected(kv.error());
+  auto opened = store::KvAccessStore::OpenExisting(*kv, cluster);
+  if (!opened && opened.error().code == ErrorCode::kNotFound) return std::shared_ptr<store::AccessStore>();
+  if (!opened) return std::unexpected(opened.error().Wrap(path));
+  return std::shared_ptr<store::AccessStore>(std::move(*opened));
+}
+
+namespace {
+
+void AddBackend(state::SourceSettings& s, std::string_view backend) {
+  if (std::find(s.backend_modes.begin(), s.backend_modes.end(), backend) == s.backend_modes.end()) {
+    s.backend_modes.emplace_back(backend);
+  }
+}
+
+// --config's sources (its store opened to read), or none.
+Result<std::pair<state::SourceSettings, std::optional<server::Config>>> ConfigSources(const std::string& path) {
+  if (path.empty()) return std::make_pair(state::SourceSettings{}, std::optional<server::Config>());
+  auto cfg = server::LoadConfig(path);
+  if (!cfg) return std::unexpected(cfg.error());
+  std::shared_ptr<store::AccessStore> store;
+  if (!cfg->access_entries_store.empty()) {
+    auto opened = OpenStoreToRead(cfg->access_entries_store, cfg->cluster_id);
+    if (!opened) return std::unexpected(opened.error());
+    store = *opened;
+  }
+  auto settings = state::SettingsOf(*cfg, store);
+  if (!settings) return std::unexpected(settings.error());
+  return std::make_pair(std::move(*settings), std::optional<server::Config>(std::move(*cfg)));
+}
+
+}  // namespace
+
+Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, bool with_rbac) {
+  auto base = ConfigSources(o.config);
+  if (!base) return std::unexpected(base.error());
+  auto& [s, cfg] = *base;
+  std::optional<eks::AuthenticationMode> mode;
+  if (cfg) mode = cfg->authentication_mode;
+  if (!o.aws_auth.empty()) {
+    s.aws_auth_file = o.aws_auth;
+    AddBackend(s, identity::kEksConfigMap);
+  }
+  bool entries_by_flag = !o.access_entries.empty() || !o.store.empty();
+  if (!o.access_entries.empty()) {
+    s.access_entries_file = o.access_entries;
+    s.store = nullptr;
+  }
+  if (!o.store.empty()) {
+    auto opened = OpenStoreToRead(o.store, cfg ? cfg->cluster_id : "");
+    if (!opened) return std::unexpected(opened.error());
+    s.store = *opened;
+    s.access_entries_file.clear();
+  }
+  if (entries_by_flag) {
+    AddBackend(s, identity::kAccessEntry);
+    if (cfg && cfg->access_entries_file.empty() && cfg->access_entries_store.empty()) mode.reset();  // default below
+  }
+  bool has_entries = !s.access_entries_file.empty() || s.store || entries_by_flag;
+  s.authentication_mode =
+      mode.value_or(has_entries ? eks::AuthenticationMode::kApiAndConfigMap : eks::AuthenticationMode::kConfigMap);
+  if (!o.authentication_mode.empty()) {
+    auto parsed = eks::ParseAuthenticationMode(o.authentication_mode);
+    if (!parsed) return std::unexpected(parsed.error());
+    s.authentication_mode = *parsed;
+    s.store_sets_mode = false;
+  }
+  s.rbac = with_rbac;
+  if (!o.rbac.empty()) s.rbac_paths = o.rbac;
+  s.bootstrap_policy = s.bootstrap_policy && !o.no_bootstrap;
+  return std::move(s);
+}
+
 Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings) {
-  std::vector<std::string> paths = o.rbac;
-  bool bootstrap = !o.no_bootstrap;
-  if (!o.config.empty()) {
-    auto cfg = server::LoadConfig(o.config);
-    if (!cfg) return std::unexpected(cfg.error());
-    if (paths.empty() && !cfg->authorization_rbac.empty()) paths.push_back(cfg->authorization_rbac);
-    bootstrap = bootstrap && cfg->bootstrap_policy;
-  }
-  rbac::Objects objects;
-  for (const auto& path : paths) {
-    auto loaded = rbac::LoadManifests(path);
-    if (!loaded) return std::unexpected(loaded.error());
-    objects.Append(std::move(*loaded));
-  }
-  warnings.insert(warnings.end(), objects.problems.begin(), objects.problems.end());
-  objects = rbac::WithBootstrap(std::move(objects), bootstrap);
-  return rbac::Policy(objects.roles, objects.cluster_roles, objects.role_bindings, objects.cluster_role_bindings);
+  auto settings = SettingsOfFlags(o, true);
+  if (!settings) return std::unexpected(settings.error());
+  // RBAC alone: a broken mapping source must not stop a question about a Kubernetes user.
+  settings->backend_modes.clear();
+  settings->store = nullptr;
+  settings->access_entries_file.clear();
+  settings->on_problem = [&](const std::string& source, const std::string& problem) {
+    if (source == "rbac") warnings.push_back(problem);
+  };
+  auto sources = state::Sources::Open(std::move(*settings));
+  if (!sources) return std::unexpected(sources.error());
+  return *(*sources)->snapshot()->rbac;
 }
 
 std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o) {
@@ -120,64 +197,14 @@ std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o) {
 }
 
 Result<state::Snapshot> LoadMappings(const StateOptions& o) {
-  state::Snapshot snap;
-  state::MappingSources sources;
-  std::vector<std::string> modes;
-  std::string aws_auth = o.aws_auth, access_entries = o.access_entries;
-  std::optional<eks::AuthenticationMode> mode;
-  std::optional<server::Config> cfg;
-  if (!o.config.empty()) {
-    auto loaded = server::LoadConfig(o.config);
-    if (!loaded) return std::unexpected(loaded.error());
-    cfg = std::move(*loaded);
-    auto table = identity::BuildFileTable(cfg->map_roles, cfg->map_users, cfg->map_accounts);
-    if (!table) return std::unexpected(table.error());
-    sources.mounted_file = std::make_shared<const identity::MappingTable>(std::move(*table));
-    modes = cfg->backend_modes;
-    if (aws_auth.empty()) aws_auth = cfg->aws_auth_file;
-    if (access_entries.empty()) access_entries = cfg->access_entries_file;
-    if (!cfg->dynamic_file.empty()) {
-      auto text = ReadFile(cfg->dynamic_file);
-      if (!text) return std::unexpected(text.error());
-      auto parsed = identity::ParseDynamicFile(*text, cfg->dynamic_file_strict);
-      if (!parsed) return std::unexpected(parsed.error().Wrap(cfg->dynamic_file));
-      sources.dynamic_file = std::make_shared<const identity::MappingTable>(std::move(parsed->table));
-    }
-    mode = cfg->authentication_mode;
-    snap.scrubbed_accounts = cfg->scrubbed_accounts;
-  }
-  auto add_mode = [&](std::string_view m) {
-    if (std::find(modes.begin(), modes.end(), m) == modes.end()) modes.emplace_back(m);
-  };
-  if (!aws_auth.empty()) {
-    auto text = ReadFile(aws_auth);
-    if (!text) return std::unexpected(text.error());
-    auto parsed = identity::ParseAwsAuthConfigMap(*text);
-    if (!parsed) return std::unexpected(parsed.error().Wrap(aws_auth));
-    sources.aws_auth = std::make_shared<const identity::MappingTable>(identity::BuildConfigMapTable(*parsed));
-    add_mode(identity::kEksConfigMap);
-  }
-  if (!access_entries.empty()) {
-    auto entries = eks::LoadAccessEntries(access_entries);
-    if (!entries) return std::unexpected(entries.error());
-    snap.access_entries = std::make_shared<const eks::AccessEntries>(std::move(*entries));
-    sources.access_entries =
-        std::make_shared<const identity::MappingTable>(identity::BuildAccessEntryTable(*snap.access_entries));
-    add_mode(identity::kAccessEntry);
-    if (!o.config.empty() && cfg->access_entries_file.empty()) mode.reset();  // entries given by flag: default mode below
-  }
-  if (!o.authentication_mode.empty()) {
-    auto parsed = eks::ParseAuthenticationMode(o.authentication_mode);
-    if (!parsed) return std::unexpected(parsed.error());
-    mode = *parsed;
-  }
-  snap.authentication_mode =
-      mode.value_or(access_entries.empty() ? eks::AuthenticationMode::kConfigMap : eks::AuthenticationMode::kApiAndConfigMap);
-  snap.chain = state::BuildChain(modes, snap.authentication_mode, sources, [&](std::string_view m) {
-    return cfg ? cfg->ReservedPrefixesFor(m) : std::vector<std::string>{};
-  });
+  auto settings = SettingsOfFlags(o, false);
+  if (!settings) return std::unexpected(settings.error());
+  bool none = settings->backend_modes.empty();
+  auto sources = state::Sources::Open(std::move(*settings));
+  if (!sources) return std::unexpected(sources.error());
+  state::Snapshot snap = *(*sources)->snapshot();
   // A chain of empty tables (CONFIG_MAP dropping the only source) still counts as "given".
-  if (modes.empty()) snap.chain.clear();
+  if (none) snap.chain.clear();
   return snap;
 }
 

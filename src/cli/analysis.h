@@ -1,6 +1,7 @@
 // What the analysis commands (can-i, who-can, ...) share: the flags naming the cluster state
-// (--rbac, --no-bootstrap, --config, --aws-auth, --access-entries, --authentication-mode),
-// loading it, and reading a request target the way kubectl auth can-i does.
+// (--rbac, --no-bootstrap, --config, --aws-auth, --access-entries, --store,
+// --authentication-mode), loading it through the same Sources as the server, and reading a
+// request target the way kubectl auth can-i does.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include "identity/mapper_chain.h"
 #include "rbac/authorizer.h"
 #include "state/snapshot.h"
+#include "state/source_settings.h"
 #include "util/error.h"
 
 namespace kubeiam::cli {
@@ -18,8 +20,8 @@ namespace kubeiam::cli {
 struct StateOptions {
   std::vector<std::string> rbac;
   bool no_bootstrap = false;
-  std::string config, aws_auth, access_entries, authentication_mode;
-  bool HasMappings() const { return !config.empty() || !aws_auth.empty() || !access_entries.empty(); }
+  std::string config, aws_auth, access_entries, store, authentication_mode;
+  bool HasMappings() const { return !config.empty() || !aws_auth.empty() || !access_entries.empty() || !store.empty(); }
 };
 
 void AddStateOptions(CLI::App* cmd, StateOptions& o);
@@ -73,10 +75,19 @@ Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>&
 // LoadPolicy for a command: warnings and errors go to stderr; nullopt when it failed.
 std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o);
 
-// The mappings the server would use, as a snapshot without RBAC: --config's backends and files,
-// --aws-auth, --access-entries (a file), ordered by --authentication-mode (else the config's, else
-// API_AND_CONFIG_MAP when access entries are given, else CONFIG_MAP).
+// The mappings the server would use, as a snapshot without RBAC: --config's backends, files and
+// store, --aws-auth, --access-entries (a file) or --store, ordered by --authentication-mode (else
+// the store's, else the config's, else API_AND_CONFIG_MAP when access entries are given, else
+// CONFIG_MAP).
 Result<state::Snapshot> LoadMappings(const StateOptions& o);
+
+// The sources the flags name, as state::Sources reads them: --config's, with the other flags on
+// top. `with_rbac` adds the RBAC policy (--rbac, else the config's, plus the bootstrap policy).
+Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, bool with_rbac);
+
+// An access-entry store to read: nothing when the file does not exist yet (no entries), or when
+// it holds no state for `cluster` (empty: the only cluster it holds).
+Result<std::shared_ptr<store::AccessStore>> OpenStoreToRead(const std::string& path, const std::string& cluster);
 
 // Administrators a server config gives outside aws-auth: its own system:masters mappings and
 // access entries with AmazonEKSClusterAdminPolicy at cluster scope. 0 without a config.

@@ -84,7 +84,7 @@ int Run(const InitOptions& o) {
         std::cerr << "kubeiam init: --admin-arn: " << made->message << "\n";
         return 1;
       }
-      seed = c.entries;
+      seed.assign(c.entries.begin(), c.entries.end());
     }
     auto store = server::OpenStore(*cfg, seed);
     if (!store) {

@@ -161,16 +161,17 @@ int Run(const std::string& config_path) {
             << "\",\"webhookKubeconfig\":\"" << parts->tls.kubeconfig << "\",\"authorizeKubeconfig\":\""
             << parts->tls.authorize_kubeconfig << "\",\"ca\":\"" << parts->tls.ca_cert << "\"}\n";
 
+  // Mapping and RBAC sources: a file change is served within milliseconds (inotify), a store
+  // write from another process within 20 ms.
+  auth->sources().Watch([](const Error& e) {
+    Log(LogLevel::kError, "reload failed, previous mappings kept", {{"error", e.message}});
+  });
   std::atomic<bool> stop{false};
-  std::thread reloader([&] {
+  std::thread housekeeping([&] {
     uint64_t closed_at_trim = 0;
     while (!stop.load()) {
       ReturnFreedMemory(http, closed_at_trim);
       if (kube_api) kube_api->Refresh();
-      if (auto s = auth->ReloadIfChanged(); !s) {
-        Log(LogLevel::kError, "reload failed, previous mappings kept", {{"error", s.error().message}});
-      }
-      // Four times a second: a store write from another process shows within 250 ms.
       for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
@@ -200,7 +201,8 @@ int Run(const std::string& config_path) {
   }
   std::cerr << "{\"msg\":\"shutting down\"}\n";
   stop = true;
-  reloader.join();
+  housekeeping.join();
+  auth->sources().StopWatching();
   http.Stop();
   return 0;
 }

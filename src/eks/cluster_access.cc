@@ -1,6 +1,7 @@
 #include "eks/cluster_access.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "util/strings.h"
 
@@ -15,14 +16,17 @@ ApiError NotFound(const ClusterAccess& c, std::string_view principal_arn) {
 }  // namespace
 
 AccessEntry* ClusterAccess::Find(std::string_view principal_arn) {
-  for (auto& e : entries) {
-    if (EqualsIgnoreCase(e.principal_arn, principal_arn)) return &e;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (EqualsIgnoreCase(entries[i].principal_arn, principal_arn)) return &entries.Mutable(i);
   }
   return nullptr;
 }
 
 const AccessEntry* ClusterAccess::Find(std::string_view principal_arn) const {
-  return const_cast<ClusterAccess*>(this)->Find(principal_arn);
+  for (const auto& e : entries) {
+    if (EqualsIgnoreCase(e.principal_arn, principal_arn)) return &e;
+  }
+  return nullptr;
 }
 
 std::optional<ApiError> CheckApiEnabled(const ClusterAccess& c) {
@@ -42,7 +46,7 @@ std::optional<ApiError> CreateEntry(ClusterAccess& c, const NewAccessEntry& requ
   if (auto bad = CheckApiEnabled(c)) return bad;
   auto e = MakeAccessEntry(request, c.cluster, std::move(uuid), now);
   if (!e) return e.error();
-  if (c.Find(e->principal_arn)) {
+  if (std::as_const(c).Find(e->principal_arn)) {
     return ResourceInUse("The specified access entry resource is already in use on this cluster.");
   }
   c.entries.push_back(std::move(*e));

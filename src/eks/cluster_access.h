@@ -11,6 +11,7 @@
 
 #include "eks/access_entry.h"
 #include "eks/authentication_mode.h"
+#include "eks/entry_list.h"
 
 namespace kubeiam::eks {
 
@@ -19,9 +20,10 @@ struct ClusterAccess {
   AuthenticationMode mode = AuthenticationMode::kApiAndConfigMap;
   bool bootstrap_admin = true;  // bootstrapClusterCreatorAdminPermissions (create-time only)
   TimePoint created_at{};
-  std::vector<AccessEntry> entries;
-  uint64_t revision = 0;  // bumped by every committed write (set by the store)
+  EntryList entries;
+  uint64_t revision = 0;  // the number of committed writes (set by the store)
 
+  // The entry of a principal (IAM ARNs compare without case); the mutable one is unshared first.
   AccessEntry* Find(std::string_view principal_arn);
   const AccessEntry* Find(std::string_view principal_arn) const;
 };

@@ -75,21 +75,13 @@ std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const Config& config) {
   return std::make_unique<aws::Ec2PrivateDns>(std::move(o));
 }
 
-// A watched file's text, or nothing when it does not exist yet (no mappings). Once the source
-// has loaded, a file that is unreadable, gone or empty (whitespace only) is an error that keeps
-// the last good state: an editor or a failed copy leaves those, and they would silently drop
-// every mapping. Only a well-formed document with no entries empties a source.
-Result<std::optional<std::string>> ReadSource(const std::string& path, bool loaded_before) {
-  auto text = ReadFile(path, 64u << 20);
-  bool missing = !text && text.error().code == ErrorCode::kNotFound;
-  if (missing && !loaded_before) return std::nullopt;
-  if (!text && !loaded_before) return std::unexpected(text.error());
-  if (!text) return Fail(text.error().code, path + ": " + text.error().message + "; the last good state is kept");
-  if (loaded_before && Trim(*text).empty()) {
-    return Fail(ErrorCode::kFormat, path + ": the file is empty; the last good state is kept (a well-formed "
-                                           "document with no entries empties the source)");
+// Rows and objects a source ignores (the rest of it loads).
+void LogSourceProblem(const std::string& source, const std::string& problem) {
+  if (source == "rbac") {
+    Log(LogLevel::kWarning, "RBAC object ignored", {{"problem", problem}});
+  } else {
+    Log(LogLevel::kWarning, "aws-auth entry ignored", {{"file", source}, {"problem", problem}});
   }
-  return std::move(*text);
 }
 
 }  // namespace
@@ -99,7 +91,6 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
                                                              std::shared_ptr<store::AccessStore> store) {
   std::unique_ptr<Authenticator> a(new Authenticator(std::move(config)));
   a->store_ = std::move(store);
-  a->mapping_config_ = a->config_;
   a->local_sts_ = std::move(local_sts);
   if (!a->local_sts_) a->ec2_ = MakeEc2Lookup(a->config_);
   a->validator_.cluster_id = a->config_.cluster_id;
@@ -107,10 +98,12 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
   a->validator_.server_region = a->config_.region;
   a->validator_.max_token_bytes = a->config_.max_token_bytes;
   if (a->config_.local_sts) a->validator_.local_sts_host = a->config_.local_sts->HostPort();
-  auto file = identity::BuildFileTable(a->config_.map_roles, a->config_.map_users, a->config_.map_accounts);
-  if (!file) return std::unexpected(file.error().Wrap(a->config_.file + ": server"));
-  a->file_table_ = std::make_shared<const identity::MappingTable>(std::move(*file));
-  if (auto s = a->Rebuild(true); !s) return std::unexpected(s.error());
+  auto settings = state::SettingsOf(a->config_, a->store_);
+  if (!settings) return std::unexpected(settings.error());
+  settings->on_problem = LogSourceProblem;
+  auto sources = state::Sources::Open(std::move(*settings));
+  if (!sources) return std::unexpected(sources.error());
+  a->sources_ = std::move(*sources);
   a->metrics_.AddSource([cache = &a->cache_] {
     return "# TYPE kubeiam_token_cache_entries gauge\nkubeiam_token_cache_entries " + std::to_string(cache->size()) +
            "\n# TYPE kubeiam_token_cache_bytes gauge\nkubeiam_token_cache_bytes " + std::to_string(cache->bytes()) + "\n";
@@ -118,121 +111,10 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
   return a;
 }
 
-Status Authenticator::Rebuild(bool force) {
-  std::lock_guard<std::mutex> l(reload_mu_);
-  bool changed = force;
-  Status result;
-  auto has = [&](std::string_view m) {
-    return std::find(mapping_config_.backend_modes.begin(), mapping_config_.backend_modes.end(), m) != mapping_config_.backend_modes.end();
-  };
-  // One watched source: `load` runs when the path's stamp moves (or on a forced rebuild); a
-  // failed load keeps the previous state and reports why.
-  auto watch = [&](const std::string& path, std::string& stamp, auto load) {
-    std::string now_stamp = FileStamp(path);
-    if (!force && now_stamp == stamp) return;
-    stamp = now_stamp;
-    changed = true;
-    if (Status s = load(); !s) result = std::unexpected(s.error());
-  };
-  // A mapping file (ReadSource: missing at start means no mappings; once loaded, only a
-  // well-formed document replaces it).
-  auto reload = [&](const std::string& path, std::string& stamp, std::shared_ptr<const identity::MappingTable>& table,
-                    auto parse) {
-    watch(path, stamp, [&]() -> Status {
-      auto text = ReadSource(path, table != nullptr);
-      if (!text) return std::unexpected(text.error());
-      Result<identity::MappingTable> parsed = *text ? parse(**text) : identity::MappingTable();
-      if (!parsed) return std::unexpected(parsed.error().Wrap(path));
-      table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
-      return {};
-    });
-  };
-  if (has(identity::kEksConfigMap)) {
-    reload(mapping_config_.aws_auth_file, aws_auth_stamp_, aws_auth_table_,
-           [&](const std::string& text) -> Result<identity::MappingTable> {
-             auto parsed = identity::ParseAwsAuthConfigMap(text);
-             if (!parsed) return std::unexpected(parsed.error());
-             for (const auto& p : parsed->problems) {
-               LogJson({{"level", "warning"}, {"msg", "aws-auth entry ignored"}, {"file", mapping_config_.aws_auth_file},
-                        {"problem", p}});
-             }
-             return identity::BuildConfigMapTable(*parsed);
-           });
-  }
-  if (has(identity::kDynamicFile)) {
-    reload(mapping_config_.dynamic_file, dynamic_stamp_, dynamic_table_,
-           [&](const std::string& text) -> Result<identity::MappingTable> {
-             auto parsed = identity::ParseDynamicFile(text, mapping_config_.dynamic_file_strict);
-             if (!parsed) return std::unexpected(parsed.error());
-             return std::move(parsed->table);
-           });
-  }
-  if (store_) {
-    // The store's revision moves with every committed write, from any process.
-    auto revision = store_->Revision();
-    if (!revision) {
-      result = Fail(ErrorCode::kUnavailable, "access-entry store: " + revision.error().message);
-    } else if (force || revision != store_revision_) {
-      auto loaded = store_->Load();
-      if (!loaded) {
-        result = Fail(ErrorCode::kUnavailable, "access-entry store: " + loaded.error().message);
-      } else {
-        changed = true;
-        store_revision_ = loaded->revision;
-        store_mode_ = loaded->mode;
-        entries_ = std::make_shared<const eks::AccessEntries>(std::move(loaded->entries));
-        entries_table_ = std::make_shared<const identity::MappingTable>(identity::BuildAccessEntryTable(*entries_));
-      }
-    }
-  } else if (mapping_config_.access_entries_file.empty()) {
-    entries_ = std::make_shared<const eks::AccessEntries>();
-    entries_table_ = nullptr;
-  } else {
-    watch(mapping_config_.access_entries_file, entries_stamp_, [&]() -> Status {
-      const std::string& path = mapping_config_.access_entries_file;
-      auto text = ReadSource(path, entries_table_ != nullptr);
-      if (!text) return std::unexpected(text.error());
-      auto loaded = *text ? eks::ParseAccessEntries(**text, path) : Result<eks::AccessEntries>(eks::AccessEntries());
-      if (!loaded) return std::unexpected(loaded.error());
-      entries_ = std::make_shared<const eks::AccessEntries>(std::move(*loaded));
-      entries_table_ = std::make_shared<const identity::MappingTable>(identity::BuildAccessEntryTable(*entries_));
-      return {};
-    });
-  }
-  if (mapping_config_.authorization_rbac.empty() && mapping_config_.authorization_webhook != "full") {
-    rbac_ = nullptr;
-  } else {
-    watch(mapping_config_.authorization_rbac, rbac_stamp_, [&]() -> Status {
-      auto objects = mapping_config_.authorization_rbac.empty() ? Result<rbac::Objects>(rbac::Objects())
-                                                                : rbac::LoadManifests(mapping_config_.authorization_rbac);
-      if (!objects) return std::unexpected(objects.error());
-      for (const auto& p : objects->problems) LogJson({{"level", "warning"}, {"msg", "RBAC object ignored"}, {"problem", p}});
-      auto all = rbac::WithBootstrap(std::move(*objects), mapping_config_.bootstrap_policy);
-      rbac_ = std::make_shared<const rbac::Policy>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
-      return {};
-    });
-  }
-  if (changed) {
-    auto snap = std::make_shared<state::Snapshot>();
-    eks::AuthenticationMode mode = store_mode_.value_or(mapping_config_.authentication_mode);
-    snap->chain = state::BuildChain(mapping_config_.backend_modes, mode,
-                                    {file_table_, aws_auth_table_, dynamic_table_, entries_table_},
-                                    [&](std::string_view mode) { return mapping_config_.ReservedPrefixesFor(mode); });
-    snap->scrubbed_accounts = mapping_config_.scrubbed_accounts;
-    snap->authentication_mode = mode;
-    snap->access_entries = entries_;
-    snap->rbac = rbac_;
-    snap->webhook_full_chain = mapping_config_.authorization_webhook == "full";
-    snapshot_.store(std::move(snap));
-  }
-  return result;
-}
-
-Status Authenticator::ReloadIfChanged() { return Rebuild(false); }
-
 Result<std::vector<std::string>> Authenticator::Reconfigure(const Config& next) {
-  auto file = identity::BuildFileTable(next.map_roles, next.map_users, next.map_accounts);
-  if (!file) return std::unexpected(file.error().Wrap(next.file + ": server"));
+  auto settings = state::SettingsOf(next, store_);
+  if (!settings) return std::unexpected(settings.error());
+  settings->on_problem = LogSourceProblem;
   std::vector<std::string> warnings;
   auto unchanged = [&](bool same, const char* what) {
     if (!same) warnings.push_back(std::string(what) + " changed; it takes effect after a restart");
@@ -242,12 +124,7 @@ Result<std::vector<std::string>> Authenticator::Reconfigure(const Config& next) 
   unchanged(next.sts_endpoint == config_.sts_endpoint && next.local_sts.has_value() == config_.local_sts.has_value(),
             "sts");
   unchanged(next.kube_api == config_.kube_api, "kubeAPI");
-  {
-    std::lock_guard<std::mutex> l(reload_mu_);
-    mapping_config_ = next;
-    file_table_ = std::make_shared<const identity::MappingTable>(std::move(*file));
-  }
-  if (auto s = Rebuild(true); !s) return std::unexpected(s.error());
+  if (auto s = sources_->Reconfigure(std::move(*settings)); !s) return std::unexpected(s.error());
   return warnings;
 }
 
@@ -337,7 +214,7 @@ Result<identity::Identity> Authenticator::VerifyUnredacted(std::string_view toke
   return id;
 }
 
-Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) const { return MapWith(*snapshot_.load(), id); }
+Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) const { return MapWith(*sources_->snapshot(), id); }
 
 Result<identity::UserInfo> Authenticator::MapWith(const state::Snapshot& snap, const identity::Identity& id) const {
   identity::PrivateDnsLookup lookup;
@@ -388,7 +265,7 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
     return finish(result, {status, "application/json", DeniedReview(review->api_version, id.error().message), {}},
                   id.error().message);
   }
-  auto snap = snapshot_.load();
+  auto snap = sources_->snapshot();
   if (!snap->scrubbed_accounts.contains(id->account_id)) {
     log["arn"] = id->arn;
     log["accountId"] = id->account_id;
@@ -434,7 +311,7 @@ HttpResponse Authenticator::HandleAuthorize(const HttpRequest& request) {
   log["verb"] = a.verb;
   log[a.resource_request ? "resource" : "path"] = a.resource_request ? a.resource : a.path;
   if (!a.namespace_.empty()) log["namespace"] = a.namespace_;
-  auto snap = snapshot_.load();
+  auto snap = sources_->snapshot();
   std::string why, entry;
   const auto* policies = EntryPolicies(*snap, *review, why, entry);
   if (!entry.empty()) log["accessEntry"] = entry;
@@ -489,7 +366,7 @@ HttpResponse Authenticator::Handle(const HttpRequest& request) {
   if (path == "/authenticate") return HandleAuthenticate(request);
   if (path == "/authorize") return HandleAuthorize(request);
   if (path == "/healthz") return Text(200, "ok\n");
-  if (path == "/readyz") return snapshot_.load() ? Text(200, "ok\n") : Text(503, "not ready\n");
+  if (path == "/readyz") return sources_->snapshot() ? Text(200, "ok\n") : Text(503, "not ready\n");
   if (path == "/metrics") return {200, "text/plain; version=0.0.4", metrics_.Render(), {}};
   return Text(404, "404 page not found\n");
 }

@@ -23,6 +23,7 @@
 #include "server/subject_access_review.h"
 #include "server/verified_token_cache.h"
 #include "state/snapshot.h"
+#include "state/sources.h"
 #include "store/access_store.h"
 #include "sts/local_sts.h"
 #include "token/validate.h"
@@ -47,14 +48,15 @@ class Authenticator {
 
   // Re-reads the aws-auth, DynamicFile, access-entries and RBAC sources if they changed; a source
   // that fails to parse keeps its previous state (and the error is returned for the log).
-  Status ReloadIfChanged();
+  Status ReloadIfChanged() { return sources_->Refresh(); }
   // SIGHUP: applies a re-read config's mappings, backends and scrubbed accounts. Settings that
   // need a restart (listeners, cluster ID, STS) are left as they are and named in the result's
   // warnings. A config that fails to build changes nothing.
   Result<std::vector<std::string>> Reconfigure(const Config& next);
   Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
-  std::shared_ptr<const state::Snapshot> snapshot() const { return snapshot_.load(); }
+  std::shared_ptr<const state::Snapshot> snapshot() const { return sources_->snapshot(); }
+  state::Sources& sources() { return *sources_; }
   // The policies of the access entry that authenticated a SubjectAccessReview's user (checked
   // against extra, uid and the current mappings), or null with `why`.
   const std::vector<eks::AssociatedPolicy>* EntryPolicies(const state::Snapshot& snap, const SubjectAccessReview& review,
@@ -67,28 +69,18 @@ class Authenticator {
   explicit Authenticator(Config config) : config_(std::move(config)) {}
   Result<identity::Identity> VerifyUnredacted(std::string_view token, TimePoint now);
   Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
-  Status Rebuild(bool force);
 
-  Config config_;           // as started: cluster, STS, listeners (never changes)
-  Config mapping_config_;   // mappings and backends (replaced by Reconfigure, under reload_mu_)
+  Config config_;  // as started: cluster, STS, listeners (never changes)
   std::shared_ptr<const sts::LocalSts> local_sts_;
   std::unique_ptr<aws::Ec2PrivateDns> ec2_;
   mutable InFlightLimit ec2_waiting_;  // threads waiting on EC2, bounded by sts.maxInFlight
   token::ValidatorConfig validator_;
-  std::atomic<std::shared_ptr<const state::Snapshot>> snapshot_;
+  std::unique_ptr<state::Sources> sources_;
   Metrics metrics_;
   http::ConnectionPool sts_pool_;
   InFlightLimit sts_in_flight_;
 
-  // Reload bookkeeping (only the reload thread touches these).
-  std::mutex reload_mu_;
-  std::string aws_auth_stamp_, dynamic_stamp_, entries_stamp_, rbac_stamp_;
-  std::shared_ptr<const identity::MappingTable> file_table_, aws_auth_table_, dynamic_table_, entries_table_;
-  std::shared_ptr<const eks::AccessEntries> entries_ = std::make_shared<const eks::AccessEntries>();
-  std::shared_ptr<const rbac::Policy> rbac_;
   std::shared_ptr<store::AccessStore> store_;
-  std::optional<uint64_t> store_revision_;
-  std::optional<eks::AuthenticationMode> store_mode_;
 
   VerifiedTokenCache cache_{100000, 32u << 20};
 };

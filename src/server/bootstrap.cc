@@ -1,6 +1,7 @@
 #include "server/bootstrap.h"
 
-#include "store/sqlite_store.h"
+#include "store/kv_access_store.h"
+#include "store/sqlite_kv.h"
 #include "util/crypto.h"
 #include "util/encoding.h"
 #include "util/file.h"
@@ -40,8 +41,10 @@ Result<std::shared_ptr<store::AccessStore>> OpenStore(const Config& config, cons
   seed.mode = config.authentication_mode;
   seed.created_at = Clock::now();
   seed.entries = seed_entries;
-  auto opened = store::SqliteStore::Open(config.access_entries_store, seed);
-  if (!opened) return std::unexpected(opened.error());
+  auto kv = store::SqliteKv::Open(config.access_entries_store);
+  if (!kv) return std::unexpected(kv.error());
+  auto opened = store::KvAccessStore::Open(std::move(*kv), seed);
+  if (!opened) return std::unexpected(opened.error().Wrap(config.access_entries_store));
   return std::shared_ptr<store::AccessStore>(std::move(*opened));
 }
 

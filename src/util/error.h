@@ -20,6 +20,7 @@ enum class ErrorCode {
   kUnavailable,       // a peer could not be reached or timed out
   kThrottled,         // a peer asked us to slow down
   kUpstream,          // a peer answered with an error
+  kGone,              // a version that no longer exists (compacted history): start again from a full read
   kInternal,          // something that should not happen
 };
 

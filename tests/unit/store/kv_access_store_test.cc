@@ -1,7 +1,7 @@
-// The embedded store: round trips, one transaction per write, refusals change nothing, two
-// handles see each other's writes, and kill -9 in the middle of a burst of writes leaves a
-// consistent database.
-#include "store/sqlite_store.h"
+// A cluster's access state on the embedded store: round trips, one transaction per write,
+// refusals change nothing, two handles see each other's writes, a write puts only what it
+// changed, and kill -9 in the middle of a burst of writes leaves a consistent database.
+#include "store/kv_access_store.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -12,6 +12,8 @@
 
 #include <thread>
 
+#include "store/access_keys.h"
+#include "store/sqlite_kv.h"
 #include "support/temp_dir.h"
 
 namespace kubeiam::store {
@@ -28,13 +30,19 @@ eks::ClusterAccess Seed() {
   return c;
 }
 
-std::unique_ptr<SqliteStore> OpenIn(const testing::TempDir& dir, const eks::ClusterAccess& seed = Seed()) {
-  auto s = SqliteStore::Open(dir.path() + "/access.db", seed);
+Result<std::unique_ptr<KvAccessStore>> Open(const std::string& path, const eks::ClusterAccess& seed) {
+  auto kv = SqliteKv::Open(path);
+  if (!kv) return std::unexpected(kv.error());
+  return KvAccessStore::Open(*kv, seed);
+}
+
+std::unique_ptr<KvAccessStore> OpenIn(const testing::TempDir& dir, const eks::ClusterAccess& seed = Seed()) {
+  auto s = Open(dir.path() + "/access.db", seed);
   EXPECT_TRUE(s) << s.error().message;
   return s ? std::move(*s) : nullptr;
 }
 
-TEST(SqliteStore, RoundTripsEntriesPoliciesAndMode) {
+TEST(KvAccessStore, RoundTripsEntriesPoliciesAndMode) {
   testing::TempDir dir;
   auto s = OpenIn(dir);
   ASSERT_TRUE(s);
@@ -66,7 +74,7 @@ TEST(SqliteStore, RoundTripsEntriesPoliciesAndMode) {
   EXPECT_EQ(*again->Revision(), 2u);
 }
 
-TEST(SqliteStore, ARefusedChangeWritesNothing) {
+TEST(KvAccessStore, ARefusedChangeWritesNothing) {
   testing::TempDir dir;
   auto s = OpenIn(dir);
   ASSERT_TRUE(s->Update([](eks::ClusterAccess& c) {
@@ -85,7 +93,7 @@ TEST(SqliteStore, ARefusedChangeWritesNothing) {
   EXPECT_EQ(c->revision, 1u);
 }
 
-TEST(SqliteStore, DeleteCascadesAndModesAreOneWay) {
+TEST(KvAccessStore, DeleteCascadesAndModesAreOneWay) {
   testing::TempDir dir;
   auto s = OpenIn(dir);
   const std::string arn = "arn:aws:iam::111122223333:user/a";
@@ -101,7 +109,7 @@ TEST(SqliteStore, DeleteCascadesAndModesAreOneWay) {
   EXPECT_EQ(back.error().type, "InvalidParameterException");
 }
 
-TEST(SqliteStore, TwoHandlesSeeEachOthersWrites) {
+TEST(KvAccessStore, TwoHandlesSeeEachOthersWrites) {
   testing::TempDir dir;
   auto a = OpenIn(dir);
   auto b = OpenIn(dir);
@@ -112,7 +120,7 @@ TEST(SqliteStore, TwoHandlesSeeEachOthersWrites) {
   EXPECT_EQ(*b->Revision(), 1u);
   EXPECT_EQ(b->Load()->entries.size(), 1u);
   // Concurrent writers serialize: 2 x 20 creates, none lost.
-  auto burst = [](SqliteStore* s, const std::string& who) {
+  auto burst = [](KvAccessStore* s, const std::string& who) {
     for (int i = 0; i < 20; ++i) {
       auto r = s->Update([&](eks::ClusterAccess& c) {
         return eks::CreateEntry(c, {"arn:aws:iam::111122223333:user/" + who + std::to_string(i), "", "", {}, {}}, "u", kT0);
@@ -127,46 +135,70 @@ TEST(SqliteStore, TwoHandlesSeeEachOthersWrites) {
   EXPECT_EQ(*a->Revision(), 41u);
 }
 
-TEST(SqliteStore, MigratesAVersionOneDatabase) {
+// A write puts the entries it changed and the access config, nothing else: the other entries
+// keep their mod revisions.
+TEST(KvAccessStore, AWritePutsOnlyWhatItChanged) {
   testing::TempDir dir;
-  {
-    auto s = OpenIn(dir);
-    ASSERT_TRUE(s->Update([](eks::ClusterAccess& c) {
-      return eks::CreateEntry(c, {"arn:aws:iam::111122223333:user/a", "", "", {"g"}, {}}, "u", kT0);
+  auto kv = SqliteKv::Open(dir.path() + "/access.db");
+  ASSERT_TRUE(kv);
+  auto s = KvAccessStore::Open(*kv, Seed());
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE((*s)->Update([&](eks::ClusterAccess& c) {
+      return eks::CreateEntry(c, {"arn:aws:iam::111122223333:user/u" + std::to_string(i), "", "", {}, {}}, "u", kT0);
     }));
   }
-  // Make it what version 1 wrote: no client_request_token column.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir.path() + "/access.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE access_entries DROP COLUMN client_request_token; PRAGMA user_version = 1", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
-  auto s = OpenIn(dir);
-  ASSERT_TRUE(s);
-  auto c = s->Load();
-  ASSERT_TRUE(c) << c.error().message;
-  ASSERT_EQ(c->entries.size(), 1u);
-  EXPECT_EQ(c->entries[0].kubernetes_groups, std::vector<std::string>{"g"});
-  EXPECT_TRUE(c->entries[0].client_request_token.empty());
+  auto before = (*kv)->Range({AccessEntriesPrefix("demo"), PrefixEnd(AccessEntriesPrefix("demo")), 0});
+  ASSERT_TRUE((*s)->Update([](eks::ClusterAccess& c) {
+    return eks::UpdateEntry(c, "arn:aws:iam::111122223333:user/U7", std::vector<std::string>{"g"}, std::nullopt, kT0);
+  }));
+  auto after = (*kv)->Range({AccessEntriesPrefix("demo"), PrefixEnd(AccessEntriesPrefix("demo")), 0});
+  ASSERT_EQ(after->kvs.size(), 20u);
+  int moved = 0;
+  for (size_t i = 0; i < 20; ++i) moved += after->kvs[i].mod_revision != before->kvs[i].mod_revision;
+  EXPECT_EQ(moved, 1);
+  EXPECT_EQ(after->revision, before->revision + 1) << "one transaction";
 }
 
-TEST(SqliteStore, NewerSchemaIsRefused) {
+// Another handle's write moves the access config; this handle's next write re-reads and keeps it.
+TEST(KvAccessStore, AStaleHandleRereadsBeforeWriting) {
   testing::TempDir dir;
-  OpenIn(dir).reset();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir.path() + "/access.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
-  auto s = SqliteStore::Open(dir.path() + "/access.db", Seed());
-  ASSERT_FALSE(s);
-  EXPECT_NE(s.error().message.find("schema version 99 is newer"), std::string::npos) << s.error().message;
+  auto a = OpenIn(dir), b = OpenIn(dir);
+  ASSERT_TRUE(a->Update([](eks::ClusterAccess& c) {
+    return eks::CreateEntry(c, {"arn:aws:iam::111122223333:user/a", "", "", {}, {}}, "u", kT0);
+  }));
+  ASSERT_TRUE(b->Update([](eks::ClusterAccess& c) {
+    return eks::CreateEntry(c, {"arn:aws:iam::111122223333:user/b", "", "", {}, {}}, "u", kT0);
+  }));
+  auto dup = a->Update([](eks::ClusterAccess& c) {
+    return eks::CreateEntry(c, {"arn:aws:iam::111122223333:user/b", "", "", {}, {}}, "u", kT0);
+  });
+  ASSERT_FALSE(dup) << "a saw b's entry";
+  EXPECT_EQ(dup.error().type, "ResourceInUseException");
+  EXPECT_EQ(a->Load()->entries.size(), 2u);
+}
+
+TEST(KvAccessStore, AnUnnamedSeedOpensTheOnlyCluster) {
+  testing::TempDir dir;
+  auto kv = SqliteKv::Open(dir.path() + "/access.db");
+  ASSERT_TRUE(kv);
+  auto none = KvAccessStore::Open(*kv, eks::ClusterAccess{});
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(KvAccessStore::Open(*kv, Seed()));
+  EXPECT_EQ((*KvAccessStore::Open(*kv, eks::ClusterAccess{}))->cluster(), "demo");
+  eks::ClusterAccess other = Seed();
+  other.cluster.name = "prod";
+  ASSERT_TRUE(KvAccessStore::Open(*kv, other));
+  auto two = KvAccessStore::Open(*kv, eks::ClusterAccess{});
+  ASSERT_FALSE(two);
+  EXPECT_NE(two.error().message.find("2 clusters (demo, prod)"), std::string::npos) << two.error().message;
 }
 
 // A child writes as fast as it can (each write: one entry and its policy); the parent kills it
 // with SIGKILL at different moments. After each kill the store opens, passes SQLite's integrity
 // check, and every entry has its policy: no write is half there.
-TEST(SqliteStore, SurvivesKillNineDuringABurst) {
+TEST(KvAccessStore, SurvivesKillNineDuringABurst) {
   testing::TempDir dir;
   OpenIn(dir).reset();
   int next = 0;
@@ -174,7 +206,7 @@ TEST(SqliteStore, SurvivesKillNineDuringABurst) {
     pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-      auto s = SqliteStore::Open(dir.path() + "/access.db", Seed());
+      auto s = Open(dir.path() + "/access.db", Seed());
       if (!s) _exit(3);
       for (int i = 0;; ++i) {
         std::string arn = "arn:aws:iam::111122223333:user/r" + std::to_string(round) + "-" + std::to_string(i);

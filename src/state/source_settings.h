@@ -1,0 +1,43 @@
+// What a Sources reads and builds: where each source is, the mapper chain's order, whether to
+// build RBAC. A server config gives all of it (SettingsOf); analysis commands start from a config
+// or from nothing, and add what their flags name.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "eks/authentication_mode.h"
+#include "identity/mapping_table.h"
+#include "server/config.h"
+#include "store/access_store.h"
+
+namespace kubeiam::state {
+
+// Where each source is and what to build; SettingsOf makes them from a server config.
+struct SourceSettings {
+  std::vector<std::string> backend_modes;               // the mapper chain, in order
+  std::shared_ptr<const identity::MappingTable> mounted_file;  // the config's own mapRoles/mapUsers/mapAccounts
+  std::string aws_auth_file, dynamic_file, access_entries_file;
+  bool dynamic_file_strict = false;
+  std::shared_ptr<store::AccessStore> store;  // entries and the mode, when they live in a store
+  eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
+  bool store_sets_mode = true;  // the store's mode wins over authentication_mode (as in the server)
+  std::set<std::string> scrubbed_accounts;
+  std::function<std::vector<std::string>(std::string_view backend)> reserved_prefixes;
+  bool rbac = false;  // build the RBAC policy (from rbac_paths, plus the bootstrap policy)
+  std::vector<std::string> rbac_paths;
+  bool bootstrap_policy = true;
+  bool webhook_full_chain = false;
+  // Problems that do not fail a load (an aws-auth row or an RBAC object ignored) go here; the
+  // server logs them, commands print them.
+  std::function<void(const std::string& source, const std::string& problem)> on_problem;
+};
+
+// The sources a server config names; `store` is the opened access-entry store when the config
+// keeps entries in one. Errors: the config's own mappings do not build (names the file).
+Result<SourceSettings> SettingsOf(const server::Config& config, std::shared_ptr<store::AccessStore> store);
+
+}  // namespace kubeiam::state

@@ -1,0 +1,283 @@
+#include "state/sources.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "identity/access_entries.h"
+#include "identity/aws_auth.h"
+#include "identity/dynamic_file.h"
+#include "rbac/bootstrap.h"
+#include "rbac/loader.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace kubeiam::state {
+namespace {
+
+// A watched file's text, or nothing when it does not exist yet (no mappings). Once the source
+// has loaded, a file that is unreadable, gone or empty (whitespace only) is an error that keeps
+// the last good state: an editor or a failed copy leaves those, and they would silently drop
+// every mapping. Only a well-formed document with no entries empties a source.
+Result<std::optional<std::string>> ReadSource(const std::string& path, bool loaded_before) {
+  auto text = ReadFile(path, 64u << 20);
+  bool missing = !text && text.error().code == ErrorCode::kNotFound;
+  if (missing && !loaded_before) return std::nullopt;
+  if (!text && !loaded_before) return std::unexpected(text.error());
+  if (!text) return Fail(text.error().code, path + ": " + text.error().message + "; the last good state is kept");
+  if (loaded_before && Trim(*text).empty()) {
+    return Fail(ErrorCode::kFormat, path + ": the file is empty; the last good state is kept (a well-formed "
+                                           "document with no entries empties the source)");
+  }
+  return std::move(*text);
+}
+
+// Runs `load` when the path's stamp moved (or when forced); keeps the first error.
+template <typename Load>
+void WhenChanged(const std::string& path, std::string& stamp, bool force, bool& changed, Status& result, Load load) {
+  std::string now = FileStamp(path);
+  if (!force && now == stamp) return;
+  stamp = now;
+  changed = true;
+  if (Status s = load(); !s && result) result = std::unexpected(s.error());
+}
+
+// A mapping file through ReadSource and `parse` into `table`.
+template <typename Parse>
+Status LoadTable(const std::string& path, std::shared_ptr<const identity::MappingTable>& table, Parse parse) {
+  auto text = ReadSource(path, table != nullptr);
+  if (!text) return std::unexpected(text.error());
+  Result<identity::MappingTable> parsed = *text ? parse(**text) : identity::MappingTable();
+  if (!parsed) return std::unexpected(parsed.error().Wrap(path));
+  table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
+  return {};
+}
+
+bool Has(const std::vector<std::string>& modes, std::string_view m) {
+  return std::find(modes.begin(), modes.end(), m) != modes.end();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Sources>> Sources::Open(SourceSettings settings) {
+  std::unique_ptr<Sources> s(new Sources(std::move(settings)));
+  if (auto ok = s->Load(true); !ok) return std::unexpected(ok.error());
+  return s;
+}
+
+Sources::~Sources() { StopWatching(); }
+
+Status Sources::Refresh() { return Load(false); }
+
+Status Sources::Reconfigure(SourceSettings next) {
+  std::unique_ptr<Sources> trial(new Sources(next));
+  if (auto ok = trial->Load(true); !ok) return ok;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    settings_ = std::move(next);
+    store_revision_.reset();
+    store_mode_.reset();
+  }
+  return Load(true);
+}
+
+Status Sources::Load(bool force) {
+  std::lock_guard<std::mutex> l(mu_);
+  bool changed = force;
+  Status result;
+  for (auto load : {&Sources::LoadAwsAuth, &Sources::LoadDynamicFile, &Sources::LoadAccessEntries, &Sources::LoadRbac}) {
+    if (Status s = (this->*load)(force, changed); !s && result) result = std::unexpected(s.error());
+  }
+  if (changed) Publish();
+  return result;
+}
+
+Status Sources::LoadAwsAuth(bool force, bool& changed) {
+  Status result;
+  if (!Has(settings_.backend_modes, identity::kEksConfigMap) || settings_.aws_auth_file.empty()) return result;
+  const std::string& path = settings_.aws_auth_file;
+  WhenChanged(path, aws_auth_stamp_, force, changed, result, [&] {
+    return LoadTable(path, aws_auth_, [&](const std::string& text) -> Result<identity::MappingTable> {
+      auto parsed = identity::ParseAwsAuthConfigMap(text);
+      if (!parsed) return std::unexpected(parsed.error());
+      for (const auto& p : parsed->problems) {
+        if (settings_.on_problem) settings_.on_problem(path, p);
+      }
+      return identity::BuildConfigMapTable(*parsed);
+    });
+  });
+  return result;
+}
+
+Status Sources::LoadDynamicFile(bool force, bool& changed) {
+  Status result;
+  if (!Has(settings_.backend_modes, identity::kDynamicFile) || settings_.dynamic_file.empty()) return result;
+  WhenChanged(settings_.dynamic_file, dynamic_stamp_, force, changed, result, [&] {
+    return LoadTable(settings_.dynamic_file, dynamic_, [&](const std::string& text) -> Result<identity::MappingTable> {
+      auto parsed = identity::ParseDynamicFile(text, settings_.dynamic_file_strict);
+      if (!parsed) return std::unexpected(parsed.error());
+      return std::move(parsed->table);
+    });
+  });
+  return result;
+}
+
+Status Sources::LoadAccessEntries(bool force, bool& changed) {
+  auto set = [&](eks::AccessEntries entries) {
+    entries_ = std::make_shared<const eks::AccessEntries>(std::move(entries));
+    entries_table_ = std::make_shared<const identity::MappingTable>(identity::BuildAccessEntryTable(*entries_));
+  };
+  if (settings_.store) {
+    // The count of writes moves with every committed write, from any process.
+    auto revision = settings_.store->Revision();
+    if (!revision) return Fail(ErrorCode::kUnavailable, "access-entry store: " + revision.error().message);
+    if (!force && *revision == store_revision_) return {};
+    auto loaded = settings_.store->Load();
+    if (!loaded) return Fail(ErrorCode::kUnavailable, "access-entry store: " + loaded.error().message);
+    changed = true;
+    store_revision_ = loaded->revision;
+    store_mode_ = loaded->mode;
+    set(eks::AccessEntries(std::vector<eks::AccessEntry>(loaded->entries.begin(), loaded->entries.end())));
+    return {};
+  }
+  if (settings_.access_entries_file.empty()) {
+    entries_ = std::make_shared<const eks::AccessEntries>();
+    entries_table_ = nullptr;
+    return {};
+  }
+  Status result;
+  const std::string& path = settings_.access_entries_file;
+  WhenChanged(path, entries_stamp_, force, changed, result, [&]() -> Status {
+    auto text = ReadSource(path, entries_table_ != nullptr);
+    if (!text) return std::unexpected(text.error());
+    auto loaded = *text ? eks::ParseAccessEntries(**text, path) : Result<eks::AccessEntries>(eks::AccessEntries());
+    if (!loaded) return std::unexpected(loaded.error());
+    set(std::move(*loaded));
+    return {};
+  });
+  return result;
+}
+
+Status Sources::LoadRbac(bool force, bool& changed) {
+  if (!settings_.rbac) {
+    rbac_ = nullptr;
+    return {};
+  }
+  // One stamp over every path.
+  std::string stamp;
+  for (const auto& p : settings_.rbac_paths) stamp += FileStamp(p) + "|";
+  if (!force && stamp == rbac_stamp_ && rbac_) return {};
+  rbac_stamp_ = stamp;
+  changed = true;
+  rbac::Objects objects;
+  for (const auto& path : settings_.rbac_paths) {
+    auto loaded = rbac::LoadManifests(path);
+    if (!loaded) return std::unexpected(loaded.error());
+    objects.Append(std::move(*loaded));
+  }
+  for (const auto& p : objects.problems) {
+    if (settings_.on_problem) settings_.on_problem("rbac", p);
+  }
+  auto all = rbac::WithBootstrap(std::move(objects), settings_.bootstrap_policy);
+  rbac_ = std::make_shared<const rbac::Policy>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+  return {};
+}
+
+void Sources::Publish() {
+  auto snap = std::make_shared<Snapshot>();
+  eks::AuthenticationMode mode =
+      settings_.store_sets_mode ? store_mode_.value_or(settings_.authentication_mode) : settings_.authentication_mode;
+  snap->chain = BuildChain(settings_.backend_modes, mode, {settings_.mounted_file, aws_auth_, dynamic_, entries_table_},
+                           settings_.reserved_prefixes);
+  snap->scrubbed_accounts = settings_.scrubbed_accounts;
+  snap->authentication_mode = mode;
+  snap->access_entries = entries_;
+  snap->rbac = rbac_;
+  snap->webhook_full_chain = settings_.webhook_full_chain;
+  snapshot_.store(std::move(snap));
+  ++generation_;
+}
+
+std::vector<std::string> Sources::WatchedPaths() const {
+  std::vector<std::string> out = {settings_.aws_auth_file, settings_.dynamic_file, settings_.access_entries_file};
+  out.insert(out.end(), settings_.rbac_paths.begin(), settings_.rbac_paths.end());
+  std::erase(out, std::string());
+  return out;
+}
+
+namespace {
+
+// inotify watches on the folders holding the watched files (a file replaced by rename keeps no
+// watch of its own) and on watched folders and their subfolders. Failures are fine: polling
+// still finds every change.
+void AddWatches(int fd, const std::vector<std::string>& paths) {
+  constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB;
+  namespace fs = std::filesystem;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      (void)inotify_add_watch(fd, p.c_str(), kMask);
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_directory(ec)) (void)inotify_add_watch(fd, it->path().c_str(), kMask);
+      }
+    } else {
+      fs::path parent = fs::path(p).parent_path();
+      (void)inotify_add_watch(fd, parent.empty() ? "." : parent.c_str(), kMask);
+    }
+  }
+}
+
+}  // namespace
+
+void Sources::Watch(std::function<void(const Error&)> on_error) {
+  if (watcher_.joinable()) return;
+  stop_ = false;
+  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  watcher_ = std::thread([this, on_error = std::move(on_error)] {
+    int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    auto last_full = std::chrono::steady_clock::now();
+    std::vector<std::string> paths;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      paths = WatchedPaths();
+    }
+    if (in >= 0) AddWatches(in, paths);
+    while (!stop_.load()) {
+      pollfd fds[2] = {{in, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+      // A store is asked for its count of writes every 20 ms; files wake us through inotify.
+      bool has_store = [&] {
+        std::lock_guard<std::mutex> l(mu_);
+        return settings_.store != nullptr;
+      }();
+      (void)poll(fds, 2, has_store ? 20 : 250);
+      if (stop_.load()) break;
+      char buf[4096];
+      bool fired = false;
+      while (in >= 0 && read(in, buf, sizeof buf) > 0) fired = true;
+      auto now = std::chrono::steady_clock::now();
+      if (!fired && !has_store && now - last_full < std::chrono::milliseconds(250)) continue;
+      if (now - last_full >= std::chrono::milliseconds(250) && in >= 0) {
+        std::lock_guard<std::mutex> l(mu_);
+        AddWatches(in, WatchedPaths());  // folders created since, or settings changed
+      }
+      if (fired || now - last_full >= std::chrono::milliseconds(250)) last_full = now;
+      if (auto s = Refresh(); !s && on_error) on_error(s.error());
+    }
+    if (in >= 0) close(in);
+  });
+}
+
+void Sources::StopWatching() {
+  if (!watcher_.joinable()) return;
+  stop_ = true;
+  uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof one);
+  watcher_.join();
+  close(wake_fd_);
+  wake_fd_ = -1;
+}
+
+}  // namespace kubeiam::state
