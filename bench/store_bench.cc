@@ -3,61 +3,13 @@
 // entries. Before this store, a write rewrote the whole state (1.8 ms at 100 entries, 4.5 ms at
 // 1,000).
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <filesystem>
-
+#include "percentiles.h"
 #include "server/eks_api.h"
-#include "store/access_keys.h"
-#include "store/kv_access_store.h"
-#include "store/sqlite_kv.h"
+#include "store_fixture.h"
 
 namespace kubeiam::store {
 namespace {
-
-struct Fixture {
-  std::string dir;
-  std::shared_ptr<SqliteKv> kv;
-  std::shared_ptr<KvAccessStore> store;
-  explicit Fixture(int entries) {
-    dir = std::filesystem::temp_directory_path() / ("kubeiam-store-bench-" + std::to_string(getpid()) + "-" + std::to_string(entries));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    eks::ClusterAccess seed;
-    seed.cluster = {"demo", "111122223333", "us-east-1", "aws"};
-    kv = std::move(*SqliteKv::Open(dir + "/s.db"));
-    store = std::move(*KvAccessStore::Open(kv, seed));
-    // The entries go in as keys, 100 to a transaction (etcd's limit is 128 operations).
-    TxnRequest batch;
-    for (int i = 0; i < entries; ++i) {
-      auto e = eks::MakeAccessEntry({"arn:aws:iam::111122223333:role/r" + std::to_string(i), "", "", {"devs"}, {}},
-                                    seed.cluster, "u", Clock::now());
-      e->policies.push_back({"arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", {"namespace", {"dev-*"}}, {}, {}});
-      batch.success.push_back(Put(AccessEntryKey("demo", e->principal_arn), EncodeAccessEntry(*e)));
-      if (batch.success.size() == 100 || i + 1 == entries) {
-        (void)kv->Txn(batch);
-        batch.success.clear();
-      }
-    }
-  }
-  ~Fixture() { std::filesystem::remove_all(dir); }
-};
-
-// Latency percentiles of the timed iterations, as counters.
-class Percentiles {
- public:
-  void Add(std::chrono::steady_clock::duration d) { ms_.push_back(std::chrono::duration<double, std::milli>(d).count()); }
-  void Report(benchmark::State& state) {
-    if (ms_.empty()) return;
-    std::sort(ms_.begin(), ms_.end());
-    state.counters["p50_ms"] = ms_[ms_.size() / 2];
-    state.counters["p99_ms"] = ms_[std::min(ms_.size() - 1, ms_.size() * 99 / 100)];
-  }
-
- private:
-  std::vector<double> ms_;
-};
 
 void BM_StoreWrite(benchmark::State& state) {
   Fixture f(int(state.range(0)));

@@ -9,14 +9,14 @@
 
 namespace kubeiam::eks {
 
-AccessEntries::AccessEntries(std::vector<AccessEntry> entries) {
-  for (auto& e : entries) {
-    std::string key = ToLower(e.principal_arn);
+AccessEntries::AccessEntries(const EntryList& entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    std::string key = ToLower(entries[i].principal_arn);
     if (auto it = by_arn_.find(key); it != by_arn_.end()) {
-      entries_[it->second] = std::move(e);
+      entries_.Set(it->second, entries.node(i));
     } else {
       by_arn_.emplace(std::move(key), entries_.size());
-      entries_.push_back(std::move(e));
+      entries_.push_back(entries.node(i));
     }
   }
 }

@@ -7,22 +7,25 @@
 #include <vector>
 
 #include "eks/access_entry.h"
+#include "eks/entry_list.h"
 
 namespace kubeiam::eks {
 
 class AccessEntries {
  public:
   AccessEntries() = default;
-  // Entries keep their order; a later entry for the same principal (any case) replaces an earlier one.
-  explicit AccessEntries(std::vector<AccessEntry> entries);
+  // Entries keep their order; a later entry for the same principal (any case) replaces an earlier
+  // one. From an EntryList the entries are shared, not copied.
+  explicit AccessEntries(const EntryList& entries);
+  explicit AccessEntries(std::vector<AccessEntry> entries) : AccessEntries(EntryList(std::move(entries))) {}
 
   // By principal ARN as stored (case-insensitive), or null.
   const AccessEntry* Find(std::string_view principal_arn) const;
-  const std::vector<AccessEntry>& entries() const { return entries_; }
+  const EntryList& entries() const { return entries_; }
   bool empty() const { return entries_.empty(); }
 
  private:
-  std::vector<AccessEntry> entries_;
+  EntryList entries_;
   std::map<std::string, size_t> by_arn_;  // lower-case principal ARN -> index
 };
 

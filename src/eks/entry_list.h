@@ -55,6 +55,7 @@ class EntryList {
 
   void push_back(AccessEntry e) { nodes_.push_back(std::make_shared<const AccessEntry>(std::move(e))); }
   void push_back(Node n) { nodes_.push_back(std::move(n)); }
+  void Set(size_t i, Node n) { nodes_[i] = std::move(n); }
   void erase(const_iterator it) { nodes_.erase(nodes_.begin() + (it - begin())); }
   // The entry at `i`, to edit: a node other lists share is copied first.
   AccessEntry& Mutable(size_t i) {

@@ -140,7 +140,7 @@ Status Sources::LoadAccessEntries(bool force, bool& changed) {
     changed = true;
     store_revision_ = loaded->revision;
     store_mode_ = loaded->mode;
-    set(eks::AccessEntries(std::vector<eks::AccessEntry>(loaded->entries.begin(), loaded->entries.end())));
+    set(eks::AccessEntries(loaded->entries));
     return {};
   }
   if (settings_.access_entries_file.empty()) {
@@ -236,37 +236,62 @@ void Sources::Watch(std::function<void(const Error&)> on_error) {
   if (watcher_.joinable()) return;
   stop_ = false;
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  watcher_ = std::thread([this, on_error = std::move(on_error)] {
-    int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  // Watches are in place before Watch returns: a change made right after is not missed.
+  int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (in >= 0) {
+    std::lock_guard<std::mutex> l(mu_);
+    AddWatches(in, WatchedPaths());
+  }
+  watcher_ = std::thread([this, in, on_error = std::move(on_error)] {
     auto last_full = std::chrono::steady_clock::now();
-    std::vector<std::string> paths;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      paths = WatchedPaths();
-    }
-    if (in >= 0) AddWatches(in, paths);
     while (!stop_.load()) {
       pollfd fds[2] = {{in, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-      // A store is asked for its count of writes every 20 ms; files wake us through inotify.
-      bool has_store = [&] {
-        std::lock_guard<std::mutex> l(mu_);
-        return settings_.store != nullptr;
-      }();
-      (void)poll(fds, 2, has_store ? 20 : 250);
+      (void)poll(fds, 2, 250);
       if (stop_.load()) break;
       char buf[4096];
       bool fired = false;
       while (in >= 0 && read(in, buf, sizeof buf) > 0) fired = true;
       auto now = std::chrono::steady_clock::now();
-      if (!fired && !has_store && now - last_full < std::chrono::milliseconds(250)) continue;
+      if (!fired && now - last_full < std::chrono::milliseconds(250)) continue;
       if (now - last_full >= std::chrono::milliseconds(250) && in >= 0) {
         std::lock_guard<std::mutex> l(mu_);
         AddWatches(in, WatchedPaths());  // folders created since, or settings changed
       }
-      if (fired || now - last_full >= std::chrono::milliseconds(250)) last_full = now;
+      if (!fired) last_full = now;
       if (auto s = Refresh(); !s && on_error) on_error(s.error());
     }
     if (in >= 0) close(in);
+  });
+  WatchStore(on_error);
+}
+
+// The store's own watch wakes a Refresh when any process or replica commits. A watch that
+// fails (the store unreachable, its history compacted) is opened again after a pause; the file
+// thread's periodic Refresh covers the gap.
+void Sources::WatchStore(const std::function<void(const Error&)>& on_error) {
+  std::shared_ptr<store::AccessStore> store;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    store = settings_.store;
+  }
+  if (!store) return;
+  auto first = store->Watch();
+  store_watcher_ = std::thread([this, store, on_error, first = std::move(first)]() mutable {
+    Result<std::unique_ptr<store::Watcher>> w = std::move(first);
+    while (!stop_.load()) {
+      if (!w) {
+        for (int i = 0; i < 10 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        w = store->Watch();
+        continue;
+      }
+      auto events = (*w)->Next(std::chrono::milliseconds(100));
+      if (!events) {
+        w = std::unexpected(events.error());
+        continue;
+      }
+      if (events->empty()) continue;
+      if (auto s = Refresh(); !s && on_error) on_error(s.error());
+    }
   });
 }
 
@@ -276,6 +301,7 @@ void Sources::StopWatching() {
   uint64_t one = 1;
   (void)!write(wake_fd_, &one, sizeof one);
   watcher_.join();
+  if (store_watcher_.joinable()) store_watcher_.join();
   close(wake_fd_);
   wake_fd_ = -1;
 }

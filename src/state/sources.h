@@ -6,9 +6,9 @@
 //
 // Refresh re-reads what changed (file stamps, the store's count of writes). A source that fails
 // keeps its last good state and Refresh reports why; only a well-formed document empties a
-// source. Watch runs Refresh on its own thread when a watched file changes (inotify on the files'
-// folders, so that renames and editors' atomic saves count) or the store moves, and every few
-// hundred milliseconds whatever happens.
+// source. Watch runs Refresh on threads of its own when a watched file changes (inotify on the
+// files' folders, so that renames and editors' atomic saves count) or the store reports a change
+// (its watch), and every 250 ms whatever happens.
 #pragma once
 
 #include <atomic>
@@ -67,9 +67,11 @@ class Sources {
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::atomic<uint64_t> generation_{0};
 
+  void WatchStore(const std::function<void(const Error&)>& on_error);
+
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // an eventfd that ends the watch thread's wait
-  std::thread watcher_;
+  std::thread watcher_, store_watcher_;
 };
 
 }  // namespace kubeiam::state

@@ -1,13 +1,13 @@
 // Where a cluster's access configuration (eks::ClusterAccess) lives between restarts and across
 // replicas. Every write is one read-modify-write transaction: all of it lands or none of it
-// does, even if the process is killed half-way. The SQLite store implements it; the etcd store
-// of a later issue will too.
+// does, even if the process is killed half-way. KvAccessStore implements it on any KvStore.
 #pragma once
 
 #include <functional>
 #include <optional>
 
 #include "eks/cluster_access.h"
+#include "store/kv.h"
 
 namespace kubeiam::store {
 
@@ -26,6 +26,10 @@ class AccessStore {
   // the state as written.
   using Change = std::function<std::optional<eks::ApiError>(eks::ClusterAccess&)>;
   virtual eks::ApiResult<eks::ClusterAccess> Update(const Change& change) = 0;
+
+  // Changes from now on, from any process or replica: a reader waits on it instead of asking
+  // Revision over and over. Its events say that something changed, not what to apply.
+  virtual Result<std::unique_ptr<Watcher>> Watch() = 0;
 };
 
 }  // namespace kubeiam::store

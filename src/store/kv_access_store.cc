@@ -96,12 +96,14 @@ Result<std::unique_ptr<KvAccessStore>> KvAccessStore::OpenExisting(std::shared_p
   return s;
 }
 
-Result<std::pair<eks::ClusterAccess, int64_t>> KvAccessStore::Read() {
+Result<KvAccessStore::FullRead> KvAccessStore::Read() {
   std::string prefix = AccessPrefix(cluster_);
   auto range = kv_->Range({prefix, PrefixEnd(prefix), 0});
   if (!range) return std::unexpected(range.error());
-  std::pair<eks::ClusterAccess, int64_t> out;
-  auto& [c, guard] = out;
+  FullRead out;
+  auto& c = out.state;
+  int64_t& guard = out.guard;
+  out.revision = range->revision;
   const std::string config_key = AccessConfigKey(cluster_);
   std::vector<eks::AccessEntry> entries;
   for (const auto& item : range->kvs) {
@@ -141,16 +143,76 @@ TxnRequest KvAccessStore::WriteOf(const eks::ClusterAccess& before, const eks::C
   return t;
 }
 
+Status KvAccessStore::Apply(const Event& e) {
+  if (e.kv.key == AccessConfigKey(cluster_)) {
+    if (e.type == Event::Type::kDelete) return Fail(ErrorCode::kNotFound, "cluster " + cluster_ + ": access state deleted");
+    eks::ClusterAccess c;
+    if (auto ok = DecodeAccessConfig(e.kv.value, c); !ok) return ok;
+    c.entries = std::move(cached_->entries);
+    *cached_ = std::move(c);
+    cached_guard_ = e.kv.mod_revision;
+    return {};
+  }
+  auto& entries = cached_->entries;
+  auto at = [&](auto matches) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (matches(entries[i])) return i;
+    }
+    return entries.size();
+  };
+  if (e.type == Event::Type::kDelete) {
+    size_t i = at([&](const eks::AccessEntry& x) { return AccessEntryKey(cluster_, x.principal_arn) == e.kv.key; });
+    if (i < entries.size()) entries.erase(entries.begin() + std::ptrdiff_t(i));
+    return {};
+  }
+  auto decoded = DecodeAccessEntry(e.kv.value);
+  if (!decoded) return std::unexpected(decoded.error());
+  size_t i = at([&](const eks::AccessEntry& x) { return EqualsIgnoreCase(x.principal_arn, decoded->principal_arn); });
+  if (i < entries.size()) {
+    entries.Mutable(i) = std::move(*decoded);
+  } else {
+    entries.push_back(std::move(*decoded));
+  }
+  return {};
+}
+
+Status KvAccessStore::CatchUp() {
+  std::string prefix = AccessPrefix(cluster_);
+  auto w = kv_->Watch(prefix, PrefixEnd(prefix), cached_revision_ + 1);
+  if (!w) return std::unexpected(w.error());
+  for (;;) {
+    auto events = (*w)->Next(std::chrono::milliseconds(0));
+    if (!events) return std::unexpected(events.error());
+    if (events->empty()) return {};
+    for (const auto& e : *events) {
+      if (auto ok = Apply(e); !ok) return ok;
+      cached_revision_ = e.kv.mod_revision;
+    }
+  }
+}
+
+Status KvAccessStore::Sync(int64_t guard) {
+  if (cached_ && cached_guard_ == guard) return {};
+  if (cached_ && CatchUp() && cached_guard_ >= guard) return {};
+  auto read = Read();
+  if (!read) return std::unexpected(read.error());
+  cached_ = std::move(read->state);
+  cached_guard_ = read->guard;
+  cached_revision_ = read->revision;
+  return {};
+}
+
 eks::ApiResult<eks::ClusterAccess> KvAccessStore::Load() {
   std::lock_guard<std::mutex> l(mu_);
   auto guard = Guard();
   if (!guard) return std::unexpected(ServerError(guard.error()));
-  if (!cached_ || cached_guard_ != *guard) {
-    auto read = Read();
-    if (!read) return std::unexpected(ServerError(read.error()));
-    std::tie(cached_, cached_guard_) = std::move(*read);
-  }
+  if (auto ok = Sync(*guard); !ok) return std::unexpected(ServerError(ok.error()));
   return *cached_;
+}
+
+Result<std::unique_ptr<Watcher>> KvAccessStore::Watch() {
+  std::string prefix = AccessPrefix(cluster_);
+  return kv_->Watch(prefix, PrefixEnd(prefix), 0);
 }
 
 eks::ApiResult<uint64_t> KvAccessStore::Revision() {
@@ -167,11 +229,7 @@ eks::ApiResult<eks::ClusterAccess> KvAccessStore::Update(const Change& change) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto guard = Guard();
     if (!guard) return std::unexpected(ServerError(guard.error()));
-    if (!cached_ || cached_guard_ != *guard) {
-      auto read = Read();
-      if (!read) return std::unexpected(ServerError(read.error()));
-      std::tie(cached_, cached_guard_) = std::move(*read);
-    }
+    if (auto ok = Sync(*guard); !ok) return std::unexpected(ServerError(ok.error()));
     eks::ClusterAccess after = *cached_;
     if (auto refused = change(after)) return std::unexpected(*refused);
     after.revision = cached_->revision + 1;
@@ -179,7 +237,7 @@ eks::ApiResult<eks::ClusterAccess> KvAccessStore::Update(const Change& change) {
     if (!written) return std::unexpected(ServerError(written.error()));
     if (written->succeeded) {
       cached_ = after;
-      cached_guard_ = written->revision;
+      cached_guard_ = cached_revision_ = written->revision;
       return after;
     }
   }

@@ -1,9 +1,10 @@
 // A cluster's access configuration (eks::ClusterAccess) kept in a KvStore, one key per access
 // entry plus the cluster's access config (store/access_keys.h). A write costs what it changes:
-// the store keeps the state it last read or wrote and re-reads only when another writer moved
-// the access config key, which every write puts (so it guards the whole state: a write's
-// compare on its mod revision fails if anything changed since the state the change saw, and the
-// write is re-run on the new state).
+// the store keeps the state it last read or wrote, and when another writer moved the access
+// config key (which every write puts) it applies the changes since (a watch from its revision)
+// rather than reading every key. The config key guards the whole state: a write's compare on its
+// mod revision fails if anything changed since the state the change saw, and the write is re-run
+// on the new state.
 #pragma once
 
 #include <functional>
@@ -30,23 +31,34 @@ class KvAccessStore : public AccessStore {
   eks::ApiResult<eks::ClusterAccess> Load() override;
   eks::ApiResult<uint64_t> Revision() override;
   eks::ApiResult<eks::ClusterAccess> Update(const Change& change) override;
+  Result<std::unique_ptr<Watcher>> Watch() override;
 
   const std::string& cluster() const { return cluster_; }
   static constexpr int kMaxAttempts = 64;  // re-runs of a change that keeps losing to other writers
 
  private:
   KvAccessStore(std::shared_ptr<KvStore> kv, std::string cluster) : kv_(std::move(kv)), cluster_(std::move(cluster)) {}
-  // The whole state, and the mod revision of its config key.
-  Result<std::pair<eks::ClusterAccess, int64_t>> Read();
+  // The whole state, the mod revision of its config key, and the store revision read.
+  struct FullRead {
+    eks::ClusterAccess state;
+    int64_t guard = 0, revision = 0;
+  };
+  Result<FullRead> Read();
   // The mod revision of the config key now.
   Result<int64_t> Guard();
+  // Brings the cache up to `guard` (the config key's mod revision): the changes since the cache
+  // through a watch, or every key when there is no cache or its history is gone.
+  Status Sync(int64_t guard);
+  Status CatchUp();
+  Status Apply(const Event& e);
   TxnRequest WriteOf(const eks::ClusterAccess& before, const eks::ClusterAccess& after, int64_t guard) const;
 
   std::shared_ptr<KvStore> kv_;
   std::string cluster_;
   std::mutex mu_;  // one write at a time from this handle (others are fenced by the compare)
   std::optional<eks::ClusterAccess> cached_;
-  int64_t cached_guard_ = 0;
+  int64_t cached_guard_ = 0;     // the config key's mod revision in the cache
+  int64_t cached_revision_ = 0;  // the store revision the cache reflects
 };
 
 // Calls `put` for each entry of `after` that is new or differs from `before`, and `remove` for

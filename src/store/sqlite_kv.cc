@@ -1,6 +1,8 @@
 #include "store/sqlite_kv.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -55,15 +57,28 @@ RangeSql RangeWhere(const std::string& range_end) {
 
 }  // namespace
 
-// Follows the history table from a (revision, sub) cursor.
+// Follows the history table from a (revision, sub) cursor. Every commit, from any process,
+// writes the WAL file: an inotify watch on it wakes a waiting Next at once (polling every
+// `poll` where inotify is not available, and every 100 ms regardless).
 class SqliteKv::SqliteWatcher : public Watcher {
  public:
   SqliteWatcher(std::shared_ptr<SqliteKv> kv, std::string key, std::string range_end, int64_t start)
-      : kv_(std::move(kv)), key_(std::move(key)), range_end_(std::move(range_end)), cursor_{start - 1, INT64_MAX} {}
+      : kv_(std::move(kv)), key_(std::move(key)), range_end_(std::move(range_end)), cursor_{start - 1, INT64_MAX} {
+    wal_ = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (wal_ >= 0 && inotify_add_watch(wal_, (kv_->path_ + "-wal").c_str(), IN_MODIFY) < 0) {
+      close(wal_);
+      wal_ = -1;
+    }
+  }
+  ~SqliteWatcher() override {
+    if (wal_ >= 0) close(wal_);
+  }
 
   Result<std::vector<Event>> Next(std::chrono::milliseconds wait) override {
     auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
+      // Before reading: a commit after the read wakes the wait below.
+      if (Drain()) woken_ = std::chrono::steady_clock::now();
       std::vector<Event> events;
       auto scanned = kv_->EventsSince(key_, range_end_, cursor_, events);
       if (!scanned) return std::unexpected(scanned.error());
@@ -71,12 +86,30 @@ class SqliteKv::SqliteWatcher : public Watcher {
       if (*scanned) continue;  // rows outside the range: read on
       auto now = std::chrono::steady_clock::now();
       if (now >= deadline) return events;
+      if (wal_ >= 0) {
+        // A transaction writes the WAL before it is visible (the commit lands in shared memory,
+        // which inotify does not see): for a moment after a write, look again every millisecond.
+        bool settling = now - woken_ < std::chrono::milliseconds(50);
+        pollfd p{wal_, POLLIN, 0};
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+        (void)poll(&p, 1, int(std::min<int64_t>(left, settling ? 1 : 100)));
+        continue;
+      }
       std::unique_lock<std::mutex> l(kv_->mu_);
       kv_->committed_.wait_for(l, std::min<std::chrono::steady_clock::duration>(kv_->options_.poll, deadline - now));
     }
   }
 
  private:
+  // Reads the pending inotify events; whether there were any.
+  bool Drain() {
+    char buf[1024];
+    bool any = false;
+    while (wal_ >= 0 && read(wal_, buf, sizeof buf) > 0) any = true;
+    return any;
+  }
+  int wal_ = -1;
+  std::chrono::steady_clock::time_point woken_{};
   std::shared_ptr<SqliteKv> kv_;
   std::string key_, range_end_;
   Cursor cursor_;

@@ -2,8 +2,8 @@
 // its schema versioned with PRAGMA user_version and migrated forward on open — including the
 // access tables of schema 2, whose entries become keys with nothing lost. Safe to share between
 // processes on one machine: SQLite's locks serialize transactions (a writer waits up to 5 s),
-// and watches see other processes' commits by polling the history table every few
-// milliseconds (this process's commits wake them at once).
+// and watches wake on any process's commit (inotify on the WAL file; polling the history
+// table every few milliseconds where inotify is missing).
 //
 // The history of changes is kept for `history` revisions (older ones are compacted as writes
 // go on) so that watches can resume.

@@ -19,6 +19,9 @@ class MemoryStore : public kubeiam::store::AccessStore {
     state_ = next;
     return next;
   }
+  kubeiam::Result<std::unique_ptr<kubeiam::store::Watcher>> Watch() override {
+    return kubeiam::Fail(kubeiam::ErrorCode::kUnavailable, "not watchable");
+  }
   kubeiam::eks::ClusterAccess state_;
 };
 

@@ -2,7 +2,9 @@
 // it, with the real kubectl through both kubeconfigs (kubeiam token, aws eks get-token) and the
 // real awscli for the EKS access API: unmapped -> 401; system:masters -> nodes listed; only
 // system:authenticated -> 403 with the API server's message; authentication mode API and an
-// access entry with group pod-viewer -> can-i get pods yes, delete no; pod-admin -> yes.
+// access entry with group pod-viewer -> can-i get pods yes, delete no; pod-admin -> yes. In every
+// state, `kubeiam can-i --config` answers offline what the server answers kubectl live. And the
+// README's block, pasted as one script with no waits, prints what its comments say.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -67,6 +69,27 @@ class DemoLab : public ::testing::Test {
     args.insert(args.begin(), KUBEIAM_BINARY);
     return testing::Run(args, Env());
   }
+  // `kubeiam can-i --config --arn` offline and `kubectl auth can-i` through the server agree on
+  // every question (both refuse an unmapped caller).
+  void ExpectAgreement(const std::string& state) const {
+    const std::vector<std::vector<std::string>> questions = {
+        {"get", "pods"}, {"delete", "pods"}, {"list", "nodes"}, {"get", "secrets", "-n", "kube-system"}};
+    for (const auto& q : questions) {
+      std::vector<std::string> can_i = {"can-i"};
+      can_i.insert(can_i.end(), q.begin(), q.end());
+      std::vector<std::string> live = {"auth", "can-i"};
+      live.insert(live.end(), q.begin(), q.end());
+      can_i.insert(can_i.end(), {"--config", Path("config.yaml"), "--arn", "arn:aws:iam::111122223333:user/testuser"});
+      Outcome offline = Kubeiam(can_i), server = Kubectl("kubeconfig.yaml", live);
+      std::string question = state + ": " + q[0] + " " + q[1];
+      if (server.err.find("You must be logged in") != std::string::npos) {
+        EXPECT_NE(offline.exit_code, 0) << question << ": " << offline.out;
+        EXPECT_NE((offline.out + offline.err).find("not mapped"), std::string::npos) << question << ": " << offline.err;
+        continue;
+      }
+      EXPECT_EQ(offline.out, server.out) << question << "\noffline: " << offline.err << "\nlive: " << server.err;
+    }
+  }
   // Polls `kubectl auth whoami` until the groups show `group` (reloads are asynchronous).
   void WaitForGroup(const std::string& group) const {
     for (int i = 0; i < 40; ++i) {
@@ -100,6 +123,7 @@ TEST_F(DemoLab, ReadmeWalkthrough) {
     EXPECT_EQ(o.exit_code, 1) << k;
     EXPECT_NE(o.err.find("You must be logged in to the server"), std::string::npos) << k << ": " << o.err;
   }
+  ExpectAgreement("unmapped");
   // 2. Mapped to system:masters in aws-auth: the nodes.
   ASSERT_EQ(Kubeiam({"mapping", "create", "--aws-auth", Path("aws-auth.yaml"), "--arn", testuser, "--username", "testuser",
                      "--group", "system:masters"}).exit_code,
@@ -110,6 +134,7 @@ TEST_F(DemoLab, ReadmeWalkthrough) {
     EXPECT_EQ(o.exit_code, 0) << k << ": " << o.err;
     EXPECT_NE(o.out.find("ip-10-0-1-23.ec2.internal"), std::string::npos) << k << ": " << o.out;
   }
+  ExpectAgreement("system:masters");
   // 3. Only system:authenticated: 403 with the API server's message.
   // (the config's KubernetesAdmin mapping keeps an administrator, so the last system:masters row may go)
   ASSERT_EQ(Kubeiam({"mapping", "delete", "--aws-auth", Path("aws-auth.yaml"), "--arn", testuser, "--config",
@@ -126,11 +151,14 @@ TEST_F(DemoLab, ReadmeWalkthrough) {
               std::string::npos)
         << k << ": " << o.err;
   }
+  ExpectAgreement("system:authenticated");
   // 4. Authentication mode API and an access entry with group pod-viewer.
   std::string config = Path("config.yaml");
   ASSERT_EQ(Kubeiam({"access-entry", "create", "--config", config, "--cluster-name", "demo", "--principal-arn", testuser,
                      "--username", "testuser", "--kubernetes-groups", "pod-viewer"}).exit_code,
             0);
+  WaitForGroup("pod-viewer");
+  ExpectAgreement("access entry, API_AND_CONFIG_MAP");
   Outcome api = Kubeiam({"access-entry", "update-cluster-config", "--config", config, "--cluster-name", "demo",
                          "--authentication-mode", "API"});
   ASSERT_EQ(api.exit_code, 0) << api.err;
@@ -145,6 +173,7 @@ TEST_F(DemoLab, ReadmeWalkthrough) {
   EXPECT_NE(list.err.find("the list may be incomplete"), std::string::npos) << list.err;
   Outcome pods = Kubectl("kubeconfig.yaml", {"get", "pods"});
   EXPECT_NE(pods.out.find("nginx"), std::string::npos) << pods.err;
+  ExpectAgreement("pod-viewer, API");
   // 5. Group pod-admin: delete pods yes.
   ASSERT_EQ(Kubeiam({"access-entry", "update", "--config", config, "--cluster-name", "demo", "--principal-arn", testuser,
                      "--kubernetes-groups", "pod-admin"}).exit_code,
@@ -154,6 +183,32 @@ TEST_F(DemoLab, ReadmeWalkthrough) {
   Outcome whoami = Kubectl("kubeconfig.yaml", {"auth", "whoami"});
   EXPECT_NE(whoami.out.find("testuser"), std::string::npos) << whoami.out;
   EXPECT_NE(whoami.out.find("pod-admin"), std::string::npos) << whoami.out;
+  ExpectAgreement("pod-admin, API");
+}
+
+// The README's "Try it" block as a user pastes it: one script, no waits between steps. A change
+// the server reads from a file or the store is served before the next kubectl runs.
+TEST_F(DemoLab, ReadmeBlockRunsAsOneScript) {
+  std::string readme = Slurp(std::string(KUBEIAM_TEST_DIR) + "/../README.md");
+  size_t try_it = readme.find("## Try it");
+  ASSERT_NE(try_it, std::string::npos);
+  size_t start = readme.find("```sh\n", try_it);
+  size_t end = readme.find("```\n", start + 6);
+  ASSERT_NE(end, std::string::npos);
+  std::string script = readme.substr(start + 6, end - start - 6);
+  ReplaceAll(script, "$PWD/build", std::filesystem::path(KUBEIAM_BINARY).parent_path().string());
+  ReplaceAll(script, "$PWD/state/demo", dir_.path() + "/state");
+  ReplaceAll(script, "examples/demo/", dir_.path() + "/demo/");
+  Outcome o = testing::Run({"bash", "-c", script}, Env());
+  // Step by step: 401; the nodes; 403; yes, no, nginx; yes.
+  EXPECT_NE(o.err.find("You must be logged in to the server"), std::string::npos) << o.err;
+  EXPECT_NE(o.out.find("ip-10-0-1-23.ec2.internal"), std::string::npos) << o.out << o.err;
+  EXPECT_NE(o.err.find("nodes is forbidden: User \"testuser\" cannot list resource \"nodes\""), std::string::npos) << o.err;
+  size_t yes_no = o.out.find("yes\nno\n");
+  ASSERT_NE(yes_no, std::string::npos) << o.out << o.err;
+  size_t nginx = o.out.find("nginx", yes_no);
+  ASSERT_NE(nginx, std::string::npos) << o.out << o.err;
+  EXPECT_NE(o.out.find("yes\n", nginx), std::string::npos) << o.out << o.err;
 }
 
 }  // namespace
