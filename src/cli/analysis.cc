@@ -208,10 +208,11 @@ Result<state::Snapshot> LoadMappings(const StateOptions& o) {
   return snap;
 }
 
-size_t AdministratorsOutsideAwsAuth(const std::string& config) {
-  if (config.empty()) return 0;
+size_t AdministratorsOutsideAwsAuth(const std::string& config, const std::string& store) {
+  if (config.empty() && store.empty()) return 0;
   StateOptions state;
   state.config = config;
+  state.store = store;
   auto snap = LoadMappings(state);
   if (!snap) return 0;
   size_t n = state::MappedAdministrators(snap->chain, eks::AuthenticationMode::kApi);  // MountedFile only

@@ -89,9 +89,10 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, bool with_r
 // it holds no state for `cluster` (empty: the only cluster it holds).
 Result<std::shared_ptr<store::AccessStore>> OpenStoreToRead(const std::string& path, const std::string& cluster);
 
-// Administrators a server config gives outside aws-auth: its own system:masters mappings and
-// access entries with AmazonEKSClusterAdminPolicy at cluster scope. 0 without a config.
-size_t AdministratorsOutsideAwsAuth(const std::string& config);
+// Administrators a server config (and --store) give outside aws-auth: the config's own
+// system:masters mappings and access entries with AmazonEKSClusterAdminPolicy at cluster scope.
+// 0 without either.
+size_t AdministratorsOutsideAwsAuth(const std::string& config, const std::string& store = "");
 
 // VERB with TYPE, TYPE/NAME or /URL, as kubectl auth can-i reads them. Warnings for unknown
 // types and verbs go to `warnings`; errors are usage errors.

@@ -14,7 +14,7 @@ namespace kubeiam::cli {
 namespace {
 
 struct Options {
-  std::string file, config, output;
+  std::string file, config, store, output;
 };
 
 int Run(const Options& o) {
@@ -23,7 +23,7 @@ int Run(const Options& o) {
     std::cerr << "error: " << text.error().message << "\n";
     return 2;
   }
-  auto findings = identity::LintAwsAuth(*text, AdministratorsOutsideAwsAuth(o.config));
+  auto findings = identity::LintAwsAuth(*text, AdministratorsOutsideAwsAuth(o.config, o.store));
   bool errors = false;
   boost::json::array out;
   for (const auto& f : findings) {
@@ -48,6 +48,7 @@ Runner AddLintCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("lint", "Find the mistakes and lock-out risks in an aws-auth ConfigMap");
   cmd->add_option("file", o->file, "aws-auth ConfigMap manifest")->required();
   cmd->add_option("--config", o->config, "Server config whose other administrators count (config, access entries)");
+  cmd->add_option("--store", o->store, "Access-entry store whose cluster administrators count");
   cmd->add_option("-o,--output", o->output, "json")->check(CLI::IsMember({"json"}));
   return [o] { return Run(*o); };
 }

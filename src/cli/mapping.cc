@@ -17,7 +17,7 @@ namespace kubeiam::cli {
 namespace {
 
 struct Options {
-  std::string op, aws_auth, cluster, arn, username, account, output = "table", config;
+  std::string op, aws_auth, cluster, arn, username, account, output = "table", config, store;
   std::vector<std::string> groups;
   bool no_duplicate_arns = false, all = false;
 };
@@ -105,7 +105,7 @@ int Run(const Options& o) {
     std::cerr << "Error: " << ok.error().message << "\n";
     return ok.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
-  if (masters_before > 0 && Masters(*manifest) == 0 && AdministratorsOutsideAwsAuth(o.config) == 0) {
+  if (masters_before > 0 && Masters(*manifest) == 0 && AdministratorsOutsideAwsAuth(o.config, o.store) == 0) {
     std::cerr << "Error: refusing to remove the last system:masters mapping from " << o.aws_auth
               << ": the cluster would have no administrator through aws-auth\n";
     return 1;
@@ -133,6 +133,7 @@ Runner AddMappingCommand(CLI::App& app) {
     sub->add_option("--cluster", o->cluster, "Cluster name (accepted for eksctl compatibility)");
     sub->add_option("--arn,--role", o->arn, "IAM user or role ARN");
     sub->add_option("--config", o->config, "Server config whose other administrators count against a lock-out");
+    sub->add_option("--store", o->store, "Access-entry store whose cluster administrators count against a lock-out");
     std::string n = name;
     if (n == "create") {
       sub->add_option("--username", o->username, "Kubernetes username");

@@ -39,9 +39,11 @@ int Report(const server::Config& config, server::Authenticator& auth, const std:
   return user ? 0 : 1;
 }
 
-Result<std::pair<server::Config, server::Parts>> Load(const std::string& path) {
+// The config with --store (when given) as its access-entry store.
+Result<std::pair<server::Config, server::Parts>> Load(const std::string& path, const std::string& store) {
   auto config = server::LoadConfig(path);
   if (!config) return std::unexpected(config.error());
+  if (!store.empty()) config->access_entries_store = store;
   auto parts = server::Bootstrap(*config);
   if (!parts) return std::unexpected(parts.error());
   return std::make_pair(std::move(*config), std::move(*parts));
@@ -66,11 +68,13 @@ Result<std::string> MintToken(const server::Config& config, const server::Parts&
 Runner AddVerifyCommand(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto token = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("verify", "Verify a token as the server would and print the identity");
   cmd->add_option("-c,--config", *path, "Server config file")->required();
   cmd->add_option("-t,--token", *token, "The token (k8s-aws-v1....)")->required();
-  return [path, token] {
-    auto loaded = Load(*path);
+  cmd->add_option("--store", *store, "Access-entry store (SQLite file) instead of the config's");
+  return [path, token, store] {
+    auto loaded = Load(*path, *store);
     if (!loaded) {
       std::cerr << "could not verify token: " << loaded.error().message << "\n";
       return 1;
@@ -82,11 +86,13 @@ Runner AddVerifyCommand(CLI::App& app) {
 Runner AddWhoamiCommand(CLI::App& app) {
   auto path = std::make_shared<std::string>("config.yaml");
   auto token = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("whoami", "Show who a token (by default, one of your own) maps to");
   cmd->add_option("-c,--config", *path, "Server config file")->capture_default_str();
   cmd->add_option("-t,--token", *token, "A token; minted with your own credentials when omitted");
-  return [path, token] {
-    auto loaded = Load(*path);
+  cmd->add_option("--store", *store, "Access-entry store (SQLite file) instead of the config's");
+  return [path, token, store] {
+    auto loaded = Load(*path, *store);
     if (!loaded) {
       std::cerr << "kubeiam whoami: " << loaded.error().message << "\n";
       return 1;

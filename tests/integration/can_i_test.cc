@@ -115,6 +115,32 @@ TEST_F(CanI, ArnThroughTheServersMappings) {
   EXPECT_EQ(unmapped.out, "no - identity is not mapped\n");
 }
 
+// --store: the entries, policies and authentication mode kept in a store, as the server reads
+// them; the store's mode wins unless --authentication-mode says otherwise.
+TEST_F(CanI, ArnThroughAStore) {
+  std::string store = dir_.path() + "/access.db", arn = "arn:aws:iam::111122223333:user/dev";
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), KUBEIAM_BINARY);
+    return testing::Run(args, {});
+  };
+  ASSERT_EQ(run({"access-entry", "create", "--store", store, "--cluster-name", "demo", "--principal-arn", arn, "--username",
+                 "dev", "--kubernetes-groups", "pod-viewer"}).exit_code,
+            0);
+  Outcome viewer = CanI_({"get", "pods", "--store", store, "--arn", arn, "--explain"});
+  EXPECT_EQ(viewer.exit_code, 0) << viewer.out << viewer.err;
+  EXPECT_NE(viewer.out.find("dev [pod-viewer] (mapped by AccessEntry)"), std::string::npos) << viewer.out;
+  EXPECT_EQ(CanI_({"delete", "pods", "--store", store, "--arn", arn}).exit_code, 1);
+  ASSERT_EQ(run({"access-entry", "associate-policy", "--store", store, "--cluster-name", "demo", "--principal-arn", arn,
+                 "--policy-arn", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy", "--access-scope",
+                 "type=cluster"}).exit_code,
+            0);
+  EXPECT_EQ(CanI_({"delete", "pods", "--store", store, "--arn", arn}).exit_code, 0) << "the policy, read from the store";
+  Outcome config_map = CanI_({"get", "pods", "--store", store, "--arn", arn, "--authentication-mode", "CONFIG_MAP"});
+  EXPECT_EQ(config_map.out, "no - identity is not mapped\n") << "CONFIG_MAP ignores access entries";
+  Outcome missing = CanI_({"get", "pods", "--store", dir_.path() + "/none.db", "--arn", arn});
+  EXPECT_EQ(missing.out, "no - identity is not mapped\n") << "a store not created yet holds nothing";
+}
+
 TEST_F(CanI, WhoCanNamesBindingsAndIamPrincipals) {
   std::string examples = std::string(KUBEIAM_TEST_DIR) + "/../examples/local";
   Outcome o = testing::Run({KUBEIAM_BINARY, "who-can", "get", "pods", "--rbac", dir_.path() + "/rbac", "--config",
