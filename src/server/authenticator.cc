@@ -18,6 +18,7 @@
 #include "rbac/bootstrap.h"
 #include "rbac/loader.h"
 #include "identity/dynamic_file.h"
+#include "server/sts_verifier.h"
 #include "server/subject_access_review.h"
 #include "server/token_review.h"
 #include "sts/client.h"
@@ -88,26 +89,19 @@ void LogSourceProblem(const std::string& source, const std::string& problem) {
 
 Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
                                                              std::shared_ptr<const sts::LocalSts> local_sts,
-                                                             std::shared_ptr<store::AccessStore> store) {
+                                                             std::shared_ptr<store::AccessStore> store,
+                                                             std::shared_ptr<Verifier> verifier) {
   std::unique_ptr<Authenticator> a(new Authenticator(std::move(config)));
   a->store_ = std::move(store);
   a->local_sts_ = std::move(local_sts);
   if (!a->local_sts_) a->ec2_ = MakeEc2Lookup(a->config_);
-  a->validator_.cluster_id = a->config_.cluster_id;
-  a->validator_.partition = a->config_.partition;
-  a->validator_.server_region = a->config_.region;
-  a->validator_.max_token_bytes = a->config_.max_token_bytes;
-  if (a->config_.local_sts) a->validator_.local_sts_host = a->config_.local_sts->HostPort();
+  a->verifier_ = verifier ? std::move(verifier) : std::make_shared<StsVerifier>(a->config_, a->local_sts_, a->metrics_);
   auto settings = state::SettingsOf(a->config_, a->store_);
   if (!settings) return std::unexpected(settings.error());
   settings->on_problem = LogSourceProblem;
   auto sources = state::Sources::Open(std::move(*settings));
   if (!sources) return std::unexpected(sources.error());
   a->sources_ = std::move(*sources);
-  a->metrics_.AddSource([cache = &a->cache_] {
-    return "# TYPE kubeiam_token_cache_entries gauge\nkubeiam_token_cache_entries " + std::to_string(cache->size()) +
-           "\n# TYPE kubeiam_token_cache_bytes gauge\nkubeiam_token_cache_bytes " + std::to_string(cache->bytes()) + "\n";
-  });
   return a;
 }
 
@@ -126,92 +120,6 @@ Result<std::vector<std::string>> Authenticator::Reconfigure(const Config& next) 
   unchanged(next.kube_api == config_.kube_api, "kubeAPI");
   if (auto s = sources_->Reconfigure(std::move(*settings)); !s) return std::unexpected(s.error());
   return warnings;
-}
-
-Result<std::string> Authenticator::CallSts(const token::ValidatedToken& v, TimePoint now) {
-  std::string target = "/?" + v.url.raw_query;
-  std::string region_label = "StsRegion=\"" + v.sts_region + "\"";
-  if (local_sts_) {
-    sts::StsRequest r{"GET", target, {{"Host", v.url.host}, {std::string(token::kClusterIdHeader), config_.cluster_id},
-                                      {"Accept", "application/json"}}, ""};
-    sts::StsAnswer a = local_sts_->Handle(r, now);
-    metrics_.Count("aws_iam_authenticator_sts_responses_total",
-                   "ResponseCode=\"" + std::to_string(a.status) + "\"," + region_label);
-    if (a.status != 200) {
-      return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error from AWS (expected 200, got " +
-                                            std::to_string(a.status) + ") on " + v.sts_region + " endpoint. Body: " + a.body);
-    }
-    return a.body;
-  }
-  // A slow STS must not take every handler thread: past the bound, fail fast and let the API
-  // server retry (it backs off on 429).
-  auto slot = sts_in_flight_.TryAcquire(config_.sts_max_in_flight);
-  if (!slot) {
-    metrics_.Count("kubeiam_sts_calls_shed_total");
-    return Fail(ErrorCode::kThrottled, "sts getCallerIdentity not attempted: " + std::to_string(config_.sts_max_in_flight) +
-                                           " calls to STS are already waiting for an answer (sts.maxInFlight)");
-  }
-  http::Request req;
-  std::string base = config_.sts_endpoint.empty() ? "https://" + v.url.host : config_.sts_endpoint;
-  while (base.ends_with("/")) base.pop_back();
-  req.url = base + target;
-  req.headers = {{"Host", v.url.host}, {std::string(token::kClusterIdHeader), config_.cluster_id},
-                 {"Accept", "application/json"}};
-  req.ca_file = config_.sts_ca_file;
-  req.timeout = std::chrono::seconds(10);
-  req.max_body = 64 * 1024;
-  auto res = sts_pool_.Fetch(req);
-  if (!res) {
-    metrics_.Count("aws_iam_authenticator_sts_connection_failures_total", region_label);
-    return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error during GET: " + res.error().message + " on " +
-                                          v.sts_region + " endpoint");
-  }
-  metrics_.Count("aws_iam_authenticator_sts_responses_total",
-                 "ResponseCode=\"" + std::to_string(res->status) + "\"," + region_label);
-  if (res->status != 200) {
-    if (res->body.find("Throttling") != std::string::npos) {
-      metrics_.Count("aws_iam_authenticator_sts_throttling_total", region_label);
-      return Fail(ErrorCode::kThrottled, "sts getCallerIdentity was throttled: " + RedactSecrets(res->body));
-    }
-    return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error from AWS (expected 200, got " +
-                                          std::to_string(res->status) + ") on " + v.sts_region + " endpoint. Body: " +
-                                          res->body);
-  }
-  return std::move(res->body);
-}
-
-Result<identity::Identity> Authenticator::Verify(std::string_view token, TimePoint now) {
-  auto id = VerifyUnredacted(token, now);
-  // Errors carry text from the token and from STS: they go to logs and to the caller.
-  if (!id) id.error().message = RedactSecrets(id.error().message);
-  return id;
-}
-
-Result<identity::Identity> Authenticator::VerifyUnredacted(std::string_view token, TimePoint now) {
-  Digest key = Sha256(token);
-  if (config_.token_cache_seconds > 0) {
-    if (auto cached = cache_.Find(key, now)) {
-      metrics_.Count("kubeiam_token_cache_hits_total");
-      return *cached;
-    }
-  }
-  auto v = token::Validate(token, validator_, now);
-  // Real STS is a wait: on a network thread the request moves to a handler thread here, before
-  // anything is counted, and runs again there.
-  if (v && !local_sts_ && !MayWait()) return Fail(ErrorCode::kUnavailable, "sts getCallerIdentity needs a handler thread");
-  metrics_.Count("kubeiam_token_cache_misses_total");
-  if (!v) return std::unexpected(v.error());
-  auto body = CallSts(*v, now);
-  if (!body) return std::unexpected(body.error());
-  auto who = sts::ParseCallerIdentityResponse(*body);
-  if (!who) return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: " + who.error().message);
-  auto id = identity::BuildIdentity(who->arn, who->account, who->user_id, v->access_key_id, v->url.host);
-  if (!id) return id;
-  if (config_.token_cache_seconds > 0) {
-    TimePoint expires = std::min(now + std::chrono::seconds(config_.token_cache_seconds), v->signed_at + token::kTokenValidity);
-    cache_.Insert(key, *id, expires, now);
-  }
-  return id;
 }
 
 Result<identity::UserInfo> Authenticator::Map(const identity::Identity& id) const { return MapWith(*sources_->snapshot(), id); }

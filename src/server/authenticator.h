@@ -21,7 +21,7 @@
 #include "server/in_flight_limit.h"
 #include "server/metrics.h"
 #include "server/subject_access_review.h"
-#include "server/verified_token_cache.h"
+#include "server/verifier.h"
 #include "state/snapshot.h"
 #include "state/sources.h"
 #include "store/access_store.h"
@@ -34,12 +34,13 @@ class Authenticator {
  public:
   // Builds the first snapshot (MountedFile, aws-auth file, DynamicFile); errors name the source.
   // `store`, when given, is the source of access entries and of the authentication mode.
+  // `verifier`, when given, replaces the one that asks STS (tests give a fake).
   static Result<std::unique_ptr<Authenticator>> Create(Config config, std::shared_ptr<const sts::LocalSts> local_sts,
-                                                       std::shared_ptr<store::AccessStore> store = nullptr);
+                                                       std::shared_ptr<store::AccessStore> store = nullptr,
+                                                       std::shared_ptr<Verifier> verifier = nullptr);
 
-  // Token -> identity, STS-confirmed. Errors: kFormat (bad token), kUpstream (STS said no or
-  // failed), kThrottled.
-  Result<identity::Identity> Verify(std::string_view token, TimePoint now);
+  // Token -> identity, STS-confirmed (the Verifier's errors).
+  Result<identity::Identity> Verify(std::string_view token, TimePoint now) { return verifier_->Verify(token, now); }
   Result<identity::UserInfo> Map(const identity::Identity& id) const;
 
   HttpResponse HandleAuthenticate(const HttpRequest& request);
@@ -67,22 +68,16 @@ class Authenticator {
 
  private:
   explicit Authenticator(Config config) : config_(std::move(config)) {}
-  Result<identity::Identity> VerifyUnredacted(std::string_view token, TimePoint now);
-  Result<std::string> CallSts(const token::ValidatedToken& v, TimePoint now);
 
   Config config_;  // as started: cluster, STS, listeners (never changes)
   std::shared_ptr<const sts::LocalSts> local_sts_;
   std::unique_ptr<aws::Ec2PrivateDns> ec2_;
   mutable InFlightLimit ec2_waiting_;  // threads waiting on EC2, bounded by sts.maxInFlight
-  token::ValidatorConfig validator_;
   std::unique_ptr<state::Sources> sources_;
   Metrics metrics_;
-  http::ConnectionPool sts_pool_;
-  InFlightLimit sts_in_flight_;
+  std::shared_ptr<Verifier> verifier_;
 
   std::shared_ptr<store::AccessStore> store_;
-
-  VerifiedTokenCache cache_{100000, 32u << 20};
 };
 
 }  // namespace kubeiam::server
