@@ -15,7 +15,7 @@
 #include "identity/dynamic_file.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "state/sources.h"
 #include "store/kv_access_store.h"
 #include "store/sqlite_kv.h"
@@ -113,9 +113,9 @@ void AddBackend(state::SourceSettings& s, std::string_view backend) {
 }
 
 // --config's sources (its store opened to read), or none.
-Result<std::pair<state::SourceSettings, std::optional<server::Config>>> ConfigSources(const std::string& path) {
-  if (path.empty()) return std::make_pair(state::SourceSettings{}, std::optional<server::Config>());
-  auto cfg = server::LoadConfig(path);
+Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSources(const std::string& path) {
+  if (path.empty()) return std::make_pair(state::SourceSettings{}, std::optional<config::Config>());
+  auto cfg = config::LoadConfig(path);
   if (!cfg) return std::unexpected(cfg.error());
   std::shared_ptr<store::AccessStore> store;
   if (!cfg->access_entries_store.empty()) {
@@ -125,7 +125,7 @@ Result<std::pair<state::SourceSettings, std::optional<server::Config>>> ConfigSo
   }
   auto settings = state::SettingsOf(*cfg, store);
   if (!settings) return std::unexpected(settings.error());
-  return std::make_pair(std::move(*settings), std::optional<server::Config>(std::move(*cfg)));
+  return std::make_pair(std::move(*settings), std::optional<config::Config>(std::move(*cfg)));
 }
 
 }  // namespace

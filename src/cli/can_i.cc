@@ -18,7 +18,7 @@
 #include "identity/mapper_chain.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "util/file.h"
 #include "util/strings.h"
 

@@ -8,7 +8,7 @@
 #include "cli/analysis.h"
 #include "http/client.h"
 #include "server/bootstrap.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "token/generate.h"
 #include "util/strings.h"
 
@@ -44,9 +44,9 @@ Result<EksClient> EksClient::Open(const EksTarget& target) {
   }
   // Directly on the store: the file's permissions are the authority.
   std::string path = target.store;
-  std::optional<server::Config> cfg;
+  std::optional<config::Config> cfg;
   if (!target.config.empty()) {
-    auto loaded = server::LoadConfig(target.config);
+    auto loaded = config::LoadConfig(target.config);
     if (!loaded) return std::unexpected(loaded.error());
     cfg = std::move(*loaded);
     if (path.empty()) path = cfg->access_entries_store;
@@ -56,7 +56,7 @@ Result<EksClient> EksClient::Open(const EksTarget& target) {
                 "name the access entries: --store PATH, --config FILE (with server.accessEntriesStore or eksAPI), or "
                 "--endpoint-url URL");
   }
-  server::Config seed = cfg.value_or(server::Config{});
+  config::Config seed = cfg.value_or(config::Config{});
   seed.access_entries_store = path;
   if (!cfg) {
     seed.cluster_id = target.cluster;

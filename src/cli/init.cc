@@ -9,7 +9,7 @@
 #include "aws/arn.h"
 #include "eks/cluster_access.h"
 #include "server/bootstrap.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "cli/commands.h"
 #include "server/tls_material.h"
 #include "util/file.h"
@@ -66,7 +66,7 @@ int Run(const InitOptions& o) {
   }
   if (entries) {
     // The store, with the creator's entry when one is named (bootstrapClusterCreatorAdminPermissions).
-    auto cfg = server::LoadConfig(config);
+    auto cfg = config::LoadConfig(config);
     if (!cfg) {
       std::cerr << "kubeiam init: " << cfg.error().message << "\n";
       return 1;

@@ -14,7 +14,7 @@
 #include "cli/commands.h"
 #include "cli/eks_client.h"
 #include "identity/migration.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "util/file.h"
 #include "util/strings.h"
 
@@ -100,7 +100,7 @@ int Run(Options o) {
   }
   eks::ClusterInfo cluster{o.target.cluster, "", "us-east-1", "aws"};
   if (!o.target.config.empty()) {
-    auto cfg = server::LoadConfig(o.target.config);
+    auto cfg = config::LoadConfig(o.target.config);
     if (!cfg) {
       std::cerr << "error: " << cfg.error().message << "\n";
       return 1;

@@ -14,7 +14,7 @@
 
 #include "cli/commands.h"
 #include "server/bootstrap.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "server/eks_api.h"
 #include "server/kube_api.h"
 #include "server/http_server.h"
@@ -56,7 +56,7 @@ void ReturnFreedMemory(const server::HttpServer& http, uint64_t& closed_at_trim)
 }
 
 int Run(const std::string& config_path) {
-  auto config = server::LoadConfig(config_path);
+  auto config = config::LoadConfig(config_path);
   if (!config) {
     std::cerr << config.error().message << "\n";
     return 1;
@@ -142,7 +142,10 @@ int Run(const std::string& config_path) {
       upstream = *u;
       std::cerr << "{\"msg\":\"kubeAPI proxies to an upstream\",\"upstream\":"
                 << boost::json::serialize(boost::json::value(config->kube_api->upstream->url))
-                << ",\"authorization\":\"" << config->kube_api->upstream->authorization << "\"}\n";
+                << ",\"authorization\":\""
+                << (config->kube_api->upstream->authorization == config::UpstreamConfig::Authorization::kUpstream ? "upstream"
+                                                                                                          : "kubeiam")
+                << "\"}\n";
     }
     kube_api = std::make_unique<server::KubeApi>(auth, config->kube_api->objects, upstream);
     auto front = kube_api.get();
@@ -179,7 +182,7 @@ int Run(const std::string& config_path) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
-      auto next = server::LoadConfig(config_path);
+      auto next = config::LoadConfig(config_path);
       if (!next) {
         std::cerr << "{\"level\":\"error\",\"msg\":\"SIGHUP: config not reloaded\",\"error\":"
                   << boost::json::serialize(boost::json::value(next.error().message)) << "}\n";

@@ -15,7 +15,7 @@
 namespace kubeiam::cli {
 namespace {
 
-int Report(const server::Config& config, server::Authenticator& auth, const std::string& token) {
+int Report(const config::Config& config, server::Authenticator& auth, const std::string& token) {
   auto id = auth.Verify(token, Clock::now());
   if (!id) {
     std::cerr << "could not verify token: " << id.error().message << "\n";
@@ -40,8 +40,8 @@ int Report(const server::Config& config, server::Authenticator& auth, const std:
 }
 
 // The config with --store (when given) as its access-entry store.
-Result<std::pair<server::Config, server::Parts>> Load(const std::string& path, const std::string& store) {
-  auto config = server::LoadConfig(path);
+Result<std::pair<config::Config, server::Parts>> Load(const std::string& path, const std::string& store) {
+  auto config = config::LoadConfig(path);
   if (!config) return std::unexpected(config.error());
   if (!store.empty()) config->access_entries_store = store;
   auto parts = server::Bootstrap(*config);
@@ -50,7 +50,7 @@ Result<std::pair<server::Config, server::Parts>> Load(const std::string& path, c
 }
 
 // A token of the caller's own, for the cluster and STS the config names.
-Result<std::string> MintToken(const server::Config& config, const server::Parts& parts) {
+Result<std::string> MintToken(const config::Config& config, const server::Parts& parts) {
   aws::ClientOptions opts;
   if (config.local_sts) opts.sts_endpoint = "https://" + config.local_sts->HostPort();
   auto client = aws::ResolveClientConfig(opts);

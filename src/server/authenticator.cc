@@ -35,7 +35,7 @@ namespace {
 HttpResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
 
 // DescribeInstances with the server's own AWS credentials, or a role assumed with them.
-std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const Config& config) {
+std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const config::Config& config) {
   aws::Ec2PrivateDns::Options o;
   o.region = config.region;
   if (o.region.empty()) {
@@ -87,7 +87,7 @@ void LogSourceProblem(const std::string& source, const std::string& problem) {
 
 }  // namespace
 
-Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
+Result<std::unique_ptr<Authenticator>> Authenticator::Create(config::Config config,
                                                              std::shared_ptr<const sts::LocalSts> local_sts,
                                                              std::shared_ptr<store::AccessStore> store,
                                                              std::shared_ptr<Verifier> verifier) {
@@ -105,7 +105,7 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(Config config,
   return a;
 }
 
-Result<std::vector<std::string>> Authenticator::Reconfigure(const Config& next) {
+Result<std::vector<std::string>> Authenticator::Reconfigure(const config::Config& next) {
   auto settings = state::SettingsOf(next, store_);
   if (!settings) return std::unexpected(settings.error());
   settings->on_problem = LogSourceProblem;

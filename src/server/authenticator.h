@@ -16,7 +16,7 @@
 #include "aws/ec2_instances.h"
 #include "http/client.h"
 #include "identity/mapper_chain.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "server/http_server.h"
 #include "server/in_flight_limit.h"
 #include "server/metrics.h"
@@ -35,7 +35,7 @@ class Authenticator {
   // Builds the first snapshot (MountedFile, aws-auth file, DynamicFile); errors name the source.
   // `store`, when given, is the source of access entries and of the authentication mode.
   // `verifier`, when given, replaces the one that asks STS (tests give a fake).
-  static Result<std::unique_ptr<Authenticator>> Create(Config config, std::shared_ptr<const sts::LocalSts> local_sts,
+  static Result<std::unique_ptr<Authenticator>> Create(config::Config config, std::shared_ptr<const sts::LocalSts> local_sts,
                                                        std::shared_ptr<store::AccessStore> store = nullptr,
                                                        std::shared_ptr<Verifier> verifier = nullptr);
 
@@ -53,9 +53,9 @@ class Authenticator {
   // SIGHUP: applies a re-read config's mappings, backends and scrubbed accounts. Settings that
   // need a restart (listeners, cluster ID, STS) are left as they are and named in the result's
   // warnings. A config that fails to build changes nothing.
-  Result<std::vector<std::string>> Reconfigure(const Config& next);
+  Result<std::vector<std::string>> Reconfigure(const config::Config& next);
   Metrics& metrics() { return metrics_; }
-  const Config& config() const { return config_; }
+  const config::Config& config() const { return config_; }
   std::shared_ptr<const state::Snapshot> snapshot() const { return sources_->snapshot(); }
   state::Sources& sources() { return *sources_; }
   // The policies of the access entry that authenticated a SubjectAccessReview's user (checked
@@ -67,9 +67,9 @@ class Authenticator {
 
 
  private:
-  explicit Authenticator(Config config) : config_(std::move(config)) {}
+  explicit Authenticator(config::Config config) : config_(std::move(config)) {}
 
-  Config config_;  // as started: cluster, STS, listeners (never changes)
+  config::Config config_;  // as started: cluster, STS, listeners (never changes)
   std::shared_ptr<const sts::LocalSts> local_sts_;
   std::unique_ptr<aws::Ec2PrivateDns> ec2_;
   mutable InFlightLimit ec2_waiting_;  // threads waiting on EC2, bounded by sts.maxInFlight

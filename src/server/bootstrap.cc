@@ -26,7 +26,7 @@ Result<std::string> MasterKey(const std::string& state_dir) {
 
 }  // namespace
 
-eks::ClusterInfo ClusterOf(const Config& config) {
+eks::ClusterInfo ClusterOf(const config::Config& config) {
   eks::ClusterInfo c{config.cluster_id, "", "us-east-1", config.partition};
   if (config.eks_api) {
     c.region = config.eks_api->region;
@@ -35,7 +35,7 @@ eks::ClusterInfo ClusterOf(const Config& config) {
   return c;
 }
 
-Result<std::shared_ptr<store::AccessStore>> OpenStore(const Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
+Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
   eks::ClusterAccess seed;
   seed.cluster = ClusterOf(config);
   seed.mode = config.authentication_mode;
@@ -48,7 +48,7 @@ Result<std::shared_ptr<store::AccessStore>> OpenStore(const Config& config, cons
   return std::shared_ptr<store::AccessStore>(std::move(*opened));
 }
 
-Result<Parts> Bootstrap(const Config& config) {
+Result<Parts> Bootstrap(const config::Config& config) {
   Parts parts;
   if (auto s = MakeDirs(config.state_dir, 0700); !s) return std::unexpected(s.error());
   std::vector<std::string> hosts = {config.address, config.hostname};

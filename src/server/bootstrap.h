@@ -18,12 +18,12 @@ struct Parts {
   TlsPaths tls;
 };
 
-Result<Parts> Bootstrap(const Config& config);
+Result<Parts> Bootstrap(const config::Config& config);
 
 // The cluster a config describes, as the access API names it (clusterID, eksAPI region/account).
-eks::ClusterInfo ClusterOf(const Config& config);
+eks::ClusterInfo ClusterOf(const config::Config& config);
 
 // Opens (creating on first use, seeded with the config's authentication mode) the store.
-Result<std::shared_ptr<store::AccessStore>> OpenStore(const Config& config, const std::vector<eks::AccessEntry>& seed_entries = {});
+Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries = {});
 
 }  // namespace kubeiam::server

@@ -8,7 +8,7 @@
 
 namespace kubeiam::server {
 
-StsVerifier::StsVerifier(const Config& config, std::shared_ptr<const sts::LocalSts> local_sts, Metrics& metrics)
+StsVerifier::StsVerifier(const config::Config& config, std::shared_ptr<const sts::LocalSts> local_sts, Metrics& metrics)
     : cluster_id_(config.cluster_id),
       sts_endpoint_(config.sts_endpoint),
       sts_ca_file_(config.sts_ca_file),

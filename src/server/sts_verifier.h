@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "http/client.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "server/in_flight_limit.h"
 #include "server/metrics.h"
 #include "server/verified_token_cache.h"
@@ -20,7 +20,7 @@ namespace kubeiam::server {
 class StsVerifier : public Verifier {
  public:
   // `metrics` outlives the verifier; `local_sts` is null unless sts.local is configured.
-  StsVerifier(const Config& config, std::shared_ptr<const sts::LocalSts> local_sts, Metrics& metrics);
+  StsVerifier(const config::Config& config, std::shared_ptr<const sts::LocalSts> local_sts, Metrics& metrics);
   Result<identity::Identity> Verify(std::string_view token, TimePoint now) override;
 
  private:

@@ -63,12 +63,12 @@ Result<UpstreamUrl> ParseUpstreamUrl(std::string_view text) {
 
 Upstream::~Upstream() = default;
 
-Result<std::shared_ptr<const Upstream>> Upstream::Create(const UpstreamConfig& config) {
+Result<std::shared_ptr<const Upstream>> Upstream::Create(const config::UpstreamConfig& config) {
   auto url = ParseUpstreamUrl(config.url);
   if (!url) return std::unexpected(url.error());
   std::shared_ptr<Upstream> u(new Upstream());
   u->url_ = *url;
-  u->decides_ = config.authorization == "upstream";
+  u->decides_ = config.authorization == config::UpstreamConfig::Authorization::kUpstream;
   namespace ssl = boost::asio::ssl;
   if (url->tls) {
     u->ssl_ = std::make_shared<ssl::context>(ssl::context::tls_client);

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <string>
 
-#include "server/config.h"
+#include "config/config.h"
 #include "util/error.h"
 
 namespace boost::asio::ssl {
@@ -39,7 +39,7 @@ Result<UpstreamUrl> ParseUpstreamUrl(std::string_view url);
 class Upstream {
  public:
   // Errors: a bad URL, an unreadable CA bundle, certificate, key or token file (named).
-  static Result<std::shared_ptr<const Upstream>> Create(const UpstreamConfig& config);
+  static Result<std::shared_ptr<const Upstream>> Create(const config::UpstreamConfig& config);
   ~Upstream();
 
   const UpstreamUrl& url() const { return url_; }

@@ -4,7 +4,7 @@
 
 namespace kubeiam::state {
 
-Result<SourceSettings> SettingsOf(const server::Config& config, std::shared_ptr<store::AccessStore> store) {
+Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store) {
   auto file = identity::BuildFileTable(config.map_roles, config.map_users, config.map_accounts);
   if (!file) return std::unexpected(file.error().Wrap(config.file + ": server"));
   SourceSettings s;
@@ -18,10 +18,10 @@ Result<SourceSettings> SettingsOf(const server::Config& config, std::shared_ptr<
   s.authentication_mode = config.authentication_mode;
   s.scrubbed_accounts = config.scrubbed_accounts;
   s.reserved_prefixes = [config](std::string_view backend) { return config.ReservedPrefixesFor(backend); };
-  s.rbac = !config.authorization_rbac.empty() || config.authorization_webhook == "full";
+  s.rbac = !config.authorization_rbac.empty() || config.authorization_webhook == config::Config::WebhookChain::kFull;
   if (!config.authorization_rbac.empty()) s.rbac_paths.push_back(config.authorization_rbac);
   s.bootstrap_policy = config.bootstrap_policy;
-  s.webhook_full_chain = config.authorization_webhook == "full";
+  s.webhook_full_chain = config.authorization_webhook == config::Config::WebhookChain::kFull;
   return s;
 }
 

@@ -11,7 +11,7 @@
 
 #include "eks/authentication_mode.h"
 #include "identity/mapping_table.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "store/access_store.h"
 
 namespace kubeiam::state {
@@ -38,6 +38,6 @@ struct SourceSettings {
 
 // The sources a server config names; `store` is the opened access-entry store when the config
 // keeps entries in one. Errors: the config's own mappings do not build (names the file).
-Result<SourceSettings> SettingsOf(const server::Config& config, std::shared_ptr<store::AccessStore> store);
+Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store);
 
 }  // namespace kubeiam::state

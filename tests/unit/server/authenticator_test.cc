@@ -38,7 +38,7 @@ class Verifier : public ::testing::Test {
         dir.path() + "/cert.pem", dir.path() + "/key.pem");
   }
   std::unique_ptr<Authenticator> Make(std::string endpoint = "") {
-    Config c;
+    config::Config c;
     c.cluster_id = "test-cluster";
     c.sts_endpoint = endpoint.empty() ? sts->url() : endpoint;
     c.sts_ca_file = dir.path() + "/cert.pem";
@@ -145,7 +145,7 @@ TEST(StsBound, CallsBeyondTheBoundAreShedAtOnce) {
         return CannedResponse{503, "{}", "application/json"};
       },
       dir.path() + "/cert.pem", dir.path() + "/key.pem");
-  Config c;
+  config::Config c;
   c.cluster_id = "test-cluster";
   c.sts_endpoint = slow.url();
   c.sts_ca_file = dir.path() + "/cert.pem";
@@ -182,7 +182,7 @@ TEST(Ec2Bound, LookupsBeyondTheBoundAreShedAtOnce) {
     cv.wait(l, [&] { return release; });
     return CannedResponse{503, "busy"};
   });
-  Config c;
+  config::Config c;
   c.cluster_id = "test-cluster";
   c.sts_endpoint = "https://127.0.0.1:9";
   c.region = "us-east-1";
@@ -216,7 +216,7 @@ TEST(SourceFiles, OnlyAWellFormedDocumentEmptiesASource) {
 - principalArn: arn:aws:iam::111122223333:user/viewer
   kubernetesGroups: [viewers]
 )");
-  Config c;
+  config::Config c;
   c.cluster_id = "test-cluster";
   c.access_entries_file = path;
   c.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
@@ -241,7 +241,7 @@ TEST(SourceFiles, OnlyAWellFormedDocumentEmptiesASource) {
   EXPECT_TRUE(reload("[]\n").has_value());
   EXPECT_FALSE((*a)->Map(*viewer).has_value());
   // A source that cannot be read at start (here a folder) is an error naming it, not an empty source.
-  Config unreadable = c;
+  config::Config unreadable = c;
   unreadable.access_entries_file = dir.path();
   auto refused = Authenticator::Create(unreadable, nullptr);
   ASSERT_FALSE(refused.has_value());
@@ -257,7 +257,7 @@ TEST_F(Verifier, Ec2PrivateDnsNameFromDescribeInstances) {
                                "i-0c6f21bf1f24f9708</instanceId><privateDnsName>ip-172-31-27-14</privateDnsName></item>"
                                "</instancesSet></item></reservationSet></DescribeInstancesResponse>"};
   });
-  Config c;
+  config::Config c;
   c.cluster_id = "test-cluster";
   c.sts_endpoint = sts->url();
   c.sts_ca_file = dir.path() + "/cert.pem";
@@ -328,13 +328,13 @@ subjects: [{kind: Group, name: system:serviceaccounts}]
   associatedAccessPolicies:
   - {policyArn: AmazonEKSClusterAdminPolicy, accessScope: {type: cluster}}
 )");
-  Config c;
+  config::Config c;
   c.cluster_id = "demo";
   c.sts_endpoint = "https://127.0.0.1:9";
   c.access_entries_file = dir.path() + "/entries.yaml";
   c.authentication_mode = eks::AuthenticationMode::kApi;
   c.authorization_rbac = dir.path() + "/rbac";
-  c.authorization_webhook = "full";
+  c.authorization_webhook = config::Config::WebhookChain::kFull;
   auto a = Authenticator::Create(c, nullptr);
   ASSERT_TRUE(a) << a.error().message;
   auto ask = [&](const std::string& spec) {

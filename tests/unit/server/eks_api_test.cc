@@ -16,7 +16,7 @@ namespace {
 class EksApiUnit : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config c;
+    config::Config c;
     c.cluster_id = "demo";
     c.state_dir = dir_.path();
     c.access_entries_store = dir_.path() + "/access.db";

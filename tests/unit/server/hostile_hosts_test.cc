@@ -16,7 +16,7 @@ namespace {
 TEST(HostileHosts, NoTokenMakesTheVerifierConnectAnywhere) {
   testing::LoopbackListener listener(testing::LoopbackListener::Mode::kCountAndClose);
   std::string p = std::to_string(listener.port());
-  Config c;
+  config::Config c;
   c.cluster_id = "demo";
   c.region = "us-east-1";
   // Verification goes to the listener whatever host a token names: a token that got past the

@@ -33,7 +33,7 @@ kind: Pod
 metadata: {name: nginx, namespace: default}
 spec: {containers: [{name: nginx, image: nginx}]}
 )");
-    Config c;
+    config::Config c;
     c.cluster_id = "demo";
     c.map_users = {{"arn:aws:iam::111122223333:user/alice", "alice", {"pod-viewer"}, ""}};
     c.authorization_rbac = dir_.path() + "/rbac";

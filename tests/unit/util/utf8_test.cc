@@ -4,7 +4,7 @@
 
 #include "identity/aws_auth.h"
 #include "rbac/loader.h"
-#include "server/config.h"
+#include "config/config.h"
 #include "sts/principal_store.h"
 
 namespace kubeiam {
@@ -36,7 +36,7 @@ TEST(Utf8, YamlInputsRefuseMalformedUtf8) {
   EXPECT_FALSE(rbac::ParseManifests(hostile, "m.yaml").has_value());
   EXPECT_FALSE(identity::ParseAwsAuthConfigMap(hostile).has_value());
   EXPECT_EQ(identity::ParseAwsAuthData(hostile, "", "").problems.size(), 1u);
-  EXPECT_FALSE(server::ParseConfig(hostile, "c.yaml").has_value());
+  EXPECT_FALSE(config::ParseConfig(hostile, "c.yaml").has_value());
   EXPECT_FALSE(sts::PrincipalStore::Parse(hostile, "p.yaml").has_value());
 }
 

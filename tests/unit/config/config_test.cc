@@ -1,8 +1,8 @@
-#include "server/config.h"
+#include "config/config.h"
 
 #include <gtest/gtest.h>
 
-namespace kubeiam::server {
+namespace kubeiam::config {
 namespace {
 
 TEST(ServerConfig, ReferenceKeysAnyCaseAndDefaults) {
@@ -104,9 +104,9 @@ authorization: [rbac]
 }
 
 }  // namespace
-}  // namespace kubeiam::server
+}  // namespace kubeiam::config
 
-namespace kubeiam::server {
+namespace kubeiam::config {
 namespace {
 
 TEST(ServerConfig, KubeApiUpstream) {
@@ -149,9 +149,9 @@ kubeAPI:
 }
 
 }  // namespace
-}  // namespace kubeiam::server
+}  // namespace kubeiam::config
 
-namespace kubeiam::server {
+namespace kubeiam::config {
 namespace {
 
 TEST(ServerConfig, StayingUpLimits) {
@@ -173,4 +173,4 @@ TEST(ServerConfig, StayingUpLimits) {
 }
 
 }  // namespace
-}  // namespace kubeiam::server
+}  // namespace kubeiam::config

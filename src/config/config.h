@@ -13,7 +13,7 @@
 #include "identity/mapping.h"
 #include "util/error.h"
 
-namespace kubeiam::server {
+namespace kubeiam::config {
 
 struct LocalStsConfig {
   std::string principals;  // path to principals.yaml
@@ -37,10 +37,11 @@ struct UpstreamConfig {
   std::string client_cert;  // kubeiam's client certificate and key (an identity allowed to impersonate)
   std::string client_key;
   std::string token_file;   // or a bearer token, re-read when the file changes
-  // Who decides: "kubeiam" (its chain gates every request and answers the reviews) or
-  // "upstream" (kubeiam authenticates and checks impersonation; the rest, reviews included, is
-  // the upstream's to decide).
-  std::string authorization = "kubeiam";
+  // Who decides: kubeiam (its chain gates every request and answers the reviews) or the
+  // upstream (kubeiam authenticates and checks impersonation; the rest, reviews included, is the
+  // upstream's to decide). Spelled "kubeiam" and "upstream" in the file.
+  enum class Authorization { kKubeiam, kUpstream };
+  Authorization authorization = Authorization::kKubeiam;
   bool operator==(const UpstreamConfig&) const = default;
 };
 
@@ -107,7 +108,8 @@ struct Config {
   bool bootstrap_policy = true;
   // authorization.webhook: what POST /authorize decides with. "accessPolicies" (EKS: the API
   // server runs RBAC itself) or "full" (system:masters, RBAC, then access policies).
-  std::string authorization_webhook = "accessPolicies";
+  enum class WebhookChain { kAccessPolicies, kFull };
+  WebhookChain authorization_webhook = WebhookChain::kAccessPolicies;
 
   std::vector<std::string> ReservedPrefixesFor(std::string_view backend) const;
 };
@@ -115,4 +117,4 @@ struct Config {
 Result<Config> ParseConfig(std::string_view yaml, const std::string& file_name);
 Result<Config> LoadConfig(const std::string& path);
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::config

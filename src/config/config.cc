@@ -1,4 +1,4 @@
-#include "server/config.h"
+#include "config/config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,7 +10,7 @@
 #include "util/strings.h"
 #include "util/utf8.h"
 
-namespace kubeiam::server {
+namespace kubeiam::config {
 namespace {
 
 // Case-insensitive lookup of `key` in a YAML map (viper matches keys that way).
@@ -207,15 +207,17 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
       if (!up.IsMap()) r.Problem("kubeAPI.upstream", "must be a mapping with url (and caFile, clientCert, clientKey or tokenFile)");
       r.String(up, "url", "kubeAPI.upstream.url", u.url);
       if (!u.url.empty()) {
-        if (auto url = ParseUpstreamUrl(u.url); !url) r.problems.push_back(file_name + ": " + url.error().message);
+        if (auto url = server::ParseUpstreamUrl(u.url); !url) r.problems.push_back(file_name + ": " + url.error().message);
       }
       r.String(up, "caFile", "kubeAPI.upstream.caFile", u.ca_file);
       r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);
       r.String(up, "clientKey", "kubeAPI.upstream.clientKey", u.client_key);
       r.String(up, "tokenFile", "kubeAPI.upstream.tokenFile", u.token_file);
-      r.String(up, "authorization", "kubeAPI.upstream.authorization", u.authorization);
-      if (u.authorization != "kubeiam" && u.authorization != "upstream") {
-        r.Problem("kubeAPI.upstream.authorization", "must be kubeiam or upstream (got \"" + u.authorization + "\")");
+      std::string who = "kubeiam";
+      r.String(up, "authorization", "kubeAPI.upstream.authorization", who);
+      u.authorization = who == "upstream" ? UpstreamConfig::Authorization::kUpstream : UpstreamConfig::Authorization::kKubeiam;
+      if (who != "kubeiam" && who != "upstream") {
+        r.Problem("kubeAPI.upstream.authorization", "must be kubeiam or upstream (got \"" + who + "\")");
       }
       if (up.IsMap() && u.url.empty()) r.Problem("kubeAPI.upstream.url", "is required");
       if (u.client_cert.empty() != u.client_key.empty()) {
@@ -320,9 +322,11 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
   r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
   r.Bool(authz, "bootstrapPolicy", "authorization.bootstrapPolicy", c.bootstrap_policy);
-  r.String(authz, "webhook", "authorization.webhook", c.authorization_webhook);
-  if (c.authorization_webhook != "accessPolicies" && c.authorization_webhook != "full") {
-    r.Problem("authorization.webhook", "must be accessPolicies or full (got \"" + c.authorization_webhook + "\")");
+  std::string webhook = "accessPolicies";
+  r.String(authz, "webhook", "authorization.webhook", webhook);
+  c.authorization_webhook = webhook == "full" ? Config::WebhookChain::kFull : Config::WebhookChain::kAccessPolicies;
+  if (webhook != "accessPolicies" && webhook != "full") {
+    r.Problem("authorization.webhook", "must be accessPolicies or full (got \"" + webhook + "\")");
   }
   c.authorization_rbac = Resolve(base, c.authorization_rbac);
   c.access_entries_file = Resolve(base, c.access_entries_file);
@@ -347,4 +351,4 @@ Result<Config> LoadConfig(const std::string& path) {
   return ParseConfig(*text, path);
 }
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::config
