@@ -7,7 +7,7 @@
 #include <chrono>
 #include <random>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 #include "rbac/authorizer.h"
 #include "rbac/bootstrap.h"
 #include "rbac/loader.h"
@@ -16,13 +16,13 @@
 namespace kubeiam::rbac {
 namespace {
 
-const Policy& Cluster(int n) {
-  static std::map<int, std::unique_ptr<Policy>> cache;
+const Authorizer& Cluster(int n) {
+  static std::map<int, std::unique_ptr<Authorizer>> cache;
   auto& p = cache[n];
   if (!p) {
     auto o = ParseManifests(ClusterJson(n), "generated.json");
     Objects all = WithBootstrap(std::move(*o));
-    p = std::make_unique<Policy>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+    p = std::make_unique<Authorizer>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
   }
   return *p;
 }
@@ -46,7 +46,7 @@ std::vector<Attributes> Requests(int n, size_t count) {
 
 void BM_Authorize(benchmark::State& state) {
   int n = int(state.range(0));
-  const Policy& p = Cluster(n);
+  const Authorizer& p = Cluster(n);
   auto requests = Requests(n, 4096);
   std::vector<double> ns_per_call;
   size_t i = 0, allowed = 0;
@@ -68,7 +68,7 @@ BENCHMARK(BM_Authorize)->Arg(1000)->Arg(10000)->Arg(100000);
 // The whole chain (system:masters, RBAC, then an access entry's policies) at 100k bindings: what
 // `can-i --arn` and /authorize with webhook: full pay when RBAC has no opinion.
 void BM_ChainWithAccessPolicies(benchmark::State& state) {
-  const Policy& p = Cluster(int(state.range(0)));
+  const Authorizer& p = Cluster(int(state.range(0)));
   auto requests = Requests(int(state.range(0)), 4096);
   std::vector<eks::AssociatedPolicy> policies = {{"AmazonEKSViewPolicy", {"namespace", {"ns-1*"}}},
                                                  {"AmazonEKSEditPolicy", {"namespace", {"ns-2", "ns-3"}}}};
@@ -83,7 +83,7 @@ void BM_ChainWithAccessPolicies(benchmark::State& state) {
 BENCHMARK(BM_ChainWithAccessPolicies)->Arg(100000);
 
 void BM_WhoCan(benchmark::State& state) {
-  const Policy& p = Cluster(int(state.range(0)));
+  const Authorizer& p = Cluster(int(state.range(0)));
   Attributes a;
   a.verb = "delete";
   a.namespace_ = "ns-7";
@@ -98,7 +98,7 @@ void BM_Load(benchmark::State& state) {
   for (auto _ : state) {
     auto o = ParseManifests(json, "generated.json");
     Objects all = WithBootstrap(std::move(*o));
-    Policy p(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+    Authorizer p(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
     benchmark::DoNotOptimize(p);
   }
   state.counters["MB"] = double(json.size()) / 1e6;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "rbac/escalation.h"
+#include "rbac/covers.h"
 
 namespace kubeiam::authz {
 namespace {
@@ -13,14 +13,14 @@ bool IsMaster(const rbac::UserInfo& user) {
   return std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end();
 }
 
-Status CoveredByRbac(const rbac::Policy& rbac, const rbac::UserInfo& user, const std::string& ns,
+Status CoveredByRbac(const rbac::Authorizer& rbac, const rbac::UserInfo& user, const std::string& ns,
                      const std::vector<rbac::PolicyRule>& rules) {
   auto missing = rbac::Uncovered(rbac.RulesFor(user, ns).rules, rules);
   if (missing.empty()) return {};
   return Fail(ErrorCode::kPermissionDenied, rbac::EscalationMessage(user, missing));
 }
 
-bool Allows(const rbac::Policy& rbac, const rbac::UserInfo& user, const std::vector<eks::AssociatedPolicy>* policies,
+bool Allows(const rbac::Authorizer& rbac, const rbac::UserInfo& user, const std::vector<eks::AssociatedPolicy>* policies,
             std::string verb, std::string resource, std::string ns, std::string name) {
   rbac::Attributes a;
   a.user = user;
@@ -34,7 +34,7 @@ bool Allows(const rbac::Policy& rbac, const rbac::UserInfo& user, const std::vec
 
 }  // namespace
 
-Status ConfirmBind(const rbac::Policy& rbac, const rbac::UserInfo& user, const std::vector<eks::AssociatedPolicy>* policies,
+Status ConfirmBind(const rbac::Authorizer& rbac, const rbac::UserInfo& user, const std::vector<eks::AssociatedPolicy>* policies,
                    const rbac::RoleRef& ref, const std::string& binding_namespace) {
   if (IsMaster(user)) return {};
   std::string resource = ref.kind == "ClusterRole" ? "clusterroles" : "roles";
@@ -52,7 +52,7 @@ Status ConfirmBind(const rbac::Policy& rbac, const rbac::UserInfo& user, const s
   return CoveredByRbac(rbac, user, binding_namespace, *rules);
 }
 
-Status ConfirmEscalate(const rbac::Policy& rbac, const rbac::UserInfo& user,
+Status ConfirmEscalate(const rbac::Authorizer& rbac, const rbac::UserInfo& user,
                        const std::vector<eks::AssociatedPolicy>* policies, const std::string& ns, const std::string& name,
                        const std::vector<rbac::PolicyRule>& rules) {
   if (IsMaster(user)) return {};

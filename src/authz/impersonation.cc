@@ -7,7 +7,7 @@
 
 namespace kubeiam::authz {
 
-Result<Impersonated> Impersonate(const rbac::Policy& rbac, const rbac::UserInfo& requester,
+Result<Impersonated> Impersonate(const rbac::Authorizer& rbac, const rbac::UserInfo& requester,
                                  const std::vector<eks::AssociatedPolicy>* policies, const ImpersonationRequest& request) {
   if (request.user.empty() && (!request.groups.empty() || !request.uid.empty() || !request.extra.empty())) {
     return Fail(ErrorCode::kInvalidArgument,

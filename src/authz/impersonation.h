@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 
 namespace kubeiam::authz {
 
@@ -29,7 +29,7 @@ struct Impersonated {
 // extra without a user; kPermissionDenied with the API server's forbidden message for the first
 // refused check, e.g. `users "bob" is forbidden: User "alice" cannot impersonate resource "users"
 // in API group "" at the cluster scope`.
-Result<Impersonated> Impersonate(const rbac::Policy& rbac, const rbac::UserInfo& requester,
+Result<Impersonated> Impersonate(const rbac::Authorizer& rbac, const rbac::UserInfo& requester,
                                  const std::vector<eks::AssociatedPolicy>* policies, const ImpersonationRequest& request);
 
 }  // namespace kubeiam::authz

@@ -7,7 +7,7 @@
 #include "aws/container_credentials.h"
 #include "aws/imds.h"
 #include "aws/process_credentials.h"
-#include "sts/client.h"
+#include "sts/sts_api.h"
 #include "util/file.h"
 #include "util/strings.h"
 

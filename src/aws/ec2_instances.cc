@@ -7,7 +7,7 @@
 
 #include "aws/sigv4.h"
 #include "http/client.h"
-#include "sts/client.h"
+#include "sts/sts_api.h"
 #include "util/strings.h"
 
 namespace kubeiam::aws {

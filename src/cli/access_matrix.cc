@@ -9,7 +9,7 @@
 #include <iostream>
 #include <set>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 #include "cli/analysis.h"
 #include "cli/commands.h"
 #include "rbac/resources.h"
@@ -25,7 +25,7 @@ struct MatrixOptions {
 };
 
 // Standard resources, then any other (resource, group) the manifests' rules name.
-std::vector<rbac::ResourceType> Resources(const rbac::Policy& p, bool namespaced_only) {
+std::vector<rbac::ResourceType> Resources(const rbac::Authorizer& p, bool namespaced_only) {
   std::vector<rbac::ResourceType> out;
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& r : rbac::StandardResources()) {

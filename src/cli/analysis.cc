@@ -7,10 +7,10 @@
 #include <iostream>
 #include <set>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 #include "authz/impersonation.h"
 #include "eks/access_entries.h"
-#include "identity/access_entries.h"
+#include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
 #include "identity/dynamic_file.h"
 #include "rbac/bootstrap.h"
@@ -48,7 +48,7 @@ Result<identity::UserInfo> MapArn(const std::string& arn, const state::Snapshot&
   return identity::MapIdentity(mappings.chain, *id, nullptr);
 }
 
-Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state, const rbac::Policy& policy) {
+Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state, const rbac::Authorizer& policy) {
   if (who.as.empty() && who.arn.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "name who is asking: --as USER [--as-group GROUP]... or --arn ARN");
   }
@@ -170,7 +170,7 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, bool with_r
   return std::move(s);
 }
 
-Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings) {
+Result<rbac::Authorizer> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings) {
   auto settings = SettingsOfFlags(o, true);
   if (!settings) return std::unexpected(settings.error());
   // RBAC alone: a broken mapping source must not stop a question about a Kubernetes user.
@@ -185,7 +185,7 @@ Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>&
   return *(*sources)->snapshot()->rbac;
 }
 
-std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o) {
+std::optional<rbac::Authorizer> LoadPolicyOrReport(const StateOptions& o) {
   std::vector<std::string> warnings;
   auto policy = LoadPolicy(o, warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";

@@ -65,15 +65,15 @@ struct ResolvedUser {
 // --arn without mappings); kFormat when the mappings could not be loaded; kPermissionDenied with
 // why the ARN could not be mapped ("identity is not mapped"). A refused
 // impersonation is an answer, in impersonation_forbidden.
-Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state, const rbac::Policy& policy);
+Result<ResolvedUser> ResolveUser(const WhoOptions& who, const StateOptions& state, const rbac::Authorizer& policy);
 
 // Manifests (--rbac, else the --config's authorization.rbac) plus, unless --no-bootstrap or the
 // config's bootstrapPolicy: false, Kubernetes' default policy, aggregated. Problems in the
 // manifests are appended to `warnings`.
-Result<rbac::Policy> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings);
+Result<rbac::Authorizer> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings);
 
 // LoadPolicy for a command: warnings and errors go to stderr; nullopt when it failed.
-std::optional<rbac::Policy> LoadPolicyOrReport(const StateOptions& o);
+std::optional<rbac::Authorizer> LoadPolicyOrReport(const StateOptions& o);
 
 // The mappings the server would use, as a snapshot without RBAC: --config's backends, files and
 // store, --aws-auth, --access-entries (a file) or --store, ordered by --authentication-mode (else

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 #include "authz/escalation.h"
 #include "authz/forbidden.h"
 #include "cli/analysis.h"

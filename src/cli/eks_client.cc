@@ -7,7 +7,7 @@
 #include "aws/sigv4.h"
 #include "cli/analysis.h"
 #include "http/client.h"
-#include "server/bootstrap.h"
+#include "server/startup.h"
 #include "config/config.h"
 #include "token/generate.h"
 #include "util/strings.h"

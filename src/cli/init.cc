@@ -8,7 +8,7 @@
 
 #include "aws/arn.h"
 #include "eks/cluster_access.h"
-#include "server/bootstrap.h"
+#include "server/startup.h"
 #include "config/config.h"
 #include "cli/commands.h"
 #include "server/tls_material.h"

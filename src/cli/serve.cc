@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "server/bootstrap.h"
+#include "server/startup.h"
 #include "config/config.h"
 #include "server/eks_api.h"
 #include "server/kube_api.h"

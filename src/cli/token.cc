@@ -8,7 +8,7 @@
 #include "aws/arn.h"
 #include "aws/credential_chain.h"
 #include "cli/commands.h"
-#include "sts/client.h"
+#include "sts/sts_api.h"
 #include "token/cache.h"
 #include "token/exec_credential.h"
 #include "token/generate.h"

@@ -7,7 +7,7 @@
 
 #include "aws/credential_chain.h"
 #include "cli/commands.h"
-#include "server/bootstrap.h"
+#include "server/startup.h"
 #include "server/token_review.h"
 #include "token/generate.h"
 #include "util/strings.h"

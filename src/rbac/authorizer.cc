@@ -39,7 +39,7 @@ std::string Aggregate(const std::vector<std::string>& errors) {
 
 }  // namespace
 
-Policy::Policy(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, std::vector<RoleBinding> role_bindings,
+Authorizer::Authorizer(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, std::vector<RoleBinding> role_bindings,
                std::vector<ClusterRoleBinding> cluster_role_bindings)
     : roles_(std::move(roles)),
       cluster_roles_(std::move(cluster_roles)),
@@ -55,17 +55,17 @@ Policy::Policy(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, 
   }
 }
 
-const ClusterRole* Policy::FindClusterRole(std::string_view name) const {
+const ClusterRole* Authorizer::FindClusterRole(std::string_view name) const {
   auto it = cluster_role_by_name_.find(std::string(name));
   return it == cluster_role_by_name_.end() ? nullptr : &cluster_roles_[it->second];
 }
 
-const Role* Policy::FindRole(std::string_view ns, std::string_view name) const {
+const Role* Authorizer::FindRole(std::string_view ns, std::string_view name) const {
   auto it = role_by_key_.find(std::string(ns) + "/" + std::string(name));
   return it == role_by_key_.end() ? nullptr : &roles_[it->second];
 }
 
-const std::vector<PolicyRule>* Policy::Resolve(const RoleRef& ref, std::string_view ns, std::string* error) const {
+const std::vector<PolicyRule>* Authorizer::Resolve(const RoleRef& ref, std::string_view ns, std::string* error) const {
   if (ref.kind == "Role") {
     if (const Role* r = FindRole(ns, ref.name)) return &r->rules;
     *error = "role.rbac.authorization.k8s.io \"" + ref.name + "\" not found";
@@ -80,7 +80,7 @@ const std::vector<PolicyRule>* Policy::Resolve(const RoleRef& ref, std::string_v
   return nullptr;
 }
 
-void Policy::Candidates(const Index& index, const UserInfo& user, std::vector<size_t>& out) {
+void Authorizer::Candidates(const Index& index, const UserInfo& user, std::vector<size_t>& out) {
   out.clear();
   size_t lists = 0;
   auto add = [&](const Map& map, std::string_view key) {
@@ -99,7 +99,7 @@ void Policy::Candidates(const Index& index, const UserInfo& user, std::vector<si
 }
 
 template <typename Visit>
-void Policy::VisitRulesFor(const UserInfo& user, std::string_view ns, std::vector<std::string>& errors,
+void Authorizer::VisitRulesFor(const UserInfo& user, std::string_view ns, std::vector<std::string>& errors,
                            Visit visit) const {
   thread_local std::vector<size_t> candidates;
   Candidates(crb_index_, user, candidates);
@@ -145,7 +145,7 @@ void Policy::VisitRulesFor(const UserInfo& user, std::string_view ns, std::vecto
   }
 }
 
-Decision Policy::Authorize(const Attributes& a) const {
+Decision Authorizer::Authorize(const Attributes& a) const {
   std::vector<std::string> errors;
   Decision d;
   VisitRulesFor(a.user, a.namespace_, errors, [&](auto source, const PolicyRule& rule) {
@@ -158,7 +158,7 @@ Decision Policy::Authorize(const Attributes& a) const {
   return d;
 }
 
-RulesResult Policy::RulesFor(const UserInfo& user, std::string_view ns) const {
+RulesResult Authorizer::RulesFor(const UserInfo& user, std::string_view ns) const {
   RulesResult out;
   VisitRulesFor(user, ns, out.errors, [&](auto, const PolicyRule& rule) {
     out.rules.push_back(rule);
@@ -167,7 +167,7 @@ RulesResult Policy::RulesFor(const UserInfo& user, std::string_view ns) const {
   return out;
 }
 
-std::vector<Subject> Policy::AllowedSubjects(const Attributes& a, std::string_view super_user,
+std::vector<Subject> Authorizer::AllowedSubjects(const Attributes& a, std::string_view super_user,
                                              std::vector<std::string>* errors) const {
   std::vector<Subject> out = {{"Group", "system:masters", "", "rbac.authorization.k8s.io"}};
   if (!super_user.empty()) out.push_back({"User", std::string(super_user), "", "rbac.authorization.k8s.io"});
@@ -191,7 +191,7 @@ std::vector<Subject> Policy::AllowedSubjects(const Attributes& a, std::string_vi
   return out;
 }
 
-std::vector<Grant> Policy::Grants(const Attributes& a, bool all_namespaces) const {
+std::vector<Grant> Authorizer::Grants(const Attributes& a, bool all_namespaces) const {
   std::vector<Grant> out;
   auto allows = [&](const RoleRef& ref, std::string_view ns) {
     std::string error;

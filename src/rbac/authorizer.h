@@ -33,9 +33,9 @@ struct Grant {
   std::vector<Subject> subjects;
 };
 
-class Policy {
+class Authorizer {
  public:
-  Policy(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, std::vector<RoleBinding> role_bindings,
+  Authorizer(std::vector<Role> roles, std::vector<ClusterRole> cluster_roles, std::vector<RoleBinding> role_bindings,
          std::vector<ClusterRoleBinding> cluster_role_bindings);
 
   Decision Authorize(const Attributes& a) const;

@@ -5,7 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 #include "eks/wire.h"
 #include "util/crypto.h"
 #include "util/encoding.h"
@@ -204,7 +204,7 @@ HttpResponse EksApi::Route(Call& call) {
       a.verb = "*";
       a.api_group = "*";
       a.resource = "*";
-      static const rbac::Policy kNoRbac({}, {}, {}, {});
+      static const rbac::Authorizer kNoRbac({}, {}, {}, {});
       if (authz::Authorize(snap->rbac ? *snap->rbac : kNoRbac, a, snap->PoliciesFor(*user)).allowed) return std::nullopt;
     }
     return eks::ApiError{"AccessDeniedException", 403,

@@ -7,7 +7,7 @@
 #include <charconv>
 #include <set>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 #include "authz/forbidden.h"
 #include "authz/impersonation.h"
 #include "kubeapi/forward_headers.h"
@@ -51,10 +51,10 @@ json::array Strings(const std::vector<std::string>& v) {
   return a;
 }
 
-const rbac::Policy& DefaultPolicy() {
-  static const rbac::Policy p = [] {
+const rbac::Authorizer& DefaultPolicy() {
+  static const rbac::Authorizer p = [] {
     auto all = rbac::WithBootstrap({}, true);
-    return rbac::Policy(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+    return rbac::Authorizer(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
   }();
   return p;
 }
@@ -308,7 +308,7 @@ std::optional<KubeApi::VersionedObjects> KubeApi::ObjectsAt(uint64_t version) {
 
 HttpResponse KubeApi::Handle(const HttpRequest& request) {
   auto snap = auth_->snapshot();
-  const rbac::Policy& rbac = snap->rbac ? *snap->rbac : DefaultPolicy();
+  const rbac::Authorizer& rbac = snap->rbac ? *snap->rbac : DefaultPolicy();
   // 1. Authentication: the same verifier and mapping as /authenticate.
   const std::string* header = request.Header("Authorization");
   if (!header || !header->starts_with("Bearer ")) return Status(401, "Unauthorized", "Unauthorized");

@@ -16,7 +16,7 @@
 #include <optional>
 #include <mutex>
 
-#include "kubeapi/objects.h"
+#include "kubeapi/object_folder.h"
 #include "server/authenticator.h"
 #include "server/upstream.h"
 

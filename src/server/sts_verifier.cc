@@ -2,7 +2,7 @@
 
 #include "server/http_server.h"
 #include "token/generate.h"
-#include "sts/client.h"
+#include "sts/sts_api.h"
 #include "util/crypto.h"
 #include "util/redact.h"
 

@@ -22,7 +22,7 @@ struct Snapshot {
   std::set<std::string> scrubbed_accounts;
   eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
   std::shared_ptr<const eks::AccessEntries> access_entries = std::make_shared<const eks::AccessEntries>();
-  std::shared_ptr<const rbac::Policy> rbac;  // null: the server does not authorize with RBAC
+  std::shared_ptr<const rbac::Authorizer> rbac;  // null: the server does not authorize with RBAC
   // POST /authorize runs system:masters, RBAC and access policies (authorization.webhook: full)
   // instead of access policies alone.
   bool webhook_full_chain = false;

@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "identity/access_entries.h"
+#include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
 #include "identity/dynamic_file.h"
 #include "rbac/bootstrap.h"
@@ -182,7 +182,7 @@ Status Sources::LoadRbac(bool force, bool& changed) {
     if (settings_.on_problem) settings_.on_problem("rbac", p);
   }
   auto all = rbac::WithBootstrap(std::move(objects), settings_.bootstrap_policy);
-  rbac_ = std::make_shared<const rbac::Policy>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+  rbac_ = std::make_shared<const rbac::Authorizer>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
   return {};
 }
 

@@ -63,7 +63,7 @@ class Sources {
   std::optional<eks::AuthenticationMode> store_mode_;
   std::shared_ptr<const identity::MappingTable> aws_auth_, dynamic_, entries_table_;
   std::shared_ptr<const eks::AccessEntries> entries_ = std::make_shared<const eks::AccessEntries>();
-  std::shared_ptr<const rbac::Policy> rbac_;
+  std::shared_ptr<const rbac::Authorizer> rbac_;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::atomic<uint64_t> generation_{0};
 

@@ -8,7 +8,7 @@
 
 #include "rbac/authorizer.h"
 #include "rbac/bootstrap.h"
-#include "rbac/escalation.h"
+#include "rbac/covers.h"
 #include "rbac/rules.h"
 #include "support/paths.h"
 #include "util/strings.h"
@@ -127,55 +127,55 @@ RoleBinding RB(std::string ns, std::string name, std::string kind, std::string r
   return {std::move(ns), std::move(name), std::move(s), {"rbac.authorization.k8s.io", std::move(kind), std::move(role)}};
 }
 
-std::map<std::string, Policy> Fixtures() {
-  std::map<std::string, Policy> f;
-  f.emplace("FX-A", Policy({}, {CR("admin", {"[*][*][*] urls:[*]"})},
+std::map<std::string, Authorizer> Fixtures() {
+  std::map<std::string, Authorizer> f;
+  f.emplace("FX-A", Authorizer({}, {CR("admin", {"[*][*][*] urls:[*]"})},
                            {RB("ns1", "rb", "ClusterRole", "admin", {U("admin"), G("admins")})}, {}));
-  f.emplace("FX-B", Policy({}, {CR("nr-getter", {"[get] urls:[/apis]"}), CR("nr-any", {"[*] urls:[/apis]"}),
+  f.emplace("FX-B", Authorizer({}, {CR("nr-getter", {"[get] urls:[/apis]"}), CR("nr-any", {"[*] urls:[/apis]"}),
                                 CR("nr-prefix", {"[get] urls:[/apis/*]"})},
                            {}, {CRB("c1", "nr-getter", {U("foo"), G("bar")}), CRB("c2", "nr-any", {U("admin"), G("admin")}),
                                 CRB("c3", "nr-prefix", {U("prefixed"), G("prefixed")})}));
-  f.emplace("FX-C", Policy({}, {CR("admin", {"[*][*][pods]"})},
+  f.emplace("FX-C", Authorizer({}, {CR("admin", {"[*][*][pods]"})},
                            {RB("ns1", "rb", "ClusterRole", "admin", {U("admin"), G("admins")})}, {}));
-  f.emplace("FX-D", Policy({}, {CR("admin", {"[*][*][pods/status]", "[*][*][*/scale]"})},
+  f.emplace("FX-D", Authorizer({}, {CR("admin", {"[*][*][pods/status]", "[*][*][*/scale]"})},
                            {RB("ns1", "rb", "ClusterRole", "admin", {U("admin"), G("admins")})}, {}));
-  f.emplace("FX-RR", Policy({{"namespace1", "readthings", {Rule("[GET,WATCH][v1][pods]"), Rule("[GET,WATCH][v1][services]")}}},
+  f.emplace("FX-RR", Authorizer({{"namespace1", "readthings", {Rule("[GET,WATCH][v1][pods]"), Rule("[GET,WATCH][v1][services]")}}},
                             {CR("cluster-admin", {"[*][*][*]"}), CR("write-nodes", {"[PUT,CREATE,UPDATE][v1][nodes]"})},
                             {RB("namespace1", "rb", "Role", "readthings", {U("foobar"), G("group1")})},
                             {CRB("crb", "cluster-admin", {U("admin"), G("admin")})}));
   f.emplace("FX-MISS",
-            Policy({{"ns2", "r2", {Rule("[get][\"\"][secrets]")}}}, {CR("pod-reader", {"[get,list][\"\"][pods]"})},
+            Authorizer({{"ns2", "r2", {Rule("[get][\"\"][secrets]")}}}, {CR("pod-reader", {"[get,list][\"\"][pods]"})},
                    {RB("ns1", "rb-missing", "Role", "nope", {U("u")}), RB("ns1", "rb-badkind", "Foo", "x", {U("u")}),
                     RB("ns1", "rb-crossns", "Role", "r2", {U("u")})},
                    {CRB("crb-missing", "does-not-exist", {G("g")}), CRB("crb-ok", "pod-reader", {G("g")})}));
-  f.emplace("FX-SA", Policy({}, {CR("cm-reader", {"[get][\"\"][configmaps]"}), CR("sec-reader", {"[get][\"\"][secrets]"}),
+  f.emplace("FX-SA", Authorizer({}, {CR("cm-reader", {"[get][\"\"][configmaps]"}), CR("sec-reader", {"[get][\"\"][secrets]"}),
                                  CR("pod-lister", {"[list][\"\"][pods]"})},
                             {RB("team", "rb1", "ClusterRole", "cm-reader", {SA("", "default")}),
                              RB("team", "rb2", "ClusterRole", "cm-reader", {SA("other", "bot")}),
                              RB("team", "rb3", "ClusterRole", "pod-lister", {G("system:serviceaccounts:team")})},
                             {CRB("crb-nons", "cm-reader", {SA("", "builder")}),
                              CRB("crb-allsa", "sec-reader", {G("system:serviceaccounts")})}));
-  f.emplace("FX-NAMES", Policy({}, {CR("cm-one", {"[get,list,update][\"\"][configmaps] names:[my-cm]"}),
+  f.emplace("FX-NAMES", Authorizer({}, {CR("cm-one", {"[get,list,update][\"\"][configmaps] names:[my-cm]"}),
                                     CR("exec-one", {"[create][\"\"][pods/exec] names:[p1]"})},
                                {}, {CRB("a", "cm-one", {U("nina")}), CRB("b", "exec-one", {U("nina")})}));
-  f.emplace("FX-NR", Policy({}, {CR("nr", {"[get] urls:[/healthz, /logs/*, /foo*, /a/*/b]"})}, {}, {CRB("nr", "nr", {U("n")})}));
-  f.emplace("FX-STAR", Policy({}, {CR("some", {"[get,list][\"\"][pods]"}), CR("all", {"[*][*][*]"})}, {},
+  f.emplace("FX-NR", Authorizer({}, {CR("nr", {"[get] urls:[/healthz, /logs/*, /foo*, /a/*/b]"})}, {}, {CRB("nr", "nr", {U("n")})}));
+  f.emplace("FX-STAR", Authorizer({}, {CR("some", {"[get,list][\"\"][pods]"}), CR("all", {"[*][*][*]"})}, {},
                               {CRB("some", "some", {U("w")}), CRB("all", "all", {U("s")})}));
   f.emplace("FX-ESC",
-            Policy({}, {CR("binder", {"[bind][rbac.authorization.k8s.io][clusterroles] names:[view]"}),
+            Authorizer({}, {CR("binder", {"[bind][rbac.authorization.k8s.io][clusterroles] names:[view]"}),
                         CR("escalator", {"[escalate][rbac.authorization.k8s.io][roles]"}),
                         CR("imp", {"[impersonate][\"\"][users] names:[jane]", "[impersonate][\"\"][groups]",
                                    "[impersonate][authentication.k8s.io][userextras/scopes] names:[view]"})},
                    {RB("ns1", "esc", "ClusterRole", "escalator", {U("eve")})},
                    {CRB("binder", "binder", {U("ben")}), CRB("imp", "imp", {U("ivan")})}));
   const Objects& boot = BootstrapPolicy();
-  f.emplace("FX-BOOT", Policy(boot.roles, boot.cluster_roles, boot.role_bindings, boot.cluster_role_bindings));
+  f.emplace("FX-BOOT", Authorizer(boot.roles, boot.cluster_roles, boot.role_bindings, boot.cluster_role_bindings));
   auto ns = boot.role_bindings;
   ns.push_back(RB("ns1", "view-bob", "ClusterRole", "view", {U("bob")}));
   ns.push_back(RB("ns1", "edit-carol", "ClusterRole", "edit", {U("carol")}));
   ns.push_back(RB("ns1", "admin-dan", "ClusterRole", "admin", {U("dan")}));
   ns.push_back(RB("ns1", "ca-erin", "ClusterRole", "cluster-admin", {U("erin")}));
-  f.emplace("FX-NS", Policy(boot.roles, boot.cluster_roles, ns, boot.cluster_role_bindings));
+  f.emplace("FX-NS", Authorizer(boot.roles, boot.cluster_roles, ns, boot.cluster_role_bindings));
   return f;
 }
 
@@ -267,9 +267,9 @@ std::vector<std::string> Names(const std::vector<Subject>& s) {
 }
 
 TEST(RbacCorpus, SubjectLocatorCases) {
-  Policy sl1({}, {CR("admin", {"[*][*][*] urls:[*]"})}, {RB("ns1", "rb", "ClusterRole", "admin", {U("admin"), G("admins")})},
+  Authorizer sl1({}, {CR("admin", {"[*][*][*] urls:[*]"})}, {RB("ns1", "rb", "ClusterRole", "admin", {U("admin"), G("admins")})},
              {CRB("crb", "admin", {U("super-admin"), G("super-admins")})});
-  Policy sl2({{"ns1", "admin", {Rule("[get][*][Pods] urls:[*]")}}}, {CR("admin", {"[*][*][*] urls:[*]"})},
+  Authorizer sl2({{"ns1", "admin", {Rule("[get][*][Pods] urls:[*]")}}}, {CR("admin", {"[*][*][*] urls:[*]"})},
              {RB("ns1", "rb", "Role", "admin", {U("admin"), G("admins")})},
              {CRB("crb", "admin", {U("super-admin"), G("super-admins")})});
   using V = std::vector<std::string>;
@@ -288,7 +288,7 @@ TEST(RbacCorpus, SubjectLocatorCases) {
 }
 
 TEST(RbacCorpus, ReasonsNameBindingRoleAndSubject) {
-  Policy p({}, {CR("view", {"[get][\"\"][pods]"})}, {RB("ns1", "view-bob", "ClusterRole", "view", {U("x"), U("bob")})},
+  Authorizer p({}, {CR("view", {"[get][\"\"][pods]"})}, {RB("ns1", "view-bob", "ClusterRole", "view", {U("x"), U("bob")})},
            {CRB("team", "view", {SA("ci", "deployer")})});
   EXPECT_EQ(p.Authorize(Request("get \"\"/pods ns=ns1", {"bob", {}})).reason,
             "RBAC: allowed by RoleBinding \"view-bob/ns1\" of ClusterRole \"view\" to User \"bob\"");
@@ -315,7 +315,7 @@ TEST(RbacCorpus, CoversCases) {
     return out;
   };
   auto all = WithBootstrap({}, true);
-  Policy boot(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+  Authorizer boot(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
   for (const auto& r : rows) {
     bool want = r[3].starts_with("yes");
     std::vector<PolicyRule> owner, servant;

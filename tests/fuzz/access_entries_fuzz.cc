@@ -4,7 +4,7 @@
 #include <string>
 
 #include "eks/access_entries.h"
-#include "identity/access_entries.h"
+#include "identity/access_entry_table.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);

@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
   auto o = kubeiam::rbac::ParseManifests(input, "fuzz.yaml");
   if (!o) return 0;
-  kubeiam::rbac::Policy p(o->roles, o->cluster_roles, o->role_bindings, o->cluster_role_bindings);
+  kubeiam::rbac::Authorizer p(o->roles, o->cluster_roles, o->role_bindings, o->cluster_role_bindings);
   kubeiam::rbac::Attributes a;
   a.user = {"u", {"g", "system:authenticated"}};
   a.verb = "get";

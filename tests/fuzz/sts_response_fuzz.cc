@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sts/client.h"
+#include "sts/sts_api.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);

@@ -9,11 +9,11 @@
 
 namespace kubeiam::testing {
 
-inline rbac::Policy PolicyFromYaml(const std::string& yaml) {
+inline rbac::Authorizer PolicyFromYaml(const std::string& yaml) {
   auto objects = rbac::ParseManifests(yaml, "test.yaml");
   EXPECT_TRUE(objects) << objects.error().message;
   auto all = rbac::WithBootstrap(objects ? std::move(*objects) : rbac::Objects{}, true);
-  return rbac::Policy(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+  return rbac::Authorizer(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
 }
 
 }  // namespace kubeiam::testing

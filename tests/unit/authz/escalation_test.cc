@@ -9,13 +9,13 @@
 namespace kubeiam::authz {
 namespace {
 
-rbac::Policy Load(const char* yaml) { return testing::PolicyFromYaml(yaml); }
+rbac::Authorizer Load(const char* yaml) { return testing::PolicyFromYaml(yaml); }
 
 const rbac::RoleRef kView{"rbac.authorization.k8s.io", "ClusterRole", "view"};
 const rbac::RoleRef kEdit{"rbac.authorization.k8s.io", "ClusterRole", "edit"};
 
 TEST(Escalation, AdminOfANamespaceMayGrantEditThere) {  // CV10
-  rbac::Policy p = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
+  rbac::Authorizer p = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: dan-admin, namespace: ns1}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
@@ -36,7 +36,7 @@ subjects: [{kind: User, name: dan}]
 }
 
 TEST(Escalation, BindVerbSkipsTheComparison) {  // M01/M02 shape
-  rbac::Policy p = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
+  rbac::Authorizer p = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: binder}
 rules: [{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [view]}]
@@ -53,7 +53,7 @@ subjects: [{kind: User, name: ben}]
 }
 
 TEST(Escalation, AccessPoliciesAreInvisibleToTheComparison) {  // T22
-  rbac::Policy p = Load("");
+  rbac::Authorizer p = Load("");
   rbac::UserInfo user{"arn:aws:sts::1:assumed-role/Ops/s", {"system:authenticated"}};
   std::vector<eks::AssociatedPolicy> admin = {{"AmazonEKSAdminPolicy", {"namespace", {"ns1"}}}};
   rbac::Attributes create;
@@ -65,7 +65,7 @@ TEST(Escalation, AccessPoliciesAreInvisibleToTheComparison) {  // T22
   EXPECT_TRUE(Authorize(p, create, &admin).allowed) << "the policy lists rolebindings: create";
   EXPECT_FALSE(ConfirmBind(p, user, &admin, kView, "ns1")) << "but the covers check sees only RBAC";
   // With RBAC granting admin in ns1 as well, it passes.
-  rbac::Policy with_rbac = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
+  rbac::Authorizer with_rbac = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: ops-admin, namespace: ns1}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
@@ -78,7 +78,7 @@ subjects: [{kind: User, name: "arn:aws:sts::1:assumed-role/Ops/s"}]
 }
 
 TEST(Escalation, EscalateVerbOrCoveredRules) {  // M04/M05 shape
-  rbac::Policy p = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
+  rbac::Authorizer p = Load(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: escalator}
 rules: [{apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [escalate]}]

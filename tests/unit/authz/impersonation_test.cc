@@ -10,7 +10,7 @@
 namespace kubeiam::authz {
 namespace {
 
-rbac::Policy Load(const char* yaml) { return testing::PolicyFromYaml(yaml); }
+rbac::Authorizer Load(const char* yaml) { return testing::PolicyFromYaml(yaml); }
 
 const char* kManifests = R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -33,7 +33,7 @@ subjects: [{kind: User, name: alice}]
 )";
 
 TEST(Impersonation, UserAndGroupsChecked) {  // KC9
-  rbac::Policy p = Load(kManifests);
+  rbac::Authorizer p = Load(kManifests);
   rbac::UserInfo alice{"alice", {"system:authenticated"}};
   auto ok = Impersonate(p, alice, nullptr, {"jane", {"devs"}, "", {}});
   ASSERT_TRUE(ok) << ok.error().message;
@@ -50,7 +50,7 @@ TEST(Impersonation, UserAndGroupsChecked) {  // KC9
 }
 
 TEST(Impersonation, ServiceAccountsByNamespace) {  // KC8
-  rbac::Policy p = Load(kManifests);
+  rbac::Authorizer p = Load(kManifests);
   rbac::UserInfo alice{"alice", {"system:authenticated"}};
   // edit in dev includes impersonate serviceaccounts there.
   auto sa = Impersonate(p, alice, nullptr, {"system:serviceaccount:dev:builder", {}, "", {}});
@@ -68,14 +68,14 @@ TEST(Impersonation, ServiceAccountsByNamespace) {  // KC8
 }
 
 TEST(Impersonation, GroupsWithoutUserIsAnError) {  // KC10
-  rbac::Policy p = Load(kManifests);
+  rbac::Authorizer p = Load(kManifests);
   auto r = Impersonate(p, {"alice", {}}, nullptr, {"", {"devs"}, "", {}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(Impersonation, CallerPoliciesCountForTheCheckButNotAfter) {  // T21
-  rbac::Policy p = Load("");
+  rbac::Authorizer p = Load("");
   rbac::UserInfo admin{"arn:aws:sts::1:assumed-role/Admin/s", {"system:authenticated"}};
   std::vector<eks::AssociatedPolicy> cluster_admin = {{"AmazonEKSClusterAdminPolicy", {}}};
   rbac::Attributes list_nodes;

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 
 namespace kubeiam::eks {
 namespace {
@@ -80,7 +80,7 @@ TEST(AccessPolicies, EditAndAdminAreSupersets) {
 }
 
 TEST(AccessPolicies, ChainUnionsRbacAndPolicies) {  // T19/T20 in miniature
-  rbac::Policy empty({}, {}, {}, {});
+  rbac::Authorizer empty({}, {}, {}, {});
   std::vector<AssociatedPolicy> view = {{"AmazonEKSViewPolicy", {}}};
   auto d = authz::Authorize(empty, Req("list", "", "pods", "x"), &view);
   EXPECT_TRUE(d.allowed);

@@ -59,7 +59,7 @@ TEST(RbacLoader, SeedScenario) {
   EXPECT_TRUE(o->problems.empty());
   EXPECT_EQ(o->roles.size(), 2u);
   EXPECT_EQ(o->role_bindings.size(), 2u);
-  Policy p(o->roles, o->cluster_roles, o->role_bindings, o->cluster_role_bindings);
+  Authorizer p(o->roles, o->cluster_roles, o->role_bindings, o->cluster_role_bindings);
   EXPECT_TRUE(p.Authorize(Pods("get", {"pod-viewer"})).allowed);
   EXPECT_FALSE(p.Authorize(Pods("delete", {"pod-viewer"})).allowed);
   EXPECT_TRUE(p.Authorize(Pods("delete", {"pod-admin"})).allowed);  // after the group changes

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/bootstrap.h"
+#include "server/startup.h"
 #include "support/fake_verifier.h"
 #include "support/temp_dir.h"
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "identity/access_entries.h"
+#include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
 
 namespace kubeiam::state {

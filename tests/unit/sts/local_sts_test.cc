@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "aws/sigv4.h"
-#include "sts/client.h"
+#include "sts/sts_api.h"
 #include "util/strings.h"
 
 namespace kubeiam::sts {

@@ -1,4 +1,4 @@
-#include "identity/access_entries.h"
+#include "identity/access_entry_table.h"
 
 namespace kubeiam::identity {
 

@@ -1,4 +1,4 @@
-#include "sts/client.h"
+#include "sts/sts_api.h"
 
 #include <gtest/gtest.h>
 

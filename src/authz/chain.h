@@ -14,7 +14,7 @@ struct Decision {
 
 // `policies`: the access entry's associated policies, or null (no entry, or an impersonated
 // request, which loses the caller's policies).
-Decision Authorize(const rbac::Policy& rbac, const rbac::Attributes& a,
+Decision Authorize(const rbac::Authorizer& rbac, const rbac::Attributes& a,
                    const std::vector<eks::AssociatedPolicy>* policies = nullptr);
 
 // Groups the API server adds to an impersonated (or authenticated) identity:

@@ -1,4 +1,4 @@
-#include "rbac/escalation.h"
+#include "rbac/covers.h"
 
 #include <algorithm>
 #include <map>

@@ -1,4 +1,4 @@
-#include "server/bootstrap.h"
+#include "server/startup.h"
 
 #include "store/kv_access_store.h"
 #include "store/sqlite_kv.h"

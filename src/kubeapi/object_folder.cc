@@ -1,4 +1,4 @@
-#include "kubeapi/objects.h"
+#include "kubeapi/object_folder.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,4 +1,4 @@
-#include "authz/authorizer.h"
+#include "authz/chain.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 
 namespace kubeiam::authz {
 
-Decision Authorize(const rbac::Policy& rbac, const rbac::Attributes& a,
+Decision Authorize(const rbac::Authorizer& rbac, const rbac::Attributes& a,
                    const std::vector<eks::AssociatedPolicy>* policies) {
   const auto& g = a.user.groups;
   if (std::find(g.begin(), g.end(), "system:masters") != g.end()) {
