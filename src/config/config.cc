@@ -57,6 +57,17 @@ struct Reader {
     Int(section, "port", name + ".port", 1, 65535, port);
   }
 
+  // A string that names one of two modes: `first` (the default) or `second`.
+  template <typename E>
+  void Choice(const YAML::Node& map, std::string_view key, const std::string& path, std::pair<const char*, E> first,
+              std::pair<const char*, E> second, E& out) {
+    std::string text = first.first;
+    String(map, key, path, text);
+    out = text == second.first ? second.second : first.second;
+    if (text != first.first && text != second.first) {
+      Problem(path, "must be " + std::string(first.first) + " or " + second.first + " (got \"" + text + "\")");
+    }
+  }
   void Bool(const YAML::Node& map, std::string_view key, const std::string& path, bool& out) {
     YAML::Node v = Get(map, key);
     if (!v || v.IsNull()) return;
@@ -213,12 +224,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
       r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);
       r.String(up, "clientKey", "kubeAPI.upstream.clientKey", u.client_key);
       r.String(up, "tokenFile", "kubeAPI.upstream.tokenFile", u.token_file);
-      std::string who = "kubeiam";
-      r.String(up, "authorization", "kubeAPI.upstream.authorization", who);
-      u.authorization = who == "upstream" ? UpstreamConfig::Authorization::kUpstream : UpstreamConfig::Authorization::kKubeiam;
-      if (who != "kubeiam" && who != "upstream") {
-        r.Problem("kubeAPI.upstream.authorization", "must be kubeiam or upstream (got \"" + who + "\")");
-      }
+      using Who = UpstreamConfig::Authorization;
+      r.Choice(up, "authorization", "kubeAPI.upstream.authorization", {"kubeiam", Who::kKubeiam}, {"upstream", Who::kUpstream},
+               u.authorization);
       if (up.IsMap() && u.url.empty()) r.Problem("kubeAPI.upstream.url", "is required");
       if (u.client_cert.empty() != u.client_key.empty()) {
         r.Problem(u.client_cert.empty() ? "kubeAPI.upstream.clientCert" : "kubeAPI.upstream.clientKey",
@@ -322,12 +330,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
   r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
   r.Bool(authz, "bootstrapPolicy", "authorization.bootstrapPolicy", c.bootstrap_policy);
-  std::string webhook = "accessPolicies";
-  r.String(authz, "webhook", "authorization.webhook", webhook);
-  c.authorization_webhook = webhook == "full" ? Config::WebhookChain::kFull : Config::WebhookChain::kAccessPolicies;
-  if (webhook != "accessPolicies" && webhook != "full") {
-    r.Problem("authorization.webhook", "must be accessPolicies or full (got \"" + webhook + "\")");
-  }
+  using Chain = Config::WebhookChain;
+  r.Choice(authz, "webhook", "authorization.webhook", {"accessPolicies", Chain::kAccessPolicies}, {"full", Chain::kFull},
+           c.authorization_webhook);
   c.authorization_rbac = Resolve(base, c.authorization_rbac);
   c.access_entries_file = Resolve(base, c.access_entries_file);
   c.state_dir = Resolve(base, c.state_dir);
