@@ -65,19 +65,16 @@ const Role* Authorizer::FindRole(std::string_view ns, std::string_view name) con
   return it == role_by_key_.end() ? nullptr : &roles_[it->second];
 }
 
-const std::vector<PolicyRule>* Authorizer::Resolve(const RoleRef& ref, std::string_view ns, std::string* error) const {
+Result<const std::vector<PolicyRule>*> Authorizer::Resolve(const RoleRef& ref, std::string_view ns) const {
   if (ref.kind == "Role") {
     if (const Role* r = FindRole(ns, ref.name)) return &r->rules;
-    *error = "role.rbac.authorization.k8s.io \"" + ref.name + "\" not found";
-    return nullptr;
+    return Fail(ErrorCode::kNotFound, "role.rbac.authorization.k8s.io \"" + ref.name + "\" not found");
   }
   if (ref.kind == "ClusterRole") {
     if (const ClusterRole* r = FindClusterRole(ref.name)) return &r->rules;
-    *error = "clusterrole.rbac.authorization.k8s.io \"" + ref.name + "\" not found";
-    return nullptr;
+    return Fail(ErrorCode::kNotFound, "clusterrole.rbac.authorization.k8s.io \"" + ref.name + "\" not found");
   }
-  *error = "unsupported role reference kind: \"" + ref.kind + "\"";
-  return nullptr;
+  return Fail(ErrorCode::kInvalidArgument, "unsupported role reference kind: \"" + ref.kind + "\"");
 }
 
 void Authorizer::Candidates(const Index& index, const UserInfo& user, std::vector<size_t>& out) {
@@ -107,17 +104,16 @@ void Authorizer::VisitRulesFor(const UserInfo& user, std::string_view ns, std::v
     const ClusterRoleBinding& b = crbs_[i];
     auto subject = AppliesTo(user, b.subjects, "");
     if (!subject) continue;
-    std::string error;
-    const std::vector<PolicyRule>* rules = Resolve(b.role_ref, "", &error);
+    auto rules = Resolve(b.role_ref, "");
     if (!rules) {
-      errors.push_back(error);
+      errors.push_back(rules.error().message);
       continue;
     }
     auto source = [&] {
       return "ClusterRoleBinding \"" + b.name + "\" of " + b.role_ref.kind + " \"" + b.role_ref.name + "\" to " +
              DescribeSubject(b.subjects[*subject], "");
     };
-    for (const auto& rule : *rules) {
+    for (const auto& rule : **rules) {
       if (visit(source, rule)) return;
     }
   }
@@ -129,17 +125,16 @@ void Authorizer::VisitRulesFor(const UserInfo& user, std::string_view ns, std::v
     const RoleBinding& b = rbs_[i];
     auto subject = AppliesTo(user, b.subjects, ns);
     if (!subject) continue;
-    std::string error;
-    const std::vector<PolicyRule>* rules = Resolve(b.role_ref, ns, &error);
+    auto rules = Resolve(b.role_ref, ns);
     if (!rules) {
-      errors.push_back(error);
+      errors.push_back(rules.error().message);
       continue;
     }
     auto source = [&] {
       return "RoleBinding \"" + b.name + "/" + b.namespace_ + "\" of " + b.role_ref.kind + " \"" + b.role_ref.name +
              "\" to " + DescribeSubject(b.subjects[*subject], ns);
     };
-    for (const auto& rule : *rules) {
+    for (const auto& rule : **rules) {
       if (visit(source, rule)) return;
     }
   }
@@ -172,13 +167,12 @@ std::vector<Subject> Authorizer::AllowedSubjects(const Attributes& a, std::strin
   std::vector<Subject> out = {{"Group", "system:masters", "", "rbac.authorization.k8s.io"}};
   if (!super_user.empty()) out.push_back({"User", std::string(super_user), "", "rbac.authorization.k8s.io"});
   auto consider = [&](const auto& binding, std::string_view ns) {
-    std::string error;
-    const std::vector<PolicyRule>* rules = Resolve(binding.role_ref, ns, &error);
+    auto rules = Resolve(binding.role_ref, ns);
     if (!rules) {
-      if (errors) errors->push_back(error);
+      if (errors) errors->push_back(rules.error().message);
       return;
     }
-    if (std::any_of(rules->begin(), rules->end(), [&](const PolicyRule& r) { return RuleAllows(a, r); })) {
+    if (std::any_of((*rules)->begin(), (*rules)->end(), [&](const PolicyRule& r) { return RuleAllows(a, r); })) {
       out.insert(out.end(), binding.subjects.begin(), binding.subjects.end());
     }
   };
@@ -194,9 +188,8 @@ std::vector<Subject> Authorizer::AllowedSubjects(const Attributes& a, std::strin
 std::vector<Grant> Authorizer::Grants(const Attributes& a, bool all_namespaces) const {
   std::vector<Grant> out;
   auto allows = [&](const RoleRef& ref, std::string_view ns) {
-    std::string error;
-    const std::vector<PolicyRule>* rules = Resolve(ref, ns, &error);
-    return rules && std::any_of(rules->begin(), rules->end(), [&](const PolicyRule& r) { return RuleAllows(a, r); });
+    auto rules = Resolve(ref, ns);
+    return rules && std::any_of((*rules)->begin(), (*rules)->end(), [&](const PolicyRule& r) { return RuleAllows(a, r); });
   };
   for (const auto& b : crbs_) {
     if (allows(b.role_ref, "")) out.push_back({"ClusterRoleBinding", b.name, "", b.role_ref, b.subjects});

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rbac/objects.h"
+#include "util/error.h"
 
 namespace kubeiam::rbac {
 
@@ -73,7 +74,7 @@ class Authorizer {
     Index by_subject;
   };
   // The rules a roleRef names, or an error in the reference's words.
-  const std::vector<PolicyRule>* Resolve(const RoleRef& ref, std::string_view ns, std::string* error) const;
+  Result<const std::vector<PolicyRule>*> Resolve(const RoleRef& ref, std::string_view ns) const;
   // Bindings in `index` that may apply to `user`, in load order, into `out` (cleared first).
   static void Candidates(const Index& index, const UserInfo& user, std::vector<size_t>& out);
   // Calls visit(source, rule) for each applicable rule until it returns true; collects errors.

@@ -220,53 +220,45 @@ HttpResponse Authenticator::HandleAuthorize(const HttpRequest& request) {
   log[a.resource_request ? "resource" : "path"] = a.resource_request ? a.resource : a.path;
   if (!a.namespace_.empty()) log["namespace"] = a.namespace_;
   auto snap = sources_->snapshot();
-  std::string why, entry;
-  const auto* policies = EntryPolicies(*snap, *review, why, entry);
-  if (!entry.empty()) log["accessEntry"] = entry;
+  auto grant = EntryPolicies(*snap, *review);
+  if (grant) log["accessEntry"] = grant->entry;
   if (snap->webhook_full_chain && snap->rbac) {
     // The whole chain, for API servers that leave authorization to kubeiam.
-    authz::Decision d = authz::Authorize(*snap->rbac, a, policies);
+    authz::Decision d = authz::Authorize(*snap->rbac, a, grant ? grant->policies : nullptr);
     return finish(200, review->api_version, d.allowed, d.allowed ? d.reason : "no opinion: " + d.reason);
   }
-  if (!policies) return finish(200, review->api_version, false, "no opinion: " + why);
-  eks::PolicyDecision d = eks::AuthorizeWithPolicies(*policies, a);
+  if (!grant) return finish(200, review->api_version, false, "no opinion: " + grant.error().message);
+  eks::PolicyDecision d = eks::AuthorizeWithPolicies(*grant->policies, a);
   if (d.allowed) return finish(200, review->api_version, true, d.reason);
-  return finish(200, review->api_version, false, "no opinion: no access policy of access entry " + entry + " allows it");
+  return finish(200, review->api_version, false,
+                "no opinion: no access policy of access entry " + grant->entry + " allows it");
 }
 
-const std::vector<eks::AssociatedPolicy>* Authenticator::EntryPolicies(const state::Snapshot& snap,
-                                                                        const SubjectAccessReview& review, std::string& why,
-                                                                        std::string& entry) const {
-  if (!eks::UsesAccessEntries(snap.authentication_mode)) {
-    why = "authentication mode CONFIG_MAP has no access entries";
-    return nullptr;
-  }
+Result<Authenticator::EntryGrant> Authenticator::EntryPolicies(const state::Snapshot& snap,
+                                                               const SubjectAccessReview& review) const {
+  auto none = [](const char* why) { return Fail(ErrorCode::kNotFound, why); };
+  if (!eks::UsesAccessEntries(snap.authentication_mode)) return none("authentication mode CONFIG_MAP has no access entries");
   // The caller's access entry is found again from what /authenticate put in extra; an
   // impersonated request carries the impersonated user's info instead, so it gets no policies.
   auto one = [&](const char* key) -> std::string {
     auto it = review.extra.find(key);
     return it != review.extra.end() && it->second.size() == 1 ? it->second[0] : "";
   };
-  why = "the user was not authenticated by an access entry";
+  const char* not_by_entry = "the user was not authenticated by an access entry";
   std::string arn = one("arn");
-  if (arn.empty()) return nullptr;
+  if (arn.empty()) return none(not_by_entry);
   auto id = identity::IdentityFromArn(arn);
-  if (!id) {
-    why = "extra.arn is not an IAM principal ARN";
-    return nullptr;
-  }
+  if (!id) return none("extra.arn is not an IAM principal ARN");
   id->user_id = one("principalId");
   id->session_name = one("sessionName");
   id->access_key_id = one("accessKeyId");
   if (!review.uid.empty() && review.uid != KubernetesUid(*id, review.attributes.user.name, false)) {
-    why = "uid does not match the principal in extra";
-    return nullptr;
+    return none("uid does not match the principal in extra");
   }
   auto user = MapWith(snap, *id);
   const std::vector<eks::AssociatedPolicy>* policies = user ? snap.PoliciesFor(*user) : nullptr;
-  if (!policies || user->username != review.attributes.user.name) return nullptr;
-  entry = user->mapped_arn;
-  return policies;
+  if (!policies || user->username != review.attributes.user.name) return none(not_by_entry);
+  return EntryGrant{policies, user->mapped_arn};
 }
 
 HttpResponse Authenticator::Handle(const HttpRequest& request) {

@@ -58,10 +58,13 @@ class Authenticator {
   const config::Config& config() const { return config_; }
   std::shared_ptr<const state::Snapshot> snapshot() const { return sources_->snapshot(); }
   state::Sources& sources() { return *sources_; }
-  // The policies of the access entry that authenticated a SubjectAccessReview's user (checked
-  // against extra, uid and the current mappings), or null with `why`.
-  const std::vector<eks::AssociatedPolicy>* EntryPolicies(const state::Snapshot& snap, const SubjectAccessReview& review,
-                                                          std::string& why, std::string& entry) const;
+  // The access entry that authenticated a SubjectAccessReview's user (checked against extra, uid
+  // and the current mappings) and its policies. Errors (kNotFound) say why there is none.
+  struct EntryGrant {
+    const std::vector<eks::AssociatedPolicy>* policies;
+    std::string entry;  // the entry's principal ARN
+  };
+  Result<EntryGrant> EntryPolicies(const state::Snapshot& snap, const SubjectAccessReview& review) const;
   // Mapping against a given snapshot, so that one request reads one snapshot throughout.
   Result<identity::UserInfo> MapWith(const state::Snapshot& snap, const identity::Identity& id) const;
 

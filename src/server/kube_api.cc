@@ -491,8 +491,8 @@ HttpResponse AccessReview(const ReviewContext& c) {
     asked.user = c.caller.user;
     policies = c.caller.policies;
   } else {
-    std::string why, entry;
-    policies = c.auth.EntryPolicies(c.snap, *review, why, entry);
+    auto grant = c.auth.EntryPolicies(c.snap, *review);
+    policies = grant ? grant->policies : nullptr;
   }
   if (resource == "localsubjectaccessreviews") {
     if (asked.namespace_.empty()) asked.namespace_ = c.info.namespace_;
