@@ -66,7 +66,8 @@ void BM_StoreWriteToSnapshot(benchmark::State& state) {
       return state.SkipWithError("the writer stopped");
     }
     for (;;) {
-      const auto* e = (*sources)->snapshot()->access_entries->Find("arn:aws:iam::111122223333:role/r0");
+      auto snap = (*sources)->snapshot();  // held: the entry lives as long as its snapshot
+      const auto* e = snap->access_entries->Find("arn:aws:iam::111122223333:role/r0");
       if (e && e->kubernetes_groups == std::vector<std::string>{want}) break;
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     }

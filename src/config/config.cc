@@ -103,6 +103,253 @@ std::string Resolve(const std::string& base_dir, const std::string& path) {
   return base_dir + "/" + path;
 }
 
+// The sections of a config, read in the order their problems are reported.
+
+void ReadServerBasics(Reader& r, const YAML::Node& s, Config& c) {
+  r.String(s, "address", "server.address", c.address);
+  r.Int(s, "port", "server.port", 1, 65535, c.port);
+  r.String(s, "stateDir", "server.stateDir", c.state_dir);
+  r.String(s, "hostname", "server.hostname", c.hostname);
+  r.String(s, "partition", "server.partition", c.partition);
+  if (!aws::FindPartition(c.partition)) r.Problem("server.partition", "invalid partition \"" + c.partition + "\"");
+  if (YAML::Node modes = Get(s, "backendMode")) {
+    std::vector<std::string> list;
+    if (modes.IsScalar()) {
+      for (auto m : Split(modes.Scalar(), ',')) list.emplace_back(Trim(m));
+    } else {
+      list = r.Strings(s, "backendMode", "server.backendMode");
+    }
+    auto valid = identity::ValidateBackendModes(list);
+    if (!valid) {
+      r.Problem("server.backendMode", valid.error().message.substr(valid.error().message.find(": ") + 2));
+    } else {
+      c.backend_modes = *valid;
+    }
+  }
+}
+
+void ReadMapRoles(Reader& r, const YAML::Node& s, Config& c) {
+  if (YAML::Node roles = Get(s, "mapRoles")) {
+    if (!roles.IsSequence()) r.Problem("server.mapRoles", "must be a list");
+    for (size_t i = 0; roles.IsSequence() && i < roles.size(); ++i) {
+      std::string path = "server.mapRoles[" + std::to_string(i) + "]";
+      const YAML::Node e = roles[i];
+      identity::RoleMapping m;
+      r.String(e, "rolearn", path + ".rolearn", m.rolearn);
+      r.String(e, "username", path + ".username", m.username);
+      r.String(e, "userid", path + ".userid", m.userid);
+      m.groups = r.Strings(e, "groups", path + ".groups");
+      if (YAML::Node sso = Get(e, "sso")) {
+        identity::SsoMatcher sm;
+        r.String(sso, "permissionSetName", path + ".sso.permissionSetName", sm.permission_set_name);
+        r.String(sso, "accountID", path + ".sso.accountID", sm.account_id);
+        r.String(sso, "partition", path + ".sso.partition", sm.partition);
+        m.sso = sm;
+      }
+      if (auto ok = m.Validate(); !ok) r.Problem(path, ok.error().message);
+      if (m.username.empty()) r.Problem(path + ".username", "is required");
+      c.map_roles.push_back(std::move(m));
+    }
+  }
+}
+
+void ReadMapUsers(Reader& r, const YAML::Node& s, Config& c) {
+  if (YAML::Node users = Get(s, "mapUsers")) {
+    if (!users.IsSequence()) r.Problem("server.mapUsers", "must be a list");
+    for (size_t i = 0; users.IsSequence() && i < users.size(); ++i) {
+      std::string path = "server.mapUsers[" + std::to_string(i) + "]";
+      identity::UserMapping m;
+      r.String(users[i], "userarn", path + ".userarn", m.userarn);
+      r.String(users[i], "username", path + ".username", m.username);
+      r.String(users[i], "userid", path + ".userid", m.userid);
+      m.groups = r.Strings(users[i], "groups", path + ".groups");
+      if (auto ok = m.Validate(); !ok) r.Problem(path, ok.error().message);
+      if (m.username.empty()) r.Problem(path + ".username", "is required");
+      c.map_users.push_back(std::move(m));
+    }
+  }
+}
+
+void ReadServerFiles(Reader& r, const YAML::Node& s, Config& c) {
+  c.map_accounts = r.Strings(s, "mapAccounts", "server.mapAccounts");
+  r.String(s, "awsAuthFile", "server.awsAuthFile", c.aws_auth_file);
+  r.String(s, "dynamicfilepath", "server.dynamicfilepath", c.dynamic_file);
+  r.Bool(s, "dynamicfileUserIDStrict", "server.dynamicfileUserIDStrict", c.dynamic_file_strict);
+  r.String(s, "accessEntriesFile", "server.accessEntriesFile", c.access_entries_file);
+  r.String(s, "accessEntriesStore", "server.accessEntriesStore", c.access_entries_store);
+}
+
+void ReadEksApi(Reader& r, const YAML::Node& doc, Config& c) {
+  if (YAML::Node api = Get(doc, "eksAPI")) {
+    EksApiConfig e;
+    r.Listener(api, "eksAPI", e.address, e.port);
+    r.String(api, "region", "eksAPI.region", e.region);
+    r.String(api, "accountID", "eksAPI.accountID", e.account_id);
+    if (!e.account_id.empty() && (e.account_id.size() != 12 || e.account_id.find_first_not_of("0123456789") != std::string::npos)) {
+      r.Problem("eksAPI.accountID", "must be a 12-digit AWS account ID");
+    }
+    c.eks_api = e;
+  }
+}
+
+UpstreamConfig ReadUpstream(Reader& r, const YAML::Node& up, const std::string& base, const KubeApiConfig& k) {
+  UpstreamConfig u;
+  if (!up.IsMap()) r.Problem("kubeAPI.upstream", "must be a mapping with url (and caFile, clientCert, clientKey or tokenFile)");
+  r.String(up, "url", "kubeAPI.upstream.url", u.url);
+  if (!u.url.empty()) {
+    if (auto url = server::ParseUpstreamUrl(u.url); !url) r.problems.push_back(r.file + ": " + url.error().message);
+  }
+  r.String(up, "caFile", "kubeAPI.upstream.caFile", u.ca_file);
+  r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);
+  r.String(up, "clientKey", "kubeAPI.upstream.clientKey", u.client_key);
+  r.String(up, "tokenFile", "kubeAPI.upstream.tokenFile", u.token_file);
+  using Who = UpstreamConfig::Authorization;
+  r.Choice(up, "authorization", "kubeAPI.upstream.authorization", {"kubeiam", Who::kKubeiam}, {"upstream", Who::kUpstream},
+           u.authorization);
+  if (up.IsMap() && u.url.empty()) r.Problem("kubeAPI.upstream.url", "is required");
+  if (u.client_cert.empty() != u.client_key.empty()) {
+    r.Problem(u.client_cert.empty() ? "kubeAPI.upstream.clientCert" : "kubeAPI.upstream.clientKey",
+              "clientCert and clientKey go together");
+  }
+  if (!k.objects.empty()) r.Problem("kubeAPI.objects", "cannot be combined with kubeAPI.upstream (objects come from the upstream)");
+  u.ca_file = Resolve(base, u.ca_file);
+  u.client_cert = Resolve(base, u.client_cert);
+  u.client_key = Resolve(base, u.client_key);
+  u.token_file = Resolve(base, u.token_file);
+  return u;
+}
+
+void ReadKubeApi(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
+  if (YAML::Node kube = Get(doc, "kubeAPI")) {
+    KubeApiConfig k;
+    r.Listener(kube, "kubeAPI", k.address, k.port);
+    r.String(kube, "objects", "kubeAPI.objects", k.objects);
+    k.objects = Resolve(base, k.objects);
+    if (YAML::Node up = Get(kube, "upstream")) k.upstream = ReadUpstream(r, up, base, k);
+    c.kube_api = k;
+  }
+}
+
+// The authentication mode (its default follows where access entries come from), scrubbed
+// accounts and reserved prefixes.
+void ReadAuthenticationMode(Reader& r, const YAML::Node& s, Config& c) {
+  if (!c.access_entries_file.empty() && !c.access_entries_store.empty()) {
+    r.Problem("server.accessEntriesStore", "cannot be combined with server.accessEntriesFile (one source of access entries)");
+  }
+  if (!c.access_entries_file.empty() || !c.access_entries_store.empty() || c.eks_api) {
+    c.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
+  }
+  std::string mode;
+  r.String(s, "authenticationMode", "server.authenticationMode", mode);
+  if (!mode.empty()) {
+    if (auto m = eks::ParseAuthenticationMode(mode); m) {
+      c.authentication_mode = *m;
+    } else {
+      r.Problem("server.authenticationMode", "must be one of API, API_AND_CONFIG_MAP, CONFIG_MAP (got \"" + mode + "\")");
+    }
+  }
+  for (auto& a : r.Strings(s, "scrubbedAccounts", "server.scrubbedAccounts")) c.scrubbed_accounts.insert(a);
+  if (YAML::Node rp = Get(s, "reservedPrefixConfig")) {
+    for (size_t i = 0; rp.IsSequence() && i < rp.size(); ++i) {
+      std::string path = "server.reservedPrefixConfig[" + std::to_string(i) + "]";
+      std::string mode;
+      r.String(rp[i], "backendmode", path + ".backendmode", mode);
+      c.reserved_prefixes.emplace_back(mode, r.Strings(rp[i], "usernamePrefixReserveList", path + ".usernamePrefixReserveList"));
+    }
+  }
+}
+
+void ReadLimits(Reader& r, const YAML::Node& s, Config& c) {
+  r.Int(s, "tokenCacheSeconds", "server.tokenCacheSeconds", 0, 900, c.token_cache_seconds);
+  int max_token = int(c.max_token_bytes);
+  r.Int(s, "maxTokenBytes", "server.maxTokenBytes", 1024, 65536, max_token);
+  c.max_token_bytes = size_t(max_token);
+  r.Int(s, "threads", "server.threads", 1, 256, c.threads);
+  r.Int(s, "handlerThreads", "server.handlerThreads", 1, 1024, c.handler_threads);
+  r.Int(s, "maxConnections", "server.maxConnections", 1, 1000000, c.max_connections);
+  r.String(s, "ec2DescribeInstancesRoleARN", "server.ec2DescribeInstancesRoleARN", c.ec2_role_arn);
+  r.String(s, "ec2Endpoint", "server.ec2Endpoint", c.ec2_endpoint);
+  int qps = int(c.ec2_qps);
+  r.Int(s, "ec2DescribeInstancesQps", "server.ec2DescribeInstancesQps", 0, 10000, qps);
+  c.ec2_qps = qps;
+  r.Int(s, "ec2DescribeInstancesBurst", "server.ec2DescribeInstancesBurst", 1, 10000, c.ec2_burst);
+  if (!c.ec2_role_arn.empty()) {
+    auto arn = aws::Canonicalize(c.ec2_role_arn);
+    if (!arn || arn->type != aws::PrincipalType::kRole) {
+      r.Problem("server.ec2DescribeInstancesRoleARN", "must be an IAM role ARN");
+    }
+  }
+}
+
+// Rules across sections: each backend has its file, and the mode does not ignore what is set.
+void CheckBackends(Reader& r, const Config& c) {
+  auto has = [&](std::string_view mode) {
+    return std::find(c.backend_modes.begin(), c.backend_modes.end(), mode) != c.backend_modes.end();
+  };
+  if (has(identity::kEksConfigMap) && c.aws_auth_file.empty()) {
+    r.Problem("server.awsAuthFile", "is required when backendMode includes EKSConfigMap");
+  }
+  if (!c.aws_auth_file.empty() && !has(identity::kEksConfigMap)) {
+    r.Problem("server.awsAuthFile", "is set but backendMode does not include EKSConfigMap");
+  }
+  if (has(identity::kDynamicFile) && c.dynamic_file.empty()) {
+    r.Problem("server.dynamicfilepath", "is required when backendMode includes DynamicFile");
+  }
+  if (!c.dynamic_file.empty() && !has(identity::kDynamicFile)) {
+    r.Problem("server.dynamicfilepath", "is set but backendMode does not include DynamicFile");
+  }
+  if (!c.access_entries_file.empty() && !eks::UsesAccessEntries(c.authentication_mode)) {
+    r.Problem("server.accessEntriesFile", "is set but server.authenticationMode is CONFIG_MAP, which ignores access entries");
+  }
+  if (c.eks_api && !c.access_entries_file.empty()) {
+    r.Problem("eksAPI", "writes to the access-entry store, which cannot be combined with server.accessEntriesFile");
+  }
+  if (has(identity::kAccessEntry) && !eks::UsesAccessEntries(c.authentication_mode)) {
+    r.Problem("server.backendMode", "lists AccessEntry but server.authenticationMode is CONFIG_MAP");
+  }
+  if (has(identity::kCrd)) r.Problem("server.backendMode", "CRD is not supported by kubeiam; use EKSConfigMap or DynamicFile");
+}
+
+void ReadSts(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
+  YAML::Node sts = Get(doc, "sts");
+  r.String(sts, "endpoint", "sts.endpoint", c.sts_endpoint);
+  r.String(sts, "caFile", "sts.caFile", c.sts_ca_file);
+  r.Int(sts, "maxInFlight", "sts.maxInFlight", 1, 1024, c.sts_max_in_flight);
+  r.String(sts, "region", "sts.region", c.region);
+  if (YAML::Node local = Get(sts, "local")) {
+    LocalStsConfig l;
+    r.String(local, "principals", "sts.local.principals", l.principals);
+    r.String(local, "address", "sts.local.address", l.address);
+    r.Int(local, "port", "sts.local.port", 1, 65535, l.port);
+    if (l.principals.empty()) r.Problem("sts.local.principals", "is required for the local STS");
+    l.principals = Resolve(base, l.principals);
+    c.local_sts = l;
+    if (!c.sts_endpoint.empty()) r.Problem("sts.endpoint", "cannot be combined with sts.local");
+  }
+}
+
+void ReadAuthorization(Reader& r, const YAML::Node& doc, Config& c) {
+  YAML::Node authz = Get(doc, "authorization");
+  if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
+  r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
+  r.Bool(authz, "bootstrapPolicy", "authorization.bootstrapPolicy", c.bootstrap_policy);
+  using Chain = Config::WebhookChain;
+  r.Choice(authz, "webhook", "authorization.webhook", {"accessPolicies", Chain::kAccessPolicies}, {"full", Chain::kFull},
+           c.authorization_webhook);
+}
+
+// Paths in the file are relative to the file's folder.
+void ResolvePaths(const std::string& base, Config& c) {
+  c.authorization_rbac = Resolve(base, c.authorization_rbac);
+  c.access_entries_file = Resolve(base, c.access_entries_file);
+  c.state_dir = Resolve(base, c.state_dir);
+  c.access_entries_store = Resolve(base, c.access_entries_store);
+  if (c.eks_api && c.access_entries_store.empty()) c.access_entries_store = c.state_dir + "/access-entries.db";
+  c.aws_auth_file = Resolve(base, c.aws_auth_file);
+  c.dynamic_file = Resolve(base, c.dynamic_file);
+  c.sts_ca_file = Resolve(base, c.sts_ca_file);
+}
+
 }  // namespace
 
 std::string LocalStsConfig::HostPort() const {
@@ -133,215 +380,20 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
 
   r.String(doc, "clusterID", "clusterID", c.cluster_id);
   if (c.cluster_id.empty()) r.Problem("clusterID", "cluster ID cannot be empty");
-
   YAML::Node s = Get(doc, "server");
   if (s && !s.IsMap()) r.Problem("server", "must be a mapping");
-  r.String(s, "address", "server.address", c.address);
-  r.Int(s, "port", "server.port", 1, 65535, c.port);
-  r.String(s, "stateDir", "server.stateDir", c.state_dir);
-  r.String(s, "hostname", "server.hostname", c.hostname);
-  r.String(s, "partition", "server.partition", c.partition);
-  if (!aws::FindPartition(c.partition)) r.Problem("server.partition", "invalid partition \"" + c.partition + "\"");
-  if (YAML::Node modes = Get(s, "backendMode")) {
-    std::vector<std::string> list;
-    if (modes.IsScalar()) {
-      for (auto m : Split(modes.Scalar(), ',')) list.emplace_back(Trim(m));
-    } else {
-      list = r.Strings(s, "backendMode", "server.backendMode");
-    }
-    auto valid = identity::ValidateBackendModes(list);
-    if (!valid) {
-      r.Problem("server.backendMode", valid.error().message.substr(valid.error().message.find(": ") + 2));
-    } else {
-      c.backend_modes = *valid;
-    }
-  }
-  if (YAML::Node roles = Get(s, "mapRoles")) {
-    if (!roles.IsSequence()) r.Problem("server.mapRoles", "must be a list");
-    for (size_t i = 0; roles.IsSequence() && i < roles.size(); ++i) {
-      std::string path = "server.mapRoles[" + std::to_string(i) + "]";
-      const YAML::Node e = roles[i];
-      identity::RoleMapping m;
-      r.String(e, "rolearn", path + ".rolearn", m.rolearn);
-      r.String(e, "username", path + ".username", m.username);
-      r.String(e, "userid", path + ".userid", m.userid);
-      m.groups = r.Strings(e, "groups", path + ".groups");
-      if (YAML::Node sso = Get(e, "sso")) {
-        identity::SsoMatcher sm;
-        r.String(sso, "permissionSetName", path + ".sso.permissionSetName", sm.permission_set_name);
-        r.String(sso, "accountID", path + ".sso.accountID", sm.account_id);
-        r.String(sso, "partition", path + ".sso.partition", sm.partition);
-        m.sso = sm;
-      }
-      if (auto ok = m.Validate(); !ok) r.Problem(path, ok.error().message);
-      if (m.username.empty()) r.Problem(path + ".username", "is required");
-      c.map_roles.push_back(std::move(m));
-    }
-  }
-  if (YAML::Node users = Get(s, "mapUsers")) {
-    if (!users.IsSequence()) r.Problem("server.mapUsers", "must be a list");
-    for (size_t i = 0; users.IsSequence() && i < users.size(); ++i) {
-      std::string path = "server.mapUsers[" + std::to_string(i) + "]";
-      identity::UserMapping m;
-      r.String(users[i], "userarn", path + ".userarn", m.userarn);
-      r.String(users[i], "username", path + ".username", m.username);
-      r.String(users[i], "userid", path + ".userid", m.userid);
-      m.groups = r.Strings(users[i], "groups", path + ".groups");
-      if (auto ok = m.Validate(); !ok) r.Problem(path, ok.error().message);
-      if (m.username.empty()) r.Problem(path + ".username", "is required");
-      c.map_users.push_back(std::move(m));
-    }
-  }
-  c.map_accounts = r.Strings(s, "mapAccounts", "server.mapAccounts");
-  r.String(s, "awsAuthFile", "server.awsAuthFile", c.aws_auth_file);
-  r.String(s, "dynamicfilepath", "server.dynamicfilepath", c.dynamic_file);
-  r.Bool(s, "dynamicfileUserIDStrict", "server.dynamicfileUserIDStrict", c.dynamic_file_strict);
-  r.String(s, "accessEntriesFile", "server.accessEntriesFile", c.access_entries_file);
-  r.String(s, "accessEntriesStore", "server.accessEntriesStore", c.access_entries_store);
-  if (YAML::Node api = Get(doc, "eksAPI")) {
-    EksApiConfig e;
-    r.Listener(api, "eksAPI", e.address, e.port);
-    r.String(api, "region", "eksAPI.region", e.region);
-    r.String(api, "accountID", "eksAPI.accountID", e.account_id);
-    if (!e.account_id.empty() && (e.account_id.size() != 12 || e.account_id.find_first_not_of("0123456789") != std::string::npos)) {
-      r.Problem("eksAPI.accountID", "must be a 12-digit AWS account ID");
-    }
-    c.eks_api = e;
-  }
-  if (YAML::Node kube = Get(doc, "kubeAPI")) {
-    KubeApiConfig k;
-    r.Listener(kube, "kubeAPI", k.address, k.port);
-    r.String(kube, "objects", "kubeAPI.objects", k.objects);
-    k.objects = Resolve(base, k.objects);
-    if (YAML::Node up = Get(kube, "upstream")) {
-      UpstreamConfig u;
-      if (!up.IsMap()) r.Problem("kubeAPI.upstream", "must be a mapping with url (and caFile, clientCert, clientKey or tokenFile)");
-      r.String(up, "url", "kubeAPI.upstream.url", u.url);
-      if (!u.url.empty()) {
-        if (auto url = server::ParseUpstreamUrl(u.url); !url) r.problems.push_back(file_name + ": " + url.error().message);
-      }
-      r.String(up, "caFile", "kubeAPI.upstream.caFile", u.ca_file);
-      r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);
-      r.String(up, "clientKey", "kubeAPI.upstream.clientKey", u.client_key);
-      r.String(up, "tokenFile", "kubeAPI.upstream.tokenFile", u.token_file);
-      using Who = UpstreamConfig::Authorization;
-      r.Choice(up, "authorization", "kubeAPI.upstream.authorization", {"kubeiam", Who::kKubeiam}, {"upstream", Who::kUpstream},
-               u.authorization);
-      if (up.IsMap() && u.url.empty()) r.Problem("kubeAPI.upstream.url", "is required");
-      if (u.client_cert.empty() != u.client_key.empty()) {
-        r.Problem(u.client_cert.empty() ? "kubeAPI.upstream.clientCert" : "kubeAPI.upstream.clientKey",
-                  "clientCert and clientKey go together");
-      }
-      if (!k.objects.empty()) r.Problem("kubeAPI.objects", "cannot be combined with kubeAPI.upstream (objects come from the upstream)");
-      u.ca_file = Resolve(base, u.ca_file);
-      u.client_cert = Resolve(base, u.client_cert);
-      u.client_key = Resolve(base, u.client_key);
-      u.token_file = Resolve(base, u.token_file);
-      k.upstream = u;
-    }
-    c.kube_api = k;
-  }
-  if (!c.access_entries_file.empty() && !c.access_entries_store.empty()) {
-    r.Problem("server.accessEntriesStore", "cannot be combined with server.accessEntriesFile (one source of access entries)");
-  }
-  if (!c.access_entries_file.empty() || !c.access_entries_store.empty() || c.eks_api) {
-    c.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;
-  }
-  std::string mode;
-  r.String(s, "authenticationMode", "server.authenticationMode", mode);
-  if (!mode.empty()) {
-    if (auto m = eks::ParseAuthenticationMode(mode); m) {
-      c.authentication_mode = *m;
-    } else {
-      r.Problem("server.authenticationMode", "must be one of API, API_AND_CONFIG_MAP, CONFIG_MAP (got \"" + mode + "\")");
-    }
-  }
-  for (auto& a : r.Strings(s, "scrubbedAccounts", "server.scrubbedAccounts")) c.scrubbed_accounts.insert(a);
-  if (YAML::Node rp = Get(s, "reservedPrefixConfig")) {
-    for (size_t i = 0; rp.IsSequence() && i < rp.size(); ++i) {
-      std::string path = "server.reservedPrefixConfig[" + std::to_string(i) + "]";
-      std::string mode;
-      r.String(rp[i], "backendmode", path + ".backendmode", mode);
-      c.reserved_prefixes.emplace_back(mode, r.Strings(rp[i], "usernamePrefixReserveList", path + ".usernamePrefixReserveList"));
-    }
-  }
-  r.Int(s, "tokenCacheSeconds", "server.tokenCacheSeconds", 0, 900, c.token_cache_seconds);
-  int max_token = int(c.max_token_bytes);
-  r.Int(s, "maxTokenBytes", "server.maxTokenBytes", 1024, 65536, max_token);
-  c.max_token_bytes = size_t(max_token);
-  r.Int(s, "threads", "server.threads", 1, 256, c.threads);
-  r.Int(s, "handlerThreads", "server.handlerThreads", 1, 1024, c.handler_threads);
-  r.Int(s, "maxConnections", "server.maxConnections", 1, 1000000, c.max_connections);
-  r.String(s, "ec2DescribeInstancesRoleARN", "server.ec2DescribeInstancesRoleARN", c.ec2_role_arn);
-  r.String(s, "ec2Endpoint", "server.ec2Endpoint", c.ec2_endpoint);
-  int qps = int(c.ec2_qps);
-  r.Int(s, "ec2DescribeInstancesQps", "server.ec2DescribeInstancesQps", 0, 10000, qps);
-  c.ec2_qps = qps;
-  r.Int(s, "ec2DescribeInstancesBurst", "server.ec2DescribeInstancesBurst", 1, 10000, c.ec2_burst);
-  if (!c.ec2_role_arn.empty()) {
-    auto arn = aws::Canonicalize(c.ec2_role_arn);
-    if (!arn || arn->type != aws::PrincipalType::kRole) {
-      r.Problem("server.ec2DescribeInstancesRoleARN", "must be an IAM role ARN");
-    }
-  }
-
-  auto has = [&](std::string_view mode) {
-    return std::find(c.backend_modes.begin(), c.backend_modes.end(), mode) != c.backend_modes.end();
-  };
-  if (has(identity::kEksConfigMap) && c.aws_auth_file.empty()) {
-    r.Problem("server.awsAuthFile", "is required when backendMode includes EKSConfigMap");
-  }
-  if (!c.aws_auth_file.empty() && !has(identity::kEksConfigMap)) {
-    r.Problem("server.awsAuthFile", "is set but backendMode does not include EKSConfigMap");
-  }
-  if (has(identity::kDynamicFile) && c.dynamic_file.empty()) {
-    r.Problem("server.dynamicfilepath", "is required when backendMode includes DynamicFile");
-  }
-  if (!c.dynamic_file.empty() && !has(identity::kDynamicFile)) {
-    r.Problem("server.dynamicfilepath", "is set but backendMode does not include DynamicFile");
-  }
-  if (!c.access_entries_file.empty() && !eks::UsesAccessEntries(c.authentication_mode)) {
-    r.Problem("server.accessEntriesFile", "is set but server.authenticationMode is CONFIG_MAP, which ignores access entries");
-  }
-  if (c.eks_api && !c.access_entries_file.empty()) {
-    r.Problem("eksAPI", "writes to the access-entry store, which cannot be combined with server.accessEntriesFile");
-  }
-  if (has(identity::kAccessEntry) && !eks::UsesAccessEntries(c.authentication_mode)) {
-    r.Problem("server.backendMode", "lists AccessEntry but server.authenticationMode is CONFIG_MAP");
-  }
-  if (has(identity::kCrd)) r.Problem("server.backendMode", "CRD is not supported by kubeiam; use EKSConfigMap or DynamicFile");
-
-  YAML::Node sts = Get(doc, "sts");
-  r.String(sts, "endpoint", "sts.endpoint", c.sts_endpoint);
-  r.String(sts, "caFile", "sts.caFile", c.sts_ca_file);
-  r.Int(sts, "maxInFlight", "sts.maxInFlight", 1, 1024, c.sts_max_in_flight);
-  r.String(sts, "region", "sts.region", c.region);
-  if (YAML::Node local = Get(sts, "local")) {
-    LocalStsConfig l;
-    r.String(local, "principals", "sts.local.principals", l.principals);
-    r.String(local, "address", "sts.local.address", l.address);
-    r.Int(local, "port", "sts.local.port", 1, 65535, l.port);
-    if (l.principals.empty()) r.Problem("sts.local.principals", "is required for the local STS");
-    l.principals = Resolve(base, l.principals);
-    c.local_sts = l;
-    if (!c.sts_endpoint.empty()) r.Problem("sts.endpoint", "cannot be combined with sts.local");
-  }
-  YAML::Node authz = Get(doc, "authorization");
-  if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
-  r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
-  r.Bool(authz, "bootstrapPolicy", "authorization.bootstrapPolicy", c.bootstrap_policy);
-  using Chain = Config::WebhookChain;
-  r.Choice(authz, "webhook", "authorization.webhook", {"accessPolicies", Chain::kAccessPolicies}, {"full", Chain::kFull},
-           c.authorization_webhook);
-  c.authorization_rbac = Resolve(base, c.authorization_rbac);
-  c.access_entries_file = Resolve(base, c.access_entries_file);
-  c.state_dir = Resolve(base, c.state_dir);
-  c.access_entries_store = Resolve(base, c.access_entries_store);
-  if (c.eks_api && c.access_entries_store.empty()) c.access_entries_store = c.state_dir + "/access-entries.db";
-  c.aws_auth_file = Resolve(base, c.aws_auth_file);
-  c.dynamic_file = Resolve(base, c.dynamic_file);
-  c.sts_ca_file = Resolve(base, c.sts_ca_file);
-
+  ReadServerBasics(r, s, c);
+  ReadMapRoles(r, s, c);
+  ReadMapUsers(r, s, c);
+  ReadServerFiles(r, s, c);
+  ReadEksApi(r, doc, c);
+  ReadKubeApi(r, doc, base, c);
+  ReadAuthenticationMode(r, s, c);
+  ReadLimits(r, s, c);
+  CheckBackends(r, c);
+  ReadSts(r, doc, base, c);
+  ReadAuthorization(r, doc, c);
+  ResolvePaths(base, c);
   if (!r.problems.empty()) {
     std::string all;
     for (const auto& p : r.problems) all += (all.empty() ? "" : "\n") + p;

@@ -111,8 +111,6 @@ void Paginate(json::object& out, const char* field, const std::vector<T>& items,
   if (page.offset + page.size < items.size()) out["nextToken"] = Base64UrlEncodeNoPad("offset:" + std::to_string(page.offset + page.size));
 }
 
-const aws::KeyValues kNoQuery;
-
 }  // namespace
 
 struct EksApi::Call {

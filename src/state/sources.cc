@@ -72,16 +72,26 @@ Sources::~Sources() { StopWatching(); }
 
 Status Sources::Refresh() { return Load(false); }
 
+// The new sources load on their own first; only a complete load replaces the current state, and
+// then all of it (what was read for the old settings says nothing about the new ones).
 Status Sources::Reconfigure(SourceSettings next) {
-  std::unique_ptr<Sources> trial(new Sources(next));
-  if (auto ok = trial->Load(true); !ok) return ok;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    settings_ = std::move(next);
-    store_revision_.reset();
-    store_mode_.reset();
-  }
-  return Load(true);
+  Sources trial(std::move(next));
+  if (auto ok = trial.Load(true); !ok) return ok;
+  std::lock_guard<std::mutex> l(mu_);
+  settings_ = std::move(trial.settings_);
+  aws_auth_stamp_ = std::move(trial.aws_auth_stamp_);
+  dynamic_stamp_ = std::move(trial.dynamic_stamp_);
+  entries_stamp_ = std::move(trial.entries_stamp_);
+  rbac_stamp_ = std::move(trial.rbac_stamp_);
+  store_revision_ = trial.store_revision_;
+  store_mode_ = trial.store_mode_;
+  aws_auth_ = std::move(trial.aws_auth_);
+  dynamic_ = std::move(trial.dynamic_);
+  entries_table_ = std::move(trial.entries_table_);
+  entries_ = std::move(trial.entries_);
+  rbac_ = std::move(trial.rbac_);
+  Publish();
+  return {};
 }
 
 Status Sources::Load(bool force) {

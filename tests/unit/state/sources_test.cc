@@ -94,6 +94,20 @@ TEST(Sources, ABrokenFileKeepsTheLastGoodState) {
   EXPECT_EQ(GroupsOf(**s), "g1 by EKSConfigMap");
 }
 
+TEST(Sources, AReconfigureReplacesEverySource) {
+  testing::TempDir dir;
+  dir.Write("aws-auth.yaml", AwsAuth("g1"));
+  auto s = Sources::Open(AwsAuthSettings(dir));
+  ASSERT_TRUE(s);
+  SourceSettings next = AwsAuthSettings(dir);
+  next.aws_auth_file = dir.path() + "/other.yaml";  // not there yet: no mappings
+  ASSERT_TRUE((*s)->Reconfigure(std::move(next)));
+  EXPECT_NE(GroupsOf(**s).find("error"), std::string::npos) << "the old file's mappings are gone: " << GroupsOf(**s);
+  Replace(dir, "other.yaml", AwsAuth("g2"));
+  ASSERT_TRUE((*s)->Refresh());
+  EXPECT_EQ(GroupsOf(**s), "g2 by EKSConfigMap");
+}
+
 class StoreSources : public ::testing::Test {
  protected:
   void SetUp() override {
