@@ -112,13 +112,14 @@ void AddBackend(state::SourceSettings& s, std::string_view backend) {
   }
 }
 
-// --config's sources (its store opened to read), or none.
-Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSources(const std::string& path) {
+// --config's sources (its store opened to read when `open_store`), or none.
+Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSources(const std::string& path,
+                                                                                      bool open_store) {
   if (path.empty()) return std::make_pair(state::SourceSettings{}, std::optional<config::Config>());
   auto cfg = config::LoadConfig(path);
   if (!cfg) return std::unexpected(cfg.error());
   std::shared_ptr<store::AccessStore> store;
-  if (!cfg->access_entries_store.empty()) {
+  if (open_store && !cfg->access_entries_store.empty()) {
     auto opened = OpenStoreToRead(cfg->access_entries_store, cfg->cluster_id);
     if (!opened) return std::unexpected(opened.error());
     store = *opened;
@@ -130,10 +131,18 @@ Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSo
 
 }  // namespace
 
-Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, bool with_rbac) {
-  auto base = ConfigSources(o.config);
+Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart part) {
+  auto base = ConfigSources(o.config, part == StatePart::kMappings);
   if (!base) return std::unexpected(base.error());
   auto& [s, cfg] = *base;
+  if (part == StatePart::kRbac) {
+    // RBAC alone: a broken mapping source must not stop a question about a Kubernetes user.
+    state::SourceSettings rbac;
+    rbac.rbac = true;
+    rbac.rbac_paths = o.rbac.empty() ? s.rbac_paths : o.rbac;
+    rbac.bootstrap_policy = s.bootstrap_policy && !o.no_bootstrap;
+    return rbac;
+  }
   std::optional<eks::AuthenticationMode> mode;
   if (cfg) mode = cfg->authentication_mode;
   if (!o.aws_auth.empty()) {
@@ -164,19 +173,13 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, bool with_r
     s.authentication_mode = *parsed;
     s.store_sets_mode = false;
   }
-  s.rbac = with_rbac;
-  if (!o.rbac.empty()) s.rbac_paths = o.rbac;
-  s.bootstrap_policy = s.bootstrap_policy && !o.no_bootstrap;
+  s.rbac = false;
   return std::move(s);
 }
 
 Result<rbac::Authorizer> LoadPolicy(const StateOptions& o, std::vector<std::string>& warnings) {
-  auto settings = SettingsOfFlags(o, true);
+  auto settings = SettingsOfFlags(o, StatePart::kRbac);
   if (!settings) return std::unexpected(settings.error());
-  // RBAC alone: a broken mapping source must not stop a question about a Kubernetes user.
-  settings->backend_modes.clear();
-  settings->store = nullptr;
-  settings->access_entries_file.clear();
   settings->on_problem = [&](const std::string& source, const std::string& problem) {
     if (source == "rbac") warnings.push_back(problem);
   };
@@ -197,7 +200,7 @@ std::optional<rbac::Authorizer> LoadPolicyOrReport(const StateOptions& o) {
 }
 
 Result<state::Snapshot> LoadMappings(const StateOptions& o) {
-  auto settings = SettingsOfFlags(o, false);
+  auto settings = SettingsOfFlags(o, StatePart::kMappings);
   if (!settings) return std::unexpected(settings.error());
   bool none = settings->backend_modes.empty();
   auto sources = state::Sources::Open(std::move(*settings));

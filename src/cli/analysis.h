@@ -82,8 +82,10 @@ std::optional<rbac::Authorizer> LoadPolicyOrReport(const StateOptions& o);
 Result<state::Snapshot> LoadMappings(const StateOptions& o);
 
 // The sources the flags name, as state::Sources reads them: --config's, with the other flags on
-// top. `with_rbac` adds the RBAC policy (--rbac, else the config's, plus the bootstrap policy).
-Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, bool with_rbac);
+// top. kMappings: the mapper chain, access entries and mode (no RBAC); kRbac: the RBAC policy
+// alone (--rbac, else the config's, plus the bootstrap policy), no mapping source opened.
+enum class StatePart { kMappings, kRbac };
+Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart part);
 
 // An access-entry store to read: nothing when the file does not exist yet (no entries), or when
 // it holds no state for `cluster` (empty: the only cluster it holds).

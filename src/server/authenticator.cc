@@ -1,9 +1,5 @@
 #include "server/authenticator.h"
 
-#include <sys/stat.h>
-
-#include <filesystem>
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -13,20 +9,12 @@
 #include "aws/partitions.h"
 #include "http/client.h"
 #include "authz/chain.h"
-#include "identity/access_entry_table.h"
-#include "identity/aws_auth.h"
-#include "rbac/bootstrap.h"
-#include "rbac/loader.h"
-#include "identity/dynamic_file.h"
 #include "server/sts_verifier.h"
 #include "server/subject_access_review.h"
 #include "server/token_review.h"
 #include "sts/sts_api.h"
 #include "token/generate.h"
-#include "util/crypto.h"
-#include "util/file.h"
 #include "util/log.h"
-#include "util/redact.h"
 #include "util/strings.h"
 
 namespace kubeiam::server {

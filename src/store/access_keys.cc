@@ -28,8 +28,6 @@ std::string Segment(std::string_view name) {
   return out;
 }
 
-int64_t Micros(TimePoint t) { return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count(); }
-TimePoint FromMicros(int64_t us) { return TimePoint(std::chrono::duration_cast<Clock::duration>(std::chrono::microseconds(us))); }
 
 json::array Strings(const std::vector<std::string>& v) {
   json::array a;
@@ -96,7 +94,7 @@ std::string EncodeAccessConfig(const eks::ClusterAccess& c) {
                  {"partition", c.cluster.partition},
                  {"authenticationMode", eks::ToString(c.mode)},
                  {"bootstrapClusterCreatorAdminPermissions", c.bootstrap_admin},
-                 {"createdAt", Micros(c.created_at)},
+                 {"createdAt", ToUnixMicros(c.created_at)},
                  {"writes", int64_t(c.revision)}};
   return json::serialize(o);
 }
@@ -111,7 +109,7 @@ Status DecodeAccessConfig(std::string_view text, eks::ClusterAccess& c) {
   if (mode) c.mode = *mode;
   const json::value* bootstrap = o->if_contains("bootstrapClusterCreatorAdminPermissions");
   c.bootstrap_admin = bootstrap && bootstrap->is_bool() && bootstrap->as_bool();
-  c.created_at = FromMicros(r.Int("createdAt"));
+  c.created_at = FromUnixMicros(r.Int("createdAt"));
   c.revision = uint64_t(std::max<int64_t>(0, r.Int("writes")));
   if (r.error) return std::unexpected(*r.error);
   return {};
@@ -124,8 +122,8 @@ std::string EncodeAccessEntry(const eks::AccessEntry& e) {
   for (const auto& p : e.policies) {
     policies.push_back(json::object{{"policyArn", p.policy},
                                     {"scope", json::object{{"type", p.scope.type}, {"namespaces", Strings(p.scope.namespaces)}}},
-                                    {"associatedAt", Micros(p.associated_at)},
-                                    {"modifiedAt", Micros(p.modified_at)}});
+                                    {"associatedAt", ToUnixMicros(p.associated_at)},
+                                    {"modifiedAt", ToUnixMicros(p.modified_at)}});
   }
   json::object o{{"clusterName", e.cluster_name},
                  {"principalArn", e.principal_arn},
@@ -135,8 +133,8 @@ std::string EncodeAccessEntry(const eks::AccessEntry& e) {
                  {"tags", std::move(tags)},
                  {"accessEntryArn", e.access_entry_arn},
                  {"principalId", e.principal_id},
-                 {"createdAt", Micros(e.created_at)},
-                 {"modifiedAt", Micros(e.modified_at)},
+                 {"createdAt", ToUnixMicros(e.created_at)},
+                 {"modifiedAt", ToUnixMicros(e.modified_at)},
                  {"clientRequestToken", e.client_request_token},
                  {"policies", std::move(policies)}};
   return json::serialize(o);
@@ -159,8 +157,8 @@ Result<eks::AccessEntry> DecodeAccessEntry(std::string_view text) {
   }
   e.access_entry_arn = r.Text("accessEntryArn");
   e.principal_id = r.Text("principalId");
-  e.created_at = FromMicros(r.Int("createdAt"));
-  e.modified_at = FromMicros(r.Int("modifiedAt"));
+  e.created_at = FromUnixMicros(r.Int("createdAt"));
+  e.modified_at = FromUnixMicros(r.Int("modifiedAt"));
   e.client_request_token = r.Text("clientRequestToken");
   if (const json::value* policies = o->if_contains("policies"); policies && policies->is_array()) {
     for (const auto& p : policies->as_array()) {
@@ -173,8 +171,8 @@ Result<eks::AccessEntry> DecodeAccessEntry(std::string_view text) {
         a.scope = {sr.Text("type"), sr.List(scope->as_object().if_contains("namespaces"), "namespaces")};
         if (sr.error) return std::unexpected(*sr.error);
       }
-      a.associated_at = FromMicros(pr.Int("associatedAt"));
-      a.modified_at = FromMicros(pr.Int("modifiedAt"));
+      a.associated_at = FromUnixMicros(pr.Int("associatedAt"));
+      a.modified_at = FromUnixMicros(pr.Int("modifiedAt"));
       if (pr.error) return std::unexpected(*pr.error);
       e.policies.push_back(std::move(a));
     }

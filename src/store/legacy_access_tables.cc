@@ -13,7 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-TimePoint FromMicros(int64_t us) { return TimePoint(std::chrono::duration_cast<Clock::duration>(std::chrono::microseconds(us))); }
 
 std::vector<std::string> ListFromJson(std::string_view text) {
   std::vector<std::string> out;
@@ -52,8 +51,8 @@ Status ReadEntries(sqlite3* db, eks::ClusterAccess& c) {
     x.tags = MapFromJson(e.Text(4));
     x.access_entry_arn = e.Text(5);
     x.principal_id = e.Text(6);
-    x.created_at = FromMicros(e.Int(7));
-    x.modified_at = FromMicros(e.Int(8));
+    x.created_at = FromUnixMicros(e.Int(7));
+    x.modified_at = FromUnixMicros(e.Int(8));
     x.client_request_token = e.Text(9);
     c.entries.push_back(std::move(x));
   }
@@ -63,7 +62,7 @@ Status ReadEntries(sqlite3* db, eks::ClusterAccess& c) {
                     "FROM associated_policies ORDER BY associated_at, policy_arn");
   while ((rc = p.Step()) == SQLITE_ROW) {
     eks::AccessEntry* x = c.Find(p.Text(0));
-    if (x) x->policies.push_back({p.Text(1), {p.Text(2), ListFromJson(p.Text(3))}, FromMicros(p.Int(4)), FromMicros(p.Int(5))});
+    if (x) x->policies.push_back({p.Text(1), {p.Text(2), ListFromJson(p.Text(3))}, FromUnixMicros(p.Int(4)), FromUnixMicros(p.Int(5))});
   }
   if (rc != SQLITE_DONE) return Fail(ErrorCode::kUnavailable, sqlite3_errmsg(db));
   return {};
@@ -107,7 +106,7 @@ Result<eks::ClusterAccess> ReadLegacyAccessTables(sqlite3* db) {
   if (!mode) return Fail(ErrorCode::kFormat, "meta authentication_mode: " + mode.error().message);
   c.mode = *mode;
   c.bootstrap_admin = meta["bootstrap_admin"] == "true";
-  c.created_at = FromMicros(std::atoll(meta["created_at"].c_str()));
+  c.created_at = FromUnixMicros(std::atoll(meta["created_at"].c_str()));
   c.revision = std::strtoull(meta["revision"].c_str(), nullptr, 10);
   if (auto s = ReadEntries(db, c); !s) return std::unexpected(s.error());
   return c;

@@ -333,6 +333,14 @@ Result<TxnResponse> SqliteKv::Txn(const TxnRequest& request) {
   return out;
 }
 
+Status SqliteKv::Retained(int64_t revision) {
+  auto compacted = Meta("compact_revision");
+  if (!compacted) return std::unexpected(compacted.error());
+  if (revision >= *compacted) return {};
+  return Fail(ErrorCode::kGone, "required revision " + std::to_string(revision) + " has been compacted (oldest kept: " +
+                                    std::to_string(*compacted) + ")");
+}
+
 Result<bool> SqliteKv::EventsSince(const std::string& key, const std::string& range_end, Cursor& cursor,
                                    std::vector<Event>& out) {
   std::lock_guard<std::mutex> l(mu_);
@@ -341,12 +349,8 @@ Result<bool> SqliteKv::EventsSince(const std::string& key, const std::string& ra
     (void)Exec("COMMIT");
     return r;
   };
-  auto compacted = Meta("compact_revision");
-  if (!compacted) return done(std::unexpected(compacted.error()));
-  int64_t next = cursor.sub == INT64_MAX ? cursor.revision + 1 : cursor.revision;
-  if (next < *compacted) {
-    return done(Fail(ErrorCode::kGone, "required revision " + std::to_string(next) + " has been compacted (oldest kept: " +
-                                           std::to_string(*compacted) + ")"));
+  if (auto kept = Retained(cursor.sub == INT64_MAX ? cursor.revision + 1 : cursor.revision); !kept) {
+    return done(std::unexpected(kept.error()));
   }
   SqliteStatement s(db_,
                     "SELECT revision, sub, key, deleted, value, create_revision, version, prev_mod_revision FROM history "
@@ -376,26 +380,17 @@ Result<bool> SqliteKv::EventsSince(const std::string& key, const std::string& ra
 
 Result<std::unique_ptr<Watcher>> SqliteKv::Watch(const std::string& key, const std::string& range_end,
                                                  int64_t start_revision) {
-  if (start_revision <= 0) {
+  {
     std::lock_guard<std::mutex> l(mu_);
-    auto revision = Meta("revision");
-    if (!revision) return std::unexpected(revision.error());
-    start_revision = *revision + 1;
-  }
-  auto watcher = std::make_unique<SqliteWatcher>(shared_from_this(), key, range_end, start_revision);
-  // A start before the last compaction fails now, not at the first Next.
-  auto compacted = [&]() -> Status {
-    std::lock_guard<std::mutex> l(mu_);
-    auto c = Meta("compact_revision");
-    if (!c) return std::unexpected(c.error());
-    if (start_revision < *c) {
-      return Fail(ErrorCode::kGone, "required revision " + std::to_string(start_revision) +
-                                        " has been compacted (oldest kept: " + std::to_string(*c) + ")");
+    if (start_revision <= 0) {
+      auto revision = Meta("revision");
+      if (!revision) return std::unexpected(revision.error());
+      start_revision = *revision + 1;
     }
-    return {};
-  }();
-  if (!compacted) return std::unexpected(compacted.error());
-  return std::unique_ptr<Watcher>(std::move(watcher));
+    // A start before the last compaction fails now, not at the first Next.
+    if (auto kept = Retained(start_revision); !kept) return std::unexpected(kept.error());
+  }
+  return std::unique_ptr<Watcher>(std::make_unique<SqliteWatcher>(shared_from_this(), key, range_end, start_revision));
 }
 
 Status SqliteKv::Compact(int64_t revision) {

@@ -64,6 +64,8 @@ class SqliteKv : public KvStore, public std::enable_shared_from_this<SqliteKv> {
   };
   // Appends the events in range after `cursor` (one batch) and moves it; returns whether any row
   // was read. kGone when rows the cursor still needs were compacted.
+  // kGone when `revision` is older than the last compaction (the caller holds mu_).
+  Status Retained(int64_t revision);
   Result<bool> EventsSince(const std::string& key, const std::string& range_end, Cursor& cursor, std::vector<Event>& out);
 
   std::mutex mu_;  // one connection, one transaction at a time

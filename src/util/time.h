@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,13 @@ Result<TimePoint> ParseRfc3339(std::string_view s);
 
 // "1990-04-22 01:02:03 +0000 UTC", the form the reference authenticator prints in errors.
 std::string FormatGoTime(TimePoint t);
+
+// Microseconds since the epoch, as stores keep times.
+inline int64_t ToUnixMicros(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+inline TimePoint FromUnixMicros(int64_t us) {
+  return TimePoint(std::chrono::duration_cast<Clock::duration>(std::chrono::microseconds(us)));
+}
 
 }  // namespace kubeiam
