@@ -14,7 +14,7 @@ namespace kubeiam {
 namespace {
 
 std::string Spec() {
-  std::ifstream in(std::string(KUBEIAM_SHARED_DIR) + "/spec/rbac.md");
+  std::ifstream in(std::string(KUBEIAM_TEST_DIR) + "/data/rbac/conformance-corpus.md");
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 

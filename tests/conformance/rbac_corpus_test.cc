@@ -17,7 +17,7 @@ namespace kubeiam::rbac {
 namespace {
 
 std::string Spec() {
-  std::ifstream in(std::string(KUBEIAM_SHARED_DIR) + "/spec/rbac.md");
+  std::ifstream in(std::string(KUBEIAM_TEST_DIR) + "/data/rbac/conformance-corpus.md");
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 

@@ -25,7 +25,7 @@ std::string Slurp(const fs::path& p) {
   return ss.str();
 }
 
-fs::path SuiteDir() { return fs::path(KUBEIAM_SHARED_DIR) / "testdata" / "aws-sigv4-test-suite"; }
+fs::path SuiteDir() { return fs::path(KUBEIAM_TEST_DIR) / "data" / "aws-sigv4-test-suite"; }
 
 struct Case {
   std::string name;
