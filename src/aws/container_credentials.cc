@@ -1,10 +1,9 @@
 #include "aws/container_credentials.h"
 
-#include <arpa/inet.h>
-
 #include <boost/url/parse.hpp>
 
 #include "http/client.h"
+#include "http/host.h"
 #include "util/file.h"
 #include "util/strings.h"
 
@@ -12,15 +11,6 @@ namespace kubeiam::aws {
 namespace {
 
 constexpr char kRelativeHost[] = "http://169.254.170.2";
-
-bool IsLoopback(const std::string& host) {
-  if (host == "localhost") return true;
-  in_addr a4;
-  if (inet_pton(AF_INET, host.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
-  in6_addr a6;
-  if (inet_pton(AF_INET6, host.c_str(), &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
-  return false;
-}
 
 }  // namespace
 
@@ -38,7 +28,7 @@ Status CheckContainerUri(const std::string& url) {
     return Fail(ErrorCode::kInvalidArgument, "AWS_CONTAINER_CREDENTIALS_FULL_URI must use http or https");
   }
   std::string host = u->host_address();
-  if (IsLoopback(host) || host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23") return {};
+  if (http::IsLoopbackHost(host) || host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23") return {};
   return Fail(ErrorCode::kInvalidArgument,
               "Unsupported host '" + host +
                   "' in AWS_CONTAINER_CREDENTIALS_FULL_URI. Can only retrieve metadata from a loopback address, "

@@ -86,107 +86,141 @@ int PrintList(const rbac::RulesResult& rules, bool no_headers, bool json) {
   return 0;
 }
 
-int Run(const CanIOptions& o) {
+// Flag combinations kubectl refuses.
+Status CheckUsage(const CanIOptions& o) {
   if (o.list && (!o.req.subresource.empty() || o.req.all_namespaces || o.quiet)) {
-    std::cerr << "error: --list is incompatible with --subresource, --all-namespaces and --quiet\n";
-    return 2;
+    return Fail(ErrorCode::kInvalidArgument, "--list is incompatible with --subresource, --all-namespaces and --quiet");
   }
   if (!o.list && o.req.args.size() != 2) {
-    std::cerr << "error: you must specify two arguments: verb resource or verb resource/resourceName\n";
+    return Fail(ErrorCode::kInvalidArgument,
+                "you must specify two arguments: verb resource or verb resource/resourceName");
+  }
+  return {};
+}
+
+// Says why the user could not be resolved: a usage error (exit 2), a failure, or for an ARN that
+// does not map, the answer "no" (exit 1).
+int ReportUnresolved(const Error& e, bool quiet) {
+  if (e.code == ErrorCode::kInvalidArgument) {
+    std::cerr << "error: " << e.message << "\n";
     return 2;
   }
-  auto policy = LoadPolicyOrReport(o.state);
-  if (!policy) return 1;
+  if (e.code != ErrorCode::kPermissionDenied) {
+    std::cerr << "error: " << e.message << "\n";
+    return 1;
+  }
+  if (!quiet) std::cout << "no - " << e.message << "\n";
+  return 1;
+}
+
+const std::vector<eks::AssociatedPolicy>* EntryPolicies(const ResolvedUser& resolved) {
+  return resolved.policies ? &*resolved.policies : nullptr;
+}
+
+// --list: warnings on what the rules do not show, then kubectl's table.
+int RunList(const CanIOptions& o, const rbac::Authorizer& policy, const ResolvedUser& resolved) {
+  const rbac::UserInfo& user = resolved.user;
+  const auto* policies = EntryPolicies(resolved);
+  if (std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end()) {
+    std::cerr << "Warning: system:masters is allowed everything, whatever the rules below say\n";
+  }
+  if (resolved.rules_incomplete) {
+    std::cerr << "warning: the list may be incomplete: webhook authorizer does not support user rule resolution\n";
+  }
+  if (policies && !policies->empty()) {
+    std::cerr << "Access policies of the access entry (not in the list, as on EKS):\n";
+    for (const auto& p : *policies) std::cerr << "  " << eks::DescribeAssociation(p) << "\n";
+  }
+  return PrintList(policy.RulesFor(user, o.req.Namespace()), o.no_headers, o.output == "json");
+}
+
+// --role-ref: the API server's escalation check on the binding this request would write (§3.9
+// bind), applied to the request's decision. Errors are usage errors.
+Result<authz::Decision> WithBindCheck(const rbac::Authorizer& policy, const rbac::Attributes& a,
+                                      const std::vector<eks::AssociatedPolicy>* policies, const std::string& role_ref,
+                                      authz::Decision d) {
+  auto ref = ParseRoleRef(role_ref);
+  bool binding = a.api_group == "rbac.authorization.k8s.io" && (a.resource == "rolebindings" || a.resource == "clusterrolebindings");
+  if (!ref || !binding || (a.verb != "create" && a.verb != "update" && a.verb != "patch")) {
+    return Fail(ErrorCode::kInvalidArgument, ref ? "--role-ref applies to create, update or patch of rolebindings or clusterrolebindings"
+                                                 : ref.error().message);
+  }
+  std::string binding_ns = a.resource == "rolebindings" ? a.namespace_ : "";
+  if (!d.allowed) return d;
+  if (auto ok = authz::ConfirmBind(policy, a.user, policies, *ref, binding_ns); !ok) {
+    return authz::Decision{false, authz::Forbidden(a, ok.error().message)};
+  }
+  d.reason += "; and binding " + ref->kind + " " + ref->name + " passes the escalation check";
+  return d;
+}
+
+boost::json::object DecisionJson(const rbac::Attributes& a, const authz::Decision& d, const std::string& mapping_note) {
+  boost::json::array groups;
+  for (const auto& g : a.user.groups) groups.emplace_back(g);
+  boost::json::object out{{"allowed", d.allowed}, {"reason", d.reason}, {"user", a.user.name}, {"groups", std::move(groups)}};
+  if (!mapping_note.empty()) out["mapping"] = mapping_note;
+  // The attributes, as the SelfSubjectAccessReview kubectl would send carries them.
+  if (a.resource_request) {
+    out["resourceAttributes"] = boost::json::object{{"namespace", a.namespace_}, {"verb", a.verb}, {"group", a.api_group},
+                                                    {"resource", a.resource}, {"subresource", a.subresource}, {"name", a.name}};
+  } else {
+    out["nonResourceAttributes"] = boost::json::object{{"verb", a.verb}, {"path", a.path}};
+  }
+  return out;
+}
+
+void PrintDecision(const CanIOptions& o, const rbac::Attributes& a, const authz::Decision& d, const std::string& mapping_note) {
+  if (o.output == "json") {
+    std::cout << boost::json::serialize(DecisionJson(a, d, mapping_note)) << "\n";
+  } else if (!o.quiet) {
+    std::cout << (d.allowed ? "yes" : "no") << "\n";
+    if (o.explain) {
+      if (!mapping_note.empty()) std::cout << "  identity: " << mapping_note << "\n";
+      std::cout << "  user: " << a.user.name << " " << ListCell(a.user.groups) << "\n  " << d.reason << "\n";
+    }
+  }
+}
+
+// One request: yes or no (exit 0 or 1), with --role-ref's escalation check.
+int RunCheck(const CanIOptions& o, const rbac::Authorizer& policy, const ResolvedUser& resolved) {
   std::vector<std::string> warnings;
-
-  auto resolved = ResolveUser(o.who, o.state, *policy);
-  if (!resolved) {
-    if (resolved.error().code == ErrorCode::kInvalidArgument) {
-      std::cerr << "error: " << resolved.error().message << "\n";
-      return 2;
-    }
-    if (resolved.error().code != ErrorCode::kPermissionDenied) {
-      std::cerr << "error: " << resolved.error().message << "\n";
-      return 1;
-    }
-    if (!o.quiet) std::cout << "no - " << resolved.error().message << "\n";
-    return 1;
-  }
-  if (!resolved->impersonation_forbidden.empty()) {
-    // As kubectl: a refused impersonation is the server's Forbidden error, not an answer.
-    std::cerr << "Error from server (Forbidden): " << resolved->impersonation_forbidden << "\n";
-    return 1;
-  }
-  const auto* policies = resolved->policies ? &*resolved->policies : nullptr;
-  const rbac::UserInfo& user = resolved->user;
-  const std::string& mapping_note = resolved->note;
-  std::string ns = o.req.Namespace();
-  bool json = o.output == "json";
-
-  if (o.list) {
-    for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
-    if (std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end()) {
-      std::cerr << "Warning: system:masters is allowed everything, whatever the rules below say\n";
-    }
-    if (resolved->rules_incomplete) {
-      std::cerr << "warning: the list may be incomplete: webhook authorizer does not support user rule resolution\n";
-    }
-    if (policies && !policies->empty()) {
-      std::cerr << "Access policies of the access entry (not in the list, as on EKS):\n";
-      for (const auto& p : *policies) std::cerr << "  " << eks::DescribeAssociation(p) << "\n";
-    }
-    return PrintList(policy->RulesFor(user, ns), o.no_headers, json);
-  }
-
-  auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, ns, warnings);
+  auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
   if (!request) {
     std::cerr << "error: " << request.error().message << "\n";
     return 2;
   }
   rbac::Attributes a = *request;
-  a.user = user;
-  authz::Decision d = authz::Authorize(*policy, a, policies);
+  a.user = resolved.user;
+  const auto* policies = EntryPolicies(resolved);
+  authz::Decision d = authz::Authorize(policy, a, policies);
   if (!o.role_ref.empty()) {
-    // The API server's escalation check on the binding this request would write (§3.9 bind).
-    auto ref = ParseRoleRef(o.role_ref);
-    bool binding = a.api_group == "rbac.authorization.k8s.io" && (a.resource == "rolebindings" || a.resource == "clusterrolebindings");
-    if (!ref || !binding || (a.verb != "create" && a.verb != "update" && a.verb != "patch")) {
-      std::cerr << "error: " << (ref ? "--role-ref applies to create, update or patch of rolebindings or clusterrolebindings"
-                                     : ref.error().message)
-                << "\n";
+    auto checked = WithBindCheck(policy, a, policies, o.role_ref, std::move(d));
+    if (!checked) {
+      std::cerr << "error: " << checked.error().message << "\n";
       return 2;
     }
-    std::string binding_ns = a.resource == "rolebindings" ? a.namespace_ : "";
-    if (d.allowed) {
-      if (auto ok = authz::ConfirmBind(*policy, user, policies, *ref, binding_ns); !ok) {
-        d = {false, authz::Forbidden(a, ok.error().message)};
-      } else {
-        d.reason += "; and binding " + ref->kind + " " + ref->name + " passes the escalation check";
-      }
-    }
+    d = std::move(*checked);
   }
-  if (json) {
-    boost::json::array groups;
-    for (const auto& g : user.groups) groups.emplace_back(g);
-    boost::json::object out{{"allowed", d.allowed}, {"reason", d.reason}, {"user", user.name}, {"groups", std::move(groups)}};
-    if (!mapping_note.empty()) out["mapping"] = mapping_note;
-    // The attributes, as the SelfSubjectAccessReview kubectl would send carries them.
-    if (a.resource_request) {
-      out["resourceAttributes"] = boost::json::object{{"namespace", a.namespace_}, {"verb", a.verb}, {"group", a.api_group},
-                                                      {"resource", a.resource}, {"subresource", a.subresource}, {"name", a.name}};
-    } else {
-      out["nonResourceAttributes"] = boost::json::object{{"verb", a.verb}, {"path", a.path}};
-    }
-    std::cout << boost::json::serialize(out) << "\n";
-  } else if (!o.quiet) {
-    std::cout << (d.allowed ? "yes" : "no") << "\n";
-    if (o.explain) {
-      if (!mapping_note.empty()) std::cout << "  identity: " << mapping_note << "\n";
-      std::cout << "  user: " << user.name << " " << ListCell(user.groups) << "\n  " << d.reason << "\n";
-    }
-  }
+  PrintDecision(o, a, d, resolved.note);
   return d.allowed ? 0 : 1;
+}
+
+int Run(const CanIOptions& o) {
+  if (auto usage = CheckUsage(o); !usage) {
+    std::cerr << "error: " << usage.error().message << "\n";
+    return 2;
+  }
+  auto policy = LoadPolicyOrReport(o.state);
+  if (!policy) return 1;
+  auto resolved = ResolveUser(o.who, o.state, *policy);
+  if (!resolved) return ReportUnresolved(resolved.error(), o.quiet);
+  if (!resolved->impersonation_forbidden.empty()) {
+    // As kubectl: a refused impersonation is the server's Forbidden error, not an answer.
+    std::cerr << "Error from server (Forbidden): " << resolved->impersonation_forbidden << "\n";
+    return 1;
+  }
+  return o.list ? RunList(o, *policy, *resolved) : RunCheck(o, *policy, *resolved);
 }
 
 }  // namespace

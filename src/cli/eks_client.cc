@@ -79,7 +79,7 @@ Result<EksClient> EksClient::Open(const EksTarget& target) {
 Result<EksReply> EksClient::Call(const std::string& method, const std::string& target, const std::string& body) const {
   EksReply reply;
   if (local_) {
-    server::HttpResponse r = local_->Handle({method, target, {}, body, "local"});
+    http::HttpResponse r = local_->Handle({method, target, {}, body, "local"});
     reply.status = r.status;
     reply.body = std::move(r.body);
     for (const auto& [k, v] : r.headers) {

@@ -78,117 +78,152 @@ void PrintPlan(const identity::MigrationPlan& plan, bool json_out) {
   }
 }
 
-int Run(Options o) {
-  auto text = ReadFile(o.file);
-  if (!text) {
-    std::cerr << "error: " << text.error().message << "\n";
-    return 2;
-  }
-  auto manifest = identity::AwsAuthManifest::Parse(*text);
-  if (!manifest) {
-    std::cerr << "error: " << o.file << ": " << manifest.error().message << "\n";
-    return 1;
-  }
-  if (o.target_mode != "API" && o.target_mode != "API_AND_CONFIG_MAP") {
-    std::cerr << "error: --target-authentication-mode must be API or API_AND_CONFIG_MAP\n";
-    return 2;
-  }
-  bool has_target = !o.target.store.empty() || !o.target.config.empty() || !o.target.endpoint.empty();
-  if (o.apply && !has_target) {
-    std::cerr << "error: --apply needs where to write: --store PATH, --config FILE or --endpoint-url URL\n";
-    return 2;
-  }
-  eks::ClusterInfo cluster{o.target.cluster, "", "us-east-1", "aws"};
-  if (!o.target.config.empty()) {
-    auto cfg = config::LoadConfig(o.target.config);
-    if (!cfg) {
-      std::cerr << "error: " << cfg.error().message << "\n";
-      return 1;
-    }
-    if (cluster.name.empty()) cluster.name = cfg->cluster_id;
-    cluster.partition = cfg->partition;
-  }
-  std::optional<EksClient> client;
-  std::set<std::string> existing;
-  if (has_target) {
-    if (cluster.name.empty()) {
-      std::cerr << "error: --cluster-name is required with --store or --endpoint-url\n";
-      return 2;
-    }
-    o.target.cluster = cluster.name;
-    auto opened = EksClient::Open(o.target);
-    if (!opened) {
-      std::cerr << "error: " << opened.error().message << "\n";
-      return 1;
-    }
-    client = std::move(*opened);
-    // On a CONFIG_MAP cluster there are no entries yet (and listing is refused).
-    if (auto listed = ExistingEntries(*client, cluster.name)) existing = std::move(*listed);
-  }
-  auto plan = identity::PlanMigration(*manifest, existing, cluster);
-  PrintPlan(plan, o.output == "json");
-  if (!o.apply) return 0;
+// Prints a failure's line to stderr and gives the exit code.
+int Report(const std::string& line, int exit_code) {
+  std::cerr << line << "\n";
+  return exit_code;
+}
 
-  auto call = [&](const std::string& op, const std::string& method, const std::string& target, const json::object& body) {
-    auto reply = client->Call(method, target, json::serialize(body));
-    if (!reply) {
-      std::cerr << "error: " << reply.error().message << "\n";
-      return false;
-    }
-    if (!reply->ok()) {
-      std::cerr << reply->Describe(op) << "\n";
-      return false;
-    }
-    return true;
-  };
-  std::string base = "/clusters/" + aws::UriEncode(cluster.name);
-  auto described = client->Call("GET", base, "");
-  if (!described || !described->ok()) {
-    std::cerr << (described ? described->Describe("DescribeCluster") : "error: " + described.error().message) << "\n";
-    return 1;
+bool HasTarget(const EksTarget& t) { return !t.store.empty() || !t.config.empty() || !t.endpoint.empty(); }
+
+// The checks on the flags alone; the error is the line to print.
+Status CheckFlags(const Options& o) {
+  if (o.target_mode != "API" && o.target_mode != "API_AND_CONFIG_MAP") {
+    return Fail(ErrorCode::kInvalidArgument, "error: --target-authentication-mode must be API or API_AND_CONFIG_MAP");
   }
-  std::string mode(json::parse(described->body).at("cluster").at("accessConfig").at("authenticationMode").as_string());
-  if (mode == "CONFIG_MAP") {
-    if (!call("UpdateClusterConfig", "POST", base + "/update-config",
-              json::object{{"accessConfig", json::object{{"authenticationMode", "API_AND_CONFIG_MAP"}}}})) {
-      return 1;
-    }
-    std::cerr << "authentication mode: CONFIG_MAP -> API_AND_CONFIG_MAP\n";
+  if (o.apply && !HasTarget(o.target)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "error: --apply needs where to write: --store PATH, --config FILE or --endpoint-url URL");
   }
+  return {};
+}
+
+// The cluster's name and partition: --cluster-name, else the config's clusterID and partition.
+Result<eks::ClusterInfo> ResolveCluster(const EksTarget& target) {
+  eks::ClusterInfo cluster{target.cluster, "", "us-east-1", "aws"};
+  if (target.config.empty()) return cluster;
+  auto cfg = config::LoadConfig(target.config);
+  if (!cfg) return std::unexpected(cfg.error());
+  if (cluster.name.empty()) cluster.name = cfg->cluster_id;
+  cluster.partition = cfg->partition;
+  return cluster;
+}
+
+// One call to the EKS API; the error is the line to print (the API's error as awscli prints it).
+Status CallEks(const EksClient& client, const std::string& op, const std::string& method, const std::string& target,
+               const json::object& body) {
+  auto reply = client.Call(method, target, json::serialize(body));
+  if (!reply) return Fail(reply.error().code, "error: " + reply.error().message);
+  if (!reply->ok()) return Fail(ErrorCode::kUpstream, reply->Describe(op));
+  return {};
+}
+
+Status SetAuthenticationMode(const EksClient& client, const std::string& base, const char* mode) {
+  return CallEks(client, "UpdateClusterConfig", "POST", base + "/update-config",
+                 json::object{{"accessConfig", json::object{{"authenticationMode", mode}}}});
+}
+
+// The cluster's authentication mode, from DescribeCluster.
+Result<std::string> DescribeAuthenticationMode(const EksClient& client, const std::string& base) {
+  auto described = client.Call("GET", base, "");
+  if (!described) return Fail(described.error().code, "error: " + described.error().message);
+  if (!described->ok()) return Fail(ErrorCode::kUpstream, described->Describe("DescribeCluster"));
+  return std::string(json::parse(described->body).at("cluster").at("accessConfig").at("authenticationMode").as_string());
+}
+
+// Moves a CONFIG_MAP cluster to API_AND_CONFIG_MAP, where access entries can be written.
+Status EnableAccessEntries(const EksClient& client, const std::string& base) {
+  auto mode = DescribeAuthenticationMode(client, base);
+  if (!mode) return std::unexpected(mode.error());
+  if (*mode != "CONFIG_MAP") return {};
+  if (auto updated = SetAuthenticationMode(client, base, "API_AND_CONFIG_MAP"); !updated) return updated;
+  std::cerr << "authentication mode: CONFIG_MAP -> API_AND_CONFIG_MAP\n";
+  return {};
+}
+
+json::object CreateAccessEntryBody(const eks::NewAccessEntry& entry) {
+  json::object body{{"principalArn", entry.principal_arn}, {"type", entry.type}};
+  if (!entry.username.empty()) body["username"] = entry.username;
+  if (!entry.kubernetes_groups.empty()) {
+    json::array g;
+    for (const auto& x : entry.kubernetes_groups) g.emplace_back(x);
+    body["kubernetesGroups"] = std::move(g);
+  }
+  return body;
+}
+
+// Creates one planned entry and associates its policy, if any.
+Status CreatePlannedEntry(const EksClient& client, const std::string& base, const identity::MigrationStep& s) {
+  std::string entry = base + "/access-entries/" + aws::UriEncode(s.entry.principal_arn);
+  if (auto created = CallEks(client, "CreateAccessEntry", "POST", base + "/access-entries", CreateAccessEntryBody(s.entry));
+      !created) {
+    return created;
+  }
+  if (s.policy_arn.empty()) return {};
+  return CallEks(client, "AssociateAccessPolicy", "POST", entry + "/access-policies",
+                 json::object{{"policyArn", s.policy_arn}, {"accessScope", json::object{{"type", "cluster"}}}});
+}
+
+// Creates every planned entry, going on past failures; returns how many failed.
+int CreatePlannedEntries(const EksClient& client, const std::string& base, const identity::MigrationPlan& plan) {
   int failures = 0;
   for (const auto& s : plan.steps) {
     if (!s.create) continue;
-    json::object body{{"principalArn", s.entry.principal_arn}, {"type", s.entry.type}};
-    if (!s.entry.username.empty()) body["username"] = s.entry.username;
-    if (!s.entry.kubernetes_groups.empty()) {
-      json::array g;
-      for (const auto& x : s.entry.kubernetes_groups) g.emplace_back(x);
-      body["kubernetesGroups"] = std::move(g);
+    auto created = CreatePlannedEntry(client, base, s);
+    if (created) {
+      std::cerr << "created access entry for \"" << s.entry.principal_arn << "\"\n";
+    } else {
+      std::cerr << created.error().message << "\n";
     }
-    std::string entry = base + "/access-entries/" + aws::UriEncode(s.entry.principal_arn);
-    bool ok = call("CreateAccessEntry", "POST", base + "/access-entries", body);
-    if (ok && !s.policy_arn.empty()) {
-      ok = call("AssociateAccessPolicy", "POST", entry + "/access-policies",
-                json::object{{"policyArn", s.policy_arn}, {"accessScope", json::object{{"type", "cluster"}}}});
-    }
-    if (ok) std::cerr << "created access entry for \"" << s.entry.principal_arn << "\"\n";
-    failures += !ok;
+    failures += !created;
   }
-  if (failures > 0) {
-    std::cerr << failures << " entries could not be written; the mode stays as it is\n";
-    return 1;
+  return failures;
+}
+
+// Moves the cluster to API, unless skipped rows still need aws-auth.
+Status SwitchToApi(const EksClient& client, const std::string& base, const identity::MigrationPlan& plan) {
+  if (plan.blocks_api) return Fail(ErrorCode::kInvalidArgument, "not switching to API: the skipped rows would lose access");
+  if (auto updated = SetAuthenticationMode(client, base, "API"); !updated) return updated;
+  std::cerr << "authentication mode: API (aws-auth is no longer read; it can be deleted)\n";
+  return {};
+}
+
+// --apply: API_AND_CONFIG_MAP first if needed, the entries, then API when asked and safe. The
+// error is the line to print.
+Status Apply(const EksClient& client, const std::string& cluster_name, const identity::MigrationPlan& plan,
+             const std::string& target_mode) {
+  std::string base = "/clusters/" + aws::UriEncode(cluster_name);
+  if (auto enabled = EnableAccessEntries(client, base); !enabled) return enabled;
+  if (int failures = CreatePlannedEntries(client, base, plan); failures > 0) {
+    return Fail(ErrorCode::kUpstream, std::to_string(failures) + " entries could not be written; the mode stays as it is");
   }
-  if (o.target_mode == "API") {
-    if (plan.blocks_api) {
-      std::cerr << "not switching to API: the skipped rows would lose access\n";
-      return 1;
-    }
-    if (!call("UpdateClusterConfig", "POST", base + "/update-config",
-              json::object{{"accessConfig", json::object{{"authenticationMode", "API"}}}})) {
-      return 1;
-    }
-    std::cerr << "authentication mode: API (aws-auth is no longer read; it can be deleted)\n";
+  if (target_mode == "API") return SwitchToApi(client, base, plan);
+  return {};
+}
+
+int Run(Options o) {
+  auto text = ReadFile(o.file);
+  if (!text) return Report("error: " + text.error().message, 2);
+  auto manifest = identity::AwsAuthManifest::Parse(*text);
+  if (!manifest) return Report("error: " + o.file + ": " + manifest.error().message, 1);
+  if (auto flags = CheckFlags(o); !flags) return Report(flags.error().message, 2);
+  auto cluster = ResolveCluster(o.target);
+  if (!cluster) return Report("error: " + cluster.error().message, 1);
+  std::optional<EksClient> client;
+  std::set<std::string> existing;
+  if (HasTarget(o.target)) {
+    if (cluster->name.empty()) return Report("error: --cluster-name is required with --store or --endpoint-url", 2);
+    o.target.cluster = cluster->name;
+    auto opened = EksClient::Open(o.target);
+    if (!opened) return Report("error: " + opened.error().message, 1);
+    client = std::move(*opened);
+    // On a CONFIG_MAP cluster there are no entries yet (and listing is refused).
+    if (auto listed = ExistingEntries(*client, cluster->name)) existing = std::move(*listed);
   }
+  auto plan = identity::PlanMigration(*manifest, existing, *cluster);
+  PrintPlan(plan, o.output == "json");
+  if (!o.apply) return 0;
+  if (auto applied = Apply(*client, cluster->name, plan, o.target_mode); !applied) return Report(applied.error().message, 1);
   return 0;
 }
 

@@ -16,8 +16,8 @@
 #include "server/startup.h"
 #include "config/config.h"
 #include "server/eks_api.h"
-#include "server/kube_api.h"
-#include "server/http_server.h"
+#include "kubeapi/front.h"
+#include "http/http_server.h"
 #include "util/log.h"
 
 namespace kubeiam::cli {
@@ -33,7 +33,7 @@ void RaiseDescriptorLimit() {
   }
 }
 
-void CountServerEvents(server::HttpServer& http, server::Metrics& metrics) {
+void CountServerEvents(http::HttpServer& http, server::Metrics& metrics) {
   http.SetEventCounter([&metrics](std::string_view event, std::string_view listener) {
     metrics.Count("kubeiam_http_" + std::string(event) + "_total", "listener=\"" + std::string(listener) + "\"");
   });
@@ -48,11 +48,167 @@ void CountServerEvents(server::HttpServer& http, server::Metrics& metrics) {
 
 // glibc keeps the memory of closed connections in its arenas; after many have closed, hand it
 // back to the system so that a burst of idle clients does not leave the process large.
-void ReturnFreedMemory(const server::HttpServer& http, uint64_t& closed_at_trim) {
+void ReturnFreedMemory(const http::HttpServer& http, uint64_t& closed_at_trim) {
   uint64_t closed = http.ClosedConnections();
   if (closed - closed_at_trim < 64) return;
   closed_at_trim = closed;
   malloc_trim(0);
+}
+
+// The running server: its listeners, the handlers they call, and what they share.
+struct Server {
+  Server(const config::Config& c, server::Parts& p) : config(c), parts(p), http(c.threads, c.handler_threads) {}
+  const config::Config& config;
+  server::Parts& parts;
+  http::HttpServer http;
+  std::unique_ptr<server::EksApi> eks_api;
+  std::unique_ptr<kubeapi::Front> kube_api;
+  int port = 0;  // the main listener's
+
+  server::Authenticator& auth() { return *parts.authenticator; }
+  http::ListenerOptions Options(const std::string& address, int port, const char* name, size_t max_body = 1 << 20) const {
+    http::ListenerOptions o{address, port, parts.tls.server_cert, parts.tls.server_key, max_body};
+    o.name = name;
+    o.max_connections = size_t(config.max_connections);
+    return o;
+  }
+};
+
+// Signals are taken synchronously by a waiting thread, never by a handler mid-request.
+sigset_t BlockSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+Status ListenMain(Server& s) {
+  http::ListenerOptions main{s.config.address, s.config.port, s.parts.tls.server_cert, s.parts.tls.server_key};
+  main.max_connections = size_t(s.config.max_connections);
+  server::Authenticator* auth = &s.auth();
+  auto port = s.http.Listen(main, [auth](const http::HttpRequest& r) { return auth->Handle(r); });
+  if (!port) return std::unexpected(port.error());
+  s.port = *port;
+  return {};
+}
+
+Status ListenLocalSts(Server& s) {
+  if (!s.parts.local_sts) return {};
+  auto sts = s.parts.local_sts;
+  auto bound = s.http.Listen(s.Options(s.config.local_sts->address, s.config.local_sts->port, "localSTS"),
+                             [sts](const http::HttpRequest& r) {
+                               sts::StsAnswer a = sts->Handle({r.method, r.target, r.headers, r.body}, Clock::now());
+                               return http::HttpResponse{a.status, a.content_type, a.body, {}};
+                             });
+  if (!bound) return std::unexpected(bound.error().Wrap("local STS"));
+  std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << s.config.local_sts->HostPort() << "\"}\n";
+  return {};
+}
+
+// An optional listener, with the server's certificate.
+Status ListenOn(Server& s, http::ListenerOptions options, http::Handler handler) {
+  auto bound = s.http.Listen(options, std::move(handler));
+  if (!bound) return std::unexpected(bound.error().Wrap(options.name));
+  std::cerr << "{\"msg\":\"" << options.name << " listening\",\"address\":\"https://" << options.address << ":" << *bound
+            << "\"}\n";
+  return {};
+}
+
+Status ListenEksApi(Server& s) {
+  if (!s.config.eks_api) return {};
+  s.eks_api = std::make_unique<server::EksApi>(s.parts.store, s.parts.local_sts, &s.auth());
+  auto api = s.eks_api.get();
+  // Every EKS API call reads or writes the store: on the handler threads from the start.
+  auto options = s.Options(s.config.eks_api->address, s.config.eks_api->port, "eksAPI");
+  options.threads = http::ListenerOptions::Threads::kHandler;
+  return ListenOn(s, options, [api](const http::HttpRequest& r) { return api->Handle(r); });
+}
+
+Result<std::shared_ptr<const http::Upstream>> OpenUpstream(const config::UpstreamConfig& up) {
+  auto u = http::Upstream::Create({up.url, up.ca_file, up.client_cert, up.client_key, up.token_file, "kubeAPI.upstream"});
+  if (!u) return std::unexpected(u.error());
+  bool decides = up.authorization == config::UpstreamConfig::Authorization::kUpstream;
+  std::cerr << "{\"msg\":\"kubeAPI proxies to an upstream\",\"upstream\":" << boost::json::serialize(boost::json::value(up.url))
+            << ",\"authorization\":\"" << (decides ? "upstream" : "kubeiam") << "\"}\n";
+  return *u;
+}
+
+Status ListenKubeApi(Server& s) {
+  if (!s.config.kube_api) return {};
+  const auto& c = *s.config.kube_api;
+  kubeapi::FrontOptions options{c.objects, nullptr, false};
+  if (c.upstream) {
+    auto upstream = OpenUpstream(*c.upstream);
+    if (!upstream) return std::unexpected(upstream.error());
+    options.upstream = *upstream;
+    options.upstream_decides = c.upstream->authorization == config::UpstreamConfig::Authorization::kUpstream;
+  }
+  s.kube_api = std::make_unique<kubeapi::Front>(&s.auth(), std::move(options));
+  auto front = s.kube_api.get();
+  // As the API server: request bodies up to 3 MiB.
+  return ListenOn(s, s.Options(c.address, c.port, "kubeAPI", 3u << 20),
+                  [front](const http::HttpRequest& r) { return front->Handle(r); });
+}
+
+// Every listener bound, the webhook kubeconfigs written, then accepting.
+Status Start(Server& s) {
+  for (auto listen : {ListenMain, ListenLocalSts, ListenEksApi, ListenKubeApi}) {
+    if (auto ok = listen(s); !ok) return ok;
+  }
+  if (auto ok = server::WriteWebhookKubeconfigs(s.parts.tls, s.config.hostname, s.port); !ok) return ok;
+  s.http.Start();
+  std::cerr << "{\"msg\":\"listening\",\"address\":\"" << server::AuthenticateUrl(s.config.address, s.port)
+            << "\",\"webhookKubeconfig\":\"" << s.parts.tls.kubeconfig << "\",\"authorizeKubeconfig\":\""
+            << s.parts.tls.authorize_kubeconfig << "\",\"ca\":\"" << s.parts.tls.ca_cert << "\"}\n";
+  return {};
+}
+
+void LogReloadFailure(const std::string& why) {
+  std::cerr << "{\"level\":\"error\",\"msg\":\"SIGHUP: config not reloaded\",\"error\":"
+            << boost::json::serialize(boost::json::value(why)) << "}\n";
+}
+
+// SIGHUP: the config read again and applied; one that fails changes nothing.
+void Reload(const std::string& config_path, server::Authenticator& auth) {
+  auto next = config::LoadConfig(config_path);
+  if (!next) return LogReloadFailure(next.error().message);
+  auto applied = auth.Reconfigure(*next);
+  if (!applied) return LogReloadFailure(applied.error().message);
+  for (const auto& w : *applied) {
+    std::cerr << "{\"level\":\"warning\",\"msg\":" << boost::json::serialize(boost::json::value(w)) << "}\n";
+  }
+  std::cerr << "{\"msg\":\"config reloaded\"}\n";
+}
+
+// Serves until SIGTERM or SIGINT, reloading on SIGHUP; sources watched meanwhile, and the
+// objects folder and memory looked after four times a second.
+void ServeUntilStopped(Server& s, sigset_t signals, const std::string& config_path) {
+  // Mapping and RBAC sources: a file change is served within milliseconds (inotify), a store
+  // write from another process within 20 ms.
+  s.auth().sources().Watch([](const Error& e) {
+    Log(LogLevel::kError, "reload failed, previous mappings kept", {{"error", e.message}});
+  });
+  std::atomic<bool> stop{false};
+  std::thread housekeeping([&] {
+    uint64_t closed_at_trim = 0;
+    while (!stop.load()) {
+      ReturnFreedMemory(s.http, closed_at_trim);
+      if (s.kube_api) s.kube_api->Refresh();
+      for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  for (int sig = SIGHUP; sig == SIGHUP;) {
+    sigwait(&signals, &sig);
+    if (sig == SIGHUP) Reload(config_path, s.auth());
+  }
+  std::cerr << "{\"msg\":\"shutting down\"}\n";
+  stop = true;
+  housekeeping.join();
+  s.auth().sources().StopWatching();
+  s.http.Stop();
 }
 
 int Run(const std::string& config_path) {
@@ -66,147 +222,17 @@ int Run(const std::string& config_path) {
     std::cerr << "kubeiam serve: " << parts.error().message << "\n";
     return 1;
   }
-  // Signals are taken synchronously by a waiting thread, never by a handler mid-request.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  sigset_t signals = BlockSignals();
   RaiseDescriptorLimit();
   // A write past a file-size limit fails (the store reports it) instead of killing the server.
   signal(SIGXFSZ, SIG_IGN);
-  server::HttpServer http(config->threads, config->handler_threads);
-  server::Authenticator* auth = parts->authenticator.get();
-  CountServerEvents(http, auth->metrics());
-  server::ListenerOptions main{config->address, config->port, parts->tls.server_cert, parts->tls.server_key};
-  main.max_connections = size_t(config->max_connections);
-  auto port = http.Listen(main, [auth](const server::HttpRequest& r) { return auth->Handle(r); });
-  if (!port) {
-    std::cerr << "kubeiam serve: " << port.error().message << "\n";
+  Server s(*config, *parts);
+  CountServerEvents(s.http, s.auth().metrics());
+  if (auto started = Start(s); !started) {
+    std::cerr << "kubeiam serve: " << started.error().message << "\n";
     return 1;
   }
-  if (parts->local_sts) {
-    auto sts = parts->local_sts;
-    server::ListenerOptions opts{config->local_sts->address, config->local_sts->port, parts->tls.server_cert,
-                                 parts->tls.server_key};
-    opts.name = "localSTS";
-    opts.max_connections = size_t(config->max_connections);
-    auto sts_port = http.Listen(opts, [sts](const server::HttpRequest& r) {
-      sts::StsAnswer a = sts->Handle({r.method, r.target, r.headers, r.body}, Clock::now());
-      return server::HttpResponse{a.status, a.content_type, a.body, {}};
-    });
-    if (!sts_port) {
-      std::cerr << "kubeiam serve: local STS: " << sts_port.error().message << "\n";
-      return 1;
-    }
-    std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << config->local_sts->HostPort() << "\"}\n";
-  }
-  // The optional listeners, each with the server's certificate.
-  auto listen = [&](const char* what, const std::string& address, int port, server::Handler handler,
-                    size_t max_body = 1 << 20,
-                    server::ListenerOptions::Threads threads = server::ListenerOptions::Threads::kNetworkFirst) -> bool {
-    server::ListenerOptions opts{address, port, parts->tls.server_cert, parts->tls.server_key, max_body};
-    opts.name = what;
-    opts.threads = threads;
-    opts.max_connections = size_t(config->max_connections);
-    auto bound = http.Listen(opts, std::move(handler));
-    if (!bound) {
-      std::cerr << "kubeiam serve: " << what << ": " << bound.error().message << "\n";
-      return false;
-    }
-    std::cerr << "{\"msg\":\"" << what << " listening\",\"address\":\"https://" << address << ":" << *bound << "\"}\n";
-    return true;
-  };
-  std::unique_ptr<server::EksApi> eks_api;
-  if (config->eks_api) {
-    eks_api = std::make_unique<server::EksApi>(parts->store, parts->local_sts, auth);
-    auto api = eks_api.get();
-    // Every EKS API call reads or writes the store: on the handler threads from the start.
-    if (!listen("eksAPI", config->eks_api->address, config->eks_api->port,
-                [api](const server::HttpRequest& r) { return api->Handle(r); }, 1 << 20,
-                server::ListenerOptions::Threads::kHandler)) {
-      return 1;
-    }
-  }
-  std::unique_ptr<server::KubeApi> kube_api;
-  if (config->kube_api) {
-    std::shared_ptr<const server::Upstream> upstream;
-    if (config->kube_api->upstream) {
-      auto u = server::Upstream::Create(*config->kube_api->upstream);
-      if (!u) {
-        std::cerr << "kubeiam serve: " << u.error().message << "\n";
-        return 1;
-      }
-      upstream = *u;
-      std::cerr << "{\"msg\":\"kubeAPI proxies to an upstream\",\"upstream\":"
-                << boost::json::serialize(boost::json::value(config->kube_api->upstream->url))
-                << ",\"authorization\":\""
-                << (config->kube_api->upstream->authorization == config::UpstreamConfig::Authorization::kUpstream ? "upstream"
-                                                                                                          : "kubeiam")
-                << "\"}\n";
-    }
-    kube_api = std::make_unique<server::KubeApi>(auth, config->kube_api->objects, upstream);
-    auto front = kube_api.get();
-    // As the API server: request bodies up to 3 MiB.
-    if (!listen("kubeAPI", config->kube_api->address, config->kube_api->port,
-                [front](const server::HttpRequest& r) { return front->Handle(r); }, 3u << 20)) {
-      return 1;
-    }
-  }
-  if (auto s = server::WriteWebhookKubeconfigs(parts->tls, config->hostname, *port); !s) {
-    std::cerr << "kubeiam serve: " << s.error().message << "\n";
-    return 1;
-  }
-  http.Start();
-  std::cerr << "{\"msg\":\"listening\",\"address\":\"" << server::AuthenticateUrl(config->address, *port)
-            << "\",\"webhookKubeconfig\":\"" << parts->tls.kubeconfig << "\",\"authorizeKubeconfig\":\""
-            << parts->tls.authorize_kubeconfig << "\",\"ca\":\"" << parts->tls.ca_cert << "\"}\n";
-
-  // Mapping and RBAC sources: a file change is served within milliseconds (inotify), a store
-  // write from another process within 20 ms.
-  auth->sources().Watch([](const Error& e) {
-    Log(LogLevel::kError, "reload failed, previous mappings kept", {{"error", e.message}});
-  });
-  std::atomic<bool> stop{false};
-  std::thread housekeeping([&] {
-    uint64_t closed_at_trim = 0;
-    while (!stop.load()) {
-      ReturnFreedMemory(http, closed_at_trim);
-      if (kube_api) kube_api->Refresh();
-      for (int i = 0; i < 5 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  });
-  while (true) {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig == SIGHUP) {
-      auto next = config::LoadConfig(config_path);
-      if (!next) {
-        std::cerr << "{\"level\":\"error\",\"msg\":\"SIGHUP: config not reloaded\",\"error\":"
-                  << boost::json::serialize(boost::json::value(next.error().message)) << "}\n";
-        continue;
-      }
-      auto applied = auth->Reconfigure(*next);
-      if (!applied) {
-        std::cerr << "{\"level\":\"error\",\"msg\":\"SIGHUP: config not reloaded\",\"error\":"
-                  << boost::json::serialize(boost::json::value(applied.error().message)) << "}\n";
-        continue;
-      }
-      for (const auto& w : *applied) {
-        std::cerr << "{\"level\":\"warning\",\"msg\":" << boost::json::serialize(boost::json::value(w)) << "}\n";
-      }
-      std::cerr << "{\"msg\":\"config reloaded\"}\n";
-      continue;
-    }
-    break;
-  }
-  std::cerr << "{\"msg\":\"shutting down\"}\n";
-  stop = true;
-  housekeeping.join();
-  auth->sources().StopWatching();
-  http.Stop();
+  ServeUntilStopped(s, signals, config_path);
   return 0;
 }
 

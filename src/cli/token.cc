@@ -98,53 +98,66 @@ int Failed(const std::string& message) {
   return 1;
 }
 
-int Run(const TokenOptions& o) {
-  std::string cluster = o.cluster_id.empty() ? o.cluster_name : o.cluster_id;
-  if (cluster.empty()) {
-    std::cerr << "Error: cluster ID not specified (use -i/--cluster-id or --cluster-name)\n";
-    return 1;
+std::string ClusterId(const TokenOptions& o) { return o.cluster_id.empty() ? o.cluster_name : o.cluster_id; }
+
+// The checks aws eks get-token makes on its flags.
+Status CheckFlags(const TokenOptions& o) {
+  if (ClusterId(o).empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "cluster ID not specified (use -i/--cluster-id or --cluster-name)");
   }
   if (!o.cluster_id.empty() && !o.cluster_name.empty() && o.cluster_id != o.cluster_name) {
-    std::cerr << "Error: --cluster-id and --cluster-name name different clusters; give one\n";
-    return 1;
+    return Fail(ErrorCode::kInvalidArgument, "--cluster-id and --cluster-name name different clusters; give one");
   }
   if (o.forward_session_name && !o.session_name.empty()) {
-    std::cerr << "Error: cannot specify both --forward-session-name and --session-name parameter\n";
-    return 1;
+    return Fail(ErrorCode::kInvalidArgument, "cannot specify both --forward-session-name and --session-name parameter");
   }
+  return {};
+}
+
+// The role to assume (--role, --role-arn, else $DEFAULT_ROLE; empty: none), with the checks on
+// the flags that go with it.
+Result<std::string> RoleToAssume(const TokenOptions& o) {
   std::string role = !o.role.empty() ? o.role : !o.role_arn.empty() ? o.role_arn : GetEnv("DEFAULT_ROLE");
   if (!role.empty()) {
     auto arn = aws::ParseArn(role);
     if (!arn || arn->service != "iam" || !arn->resource.starts_with("role/")) {
-      return Failed("--role must be an IAM role ARN such as arn:aws:iam::111122223333:role/Name, got \"" + role + "\"");
+      return Fail(ErrorCode::kInvalidArgument,
+                  "--role must be an IAM role ARN such as arn:aws:iam::111122223333:role/Name, got \"" + role + "\"");
     }
   } else if (!o.external_id.empty() || !o.session_name.empty() || o.forward_session_name) {
-    return Failed("--external-id, --session-name and --forward-session-name need --role");
+    return Fail(ErrorCode::kInvalidArgument, "--external-id, --session-name and --forward-session-name need --role");
   }
   if (!o.session_name.empty() && !ValidSessionName(o.session_name)) {
-    return Failed("--session-name must be 2 to 64 characters of letters, digits and +=,.@_-");
+    return Fail(ErrorCode::kInvalidArgument, "--session-name must be 2 to 64 characters of letters, digits and +=,.@_-");
   }
   if (!o.external_id.empty() && !ValidExternalId(o.external_id)) {
-    return Failed("--external-id must be 2 to 1224 characters of letters, digits and +=,.@:/_-");
+    return Fail(ErrorCode::kInvalidArgument, "--external-id must be 2 to 1224 characters of letters, digits and +=,.@:/_-");
   }
+  return role;
+}
 
-  auto choice = token::ChooseApiVersion(GetEnv("KUBERNETES_EXEC_INFO"));
-  if (!choice.warning.empty()) std::cerr << choice.warning << "\n";
-  TimePoint now = Clock::now();
+token::CacheKey CacheKeyOf(const TokenOptions& o, const std::string& cluster, const std::string& role) {
+  return token::CacheKey{cluster,
+                         !o.profile.empty() ? o.profile : GetEnv("AWS_PROFILE"),
+                         role,
+                         !o.region.empty() ? o.region : GetEnv("AWS_REGION") + "|" + GetEnv("AWS_DEFAULT_REGION"),
+                         o.sts_endpoint + "|" + GetEnv("AWS_ENDPOINT_URL_STS") + "|" + GetEnv("AWS_ENDPOINT_URL"),
+                         o.external_id,
+                         o.session_name + (o.forward_session_name ? "|forward" : ""),
+                         GetEnv("AWS_ACCESS_KEY_ID"),
+                         ConfigFilesStamp()};
+}
 
+// With --cache: the token cache for these flags and environment, held locked for as long as this
+// lives, and the entry it had. A cache that cannot be locked is not used.
+struct LockedCache {
   std::optional<token::TokenCache> cache;
   std::optional<FileLock> lock;
   std::optional<token::CacheEntry> cached;
-  if (o.cache) {
-    token::CacheKey key{cluster,
-                        !o.profile.empty() ? o.profile : GetEnv("AWS_PROFILE"),
-                        role,
-                        !o.region.empty() ? o.region : GetEnv("AWS_REGION") + "|" + GetEnv("AWS_DEFAULT_REGION"),
-                        o.sts_endpoint + "|" + GetEnv("AWS_ENDPOINT_URL_STS") + "|" + GetEnv("AWS_ENDPOINT_URL"),
-                        o.external_id,
-                        o.session_name + (o.forward_session_name ? "|forward" : ""),
-                        GetEnv("AWS_ACCESS_KEY_ID"),
-                        ConfigFilesStamp()};
+
+  LockedCache(const TokenOptions& o, const std::string& cluster, const std::string& role) {
+    if (!o.cache) return;
+    token::CacheKey key = CacheKeyOf(o, cluster, role);
     cache.emplace(token::TokenCache::DefaultDir(), std::move(key));
     auto l = cache->Lock(std::chrono::seconds(10));
     if (l) {
@@ -154,30 +167,58 @@ int Run(const TokenOptions& o) {
       std::cerr << "unable to use cache: " << l.error().message << "\n";
       cache.reset();
     }
-    if (cached && cached->token_expiration - now > token::kMinTokenLife) {
-      return Print(o, choice.api_version, cached->token, cached->token_expiration);
-    }
+  }
+
+  // The cached token while it has life left.
+  const token::CacheEntry* FreshToken(TimePoint now) const {
+    return cached && cached->token_expiration - now > token::kMinTokenLife ? &*cached : nullptr;
+  }
+
+  // The new token, and the credentials that signed it when they expire, for the next run.
+  void Store(const token::Token& tok, const aws::Credentials& creds) const {
+    if (!cache) return;
+    token::CacheEntry entry{tok.value, tok.expiration, std::nullopt};
+    if (creds.CanExpire()) entry.credentials = creds;
+    if (auto s = cache->Store(entry); !s) std::cerr << "unable to write cache: " << s.error().message << "\n";
+  }
+};
+
+// The cached credentials while they have life left, else the chain's (and the role's).
+Result<aws::Credentials> CredentialsToSign(const TokenOptions& o, const std::string& role, const aws::ClientConfig& cfg,
+                                           const std::optional<token::CacheEntry>& cached, TimePoint now) {
+  if (cached && cached->credentials && *cached->credentials->expiration - now > token::kMinTokenLife) {
+    return *cached->credentials;
+  }
+  return SigningCredentials(o, role, cfg, now);
+}
+
+int Run(const TokenOptions& o) {
+  if (auto ok = CheckFlags(o); !ok) {
+    std::cerr << "Error: " << ok.error().message << "\n";
+    return 1;
+  }
+  std::string cluster = ClusterId(o);
+  auto role = RoleToAssume(o);
+  if (!role) return Failed(role.error().message);
+
+  auto choice = token::ChooseApiVersion(GetEnv("KUBERNETES_EXEC_INFO"));
+  if (!choice.warning.empty()) std::cerr << choice.warning << "\n";
+  TimePoint now = Clock::now();
+  LockedCache cache(o, cluster, *role);
+  if (const token::CacheEntry* fresh = cache.FreshToken(now)) {
+    return Print(o, choice.api_version, fresh->token, fresh->token_expiration);
   }
 
   auto cfg = aws::ResolveClientConfig({o.profile, o.region, o.sts_endpoint});
   if (!cfg) return Failed(cfg.error().message);
-  Result<aws::Credentials> creds = Fail(ErrorCode::kInternal, "unset");
-  if (cached && cached->credentials && *cached->credentials->expiration - now > token::kMinTokenLife) {
-    creds = *cached->credentials;
-  } else {
-    creds = SigningCredentials(o, role, *cfg, now);
-  }
+  auto creds = CredentialsToSign(o, *role, *cfg, cache.cached, now);
   if (!creds) return Failed(creds.error().message);
   if (creds->expiration && *creds->expiration <= now) {
     return Failed("the credentials from " + creds->source + " expired at " + FormatRfc3339(*creds->expiration));
   }
   auto tok = token::Generate(cluster, *creds, cfg->sts_url, cfg->region, now);
   if (!tok) return Failed(tok.error().message);
-  if (cache) {
-    token::CacheEntry entry{tok->value, tok->expiration, std::nullopt};
-    if (creds->CanExpire()) entry.credentials = *creds;
-    if (auto s = cache->Store(entry); !s) std::cerr << "unable to write cache: " << s.error().message << "\n";
-  }
+  cache.Store(*tok, *creds);
   return Print(o, choice.api_version, tok->value, tok->expiration);
 }
 

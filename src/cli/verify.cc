@@ -8,7 +8,7 @@
 #include "aws/credential_chain.h"
 #include "cli/commands.h"
 #include "server/startup.h"
-#include "server/token_review.h"
+#include "kubeapi/token_review.h"
 #include "token/generate.h"
 #include "util/strings.h"
 
@@ -30,7 +30,7 @@ int Report(const config::Config& config, server::Authenticator& auth, const std:
     boost::json::array groups;
     for (const auto& g : user->groups) groups.emplace_back(g);
     out["groups"] = std::move(groups);
-    out["uid"] = server::KubernetesUid(*id, user->username, config.scrubbed_accounts.contains(id->account_id));
+    out["uid"] = kubeapi::KubernetesUid(*id, user->username, config.scrubbed_accounts.contains(id->account_id));
     out["mappedBy"] = user->backend;
   } else {
     out["mappingError"] = user.error().message;

@@ -5,7 +5,7 @@
 #include "aws/arn.h"
 #include "aws/partitions.h"
 #include "identity/mapper_chain.h"
-#include "server/upstream.h"
+#include "http/upstream.h"
 #include "util/file.h"
 #include "util/strings.h"
 #include "util/utf8.h"
@@ -197,7 +197,7 @@ UpstreamConfig ReadUpstream(Reader& r, const YAML::Node& up, const std::string& 
   if (!up.IsMap()) r.Problem("kubeAPI.upstream", "must be a mapping with url (and caFile, clientCert, clientKey or tokenFile)");
   r.String(up, "url", "kubeAPI.upstream.url", u.url);
   if (!u.url.empty()) {
-    if (auto url = server::ParseUpstreamUrl(u.url); !url) r.problems.push_back(r.file + ": " + url.error().message);
+    if (auto url = http::ParseUpstreamUrl(u.url, "kubeAPI.upstream.url"); !url) r.problems.push_back(r.file + ": " + url.error().message);
   }
   r.String(up, "caFile", "kubeAPI.upstream.caFile", u.ca_file);
   r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);

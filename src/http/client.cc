@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 
+#include "http/tls_client.h"
 #include "util/strings.h"
 
 namespace kubeiam::http {
@@ -51,26 +52,6 @@ Result<Target> ParseTarget(const std::string& url) {
   if (t.path_and_query.empty()) t.path_and_query = "/";
   if (u->has_query()) t.path_and_query += "?" + std::string(u->encoded_query());
   return t;
-}
-
-bool IsIpLiteral(const std::string& host) {
-  return host.find(':') != std::string::npos ||
-         std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-}
-
-Result<std::shared_ptr<asio::ssl::context>> MakeSslContext(const std::string& ca_file) {
-  auto ssl = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-  ssl->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                   asio::ssl::context::no_tlsv1_1);
-  boost::system::error_code ec;
-  if (!ca_file.empty()) {
-    ssl->load_verify_file(ca_file, ec);
-    if (ec) return Fail(ErrorCode::kInvalidArgument, "cannot load CA bundle " + ca_file + ": " + ec.message());
-  } else {
-    ssl->set_default_verify_paths(ec);
-  }
-  ssl->set_verify_mode(asio::ssl::verify_peer);
-  return ssl;
 }
 
 // One connection with its own event loop, so a blocking caller can drive it with a deadline.
@@ -125,8 +106,7 @@ Result<std::unique_ptr<Connection>> Connect(const Target& t, const std::shared_p
       c->tls.emplace(c->io, *ssl);
       beast::get_lowest_layer(*c->tls).expires_after(timeout);
       co_await beast::get_lowest_layer(*c->tls).async_connect(endpoints, asio::use_awaitable);
-      SSL_set1_host(c->tls->native_handle(), t.host.c_str());
-      if (!IsIpLiteral(t.host)) SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str());
+      ExpectPeerName(c->tls->native_handle(), t.host);
       stage = "TLS handshake with";
       co_await c->tls->async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
     } else {
@@ -201,7 +181,7 @@ Result<Response> Fetch(const Request& request) {
   if (!target) return std::unexpected(target.error());
   std::shared_ptr<asio::ssl::context> ssl;
   if (target->tls) {
-    auto s = MakeSslContext(request.ca_file);
+    auto s = MakeTlsClientContext({.ca_file = request.ca_file});
     if (!s) return std::unexpected(s.error());
     ssl = *s;
   }
@@ -236,7 +216,7 @@ Result<Response> ConnectionPool::Fetch(const Request& request) {
     if (target->tls) {
       auto& ctx = impl_->contexts[request.ca_file];
       if (!ctx) {
-        auto s = MakeSslContext(request.ca_file);
+        auto s = MakeTlsClientContext({.ca_file = request.ca_file});
         if (!s) {
           impl_->contexts.erase(request.ca_file);
           return std::unexpected(s.error());

@@ -11,11 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "http/headers.h"
 #include "util/error.h"
 
 namespace kubeiam::http {
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
   std::string method = "GET";

@@ -10,8 +10,8 @@
 #include "http/client.h"
 #include "authz/chain.h"
 #include "server/sts_verifier.h"
-#include "server/subject_access_review.h"
-#include "server/token_review.h"
+#include "kubeapi/subject_access_review.h"
+#include "kubeapi/token_review.h"
 #include "sts/sts_api.h"
 #include "token/generate.h"
 #include "util/log.h"
@@ -20,7 +20,7 @@
 namespace kubeiam::server {
 namespace {
 
-HttpResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
+http::HttpResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
 
 // DescribeInstances with the server's own AWS credentials, or a role assumed with them.
 std::unique_ptr<aws::Ec2PrivateDns> MakeEc2Lookup(const config::Config& config) {
@@ -121,7 +121,7 @@ Result<identity::UserInfo> Authenticator::MapWith(const state::Snapshot& snap, c
     };
   } else if (ec2_) {
     lookup = [this](const std::string& instance) -> Result<std::string> {
-      if (!MayWait()) return Fail(ErrorCode::kUnavailable, "an EC2 lookup needs a handler thread");
+      if (!http::MayWait()) return Fail(ErrorCode::kUnavailable, "an EC2 lookup needs a handler thread");
       // As with STS: a slow EC2 holds at most this many threads; past it, fail fast (429).
       auto slot = ec2_waiting_.TryAcquire(config_.sts_max_in_flight);
       if (!slot) {
@@ -135,11 +135,11 @@ Result<identity::UserInfo> Authenticator::MapWith(const state::Snapshot& snap, c
   return identity::MapIdentity(snap.chain, id, lookup);
 }
 
-HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
+http::HttpResponse Authenticator::HandleAuthenticate(const http::HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   boost::json::object log{{"time", FormatRfc3339(Clock::now())}, {"msg", "authenticate"}, {"client", request.remote}};
-  auto finish = [&](const std::string& result, HttpResponse r, const std::string& reason) {
-    if (WaitRefused()) return r;  // dropped: the request runs again on a handler thread
+  auto finish = [&](const std::string& result, http::HttpResponse r, const std::string& reason) {
+    if (http::WaitRefused()) return r;  // dropped: the request runs again on a handler thread
     auto latency = std::chrono::steady_clock::now() - start;
     metrics_.CountAuthentication(result, latency);
     log["decision"] = result == "success" ? "allow" : "deny";
@@ -150,7 +150,7 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
     return r;
   };
   if (request.method != "POST") return finish("malformed_request", Text(405, "expected POST\n"), "expected POST");
-  auto review = ParseTokenReview(request.body);
+  auto review = kubeapi::ParseTokenReview(request.body);
   if (!review) return finish("malformed_request", Text(400, review.error().message + "\n"), review.error().message);
   auto id = Verify(review->token, Clock::now());
   if (!id) {
@@ -158,7 +158,7 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
                          : id.error().code == ErrorCode::kUpstream ? "sts_error"
                                                                    : "invalid_token";
     int status = id.error().code == ErrorCode::kThrottled ? 429 : 403;
-    return finish(result, {status, "application/json", DeniedReview(review->api_version, id.error().message), {}},
+    return finish(result, {status, "application/json", kubeapi::DeniedReview(review->api_version, id.error().message), {}},
                   id.error().message);
   }
   auto snap = sources_->snapshot();
@@ -170,11 +170,11 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
   // Mapping and scrubbing read the same snapshot, even if a reload lands meanwhile.
   auto user = MapWith(*snap, *id);
   if (!user && user.error().code == ErrorCode::kThrottled) {
-    return finish("throttled", {429, "application/json", DeniedReview(review->api_version, user.error().message), {}},
+    return finish("throttled", {429, "application/json", kubeapi::DeniedReview(review->api_version, user.error().message), {}},
                   user.error().message);
   }
   if (!user) {
-    return finish("uknown_user", {403, "application/json", DeniedReview(review->api_version, user.error().message), {}},
+    return finish("uknown_user", {403, "application/json", kubeapi::DeniedReview(review->api_version, user.error().message), {}},
                   user.error().message);
   }
   log["username"] = user->username;
@@ -183,24 +183,24 @@ HttpResponse Authenticator::HandleAuthenticate(const HttpRequest& request) {
   log["groups"] = std::move(groups);
   log["backend"] = user->backend;
   return finish("success",
-                {200, "application/json", AcceptedReview(review->api_version, *id, *user, snap->scrubbed_accounts), {}}, "");
+                {200, "application/json", kubeapi::AcceptedReview(review->api_version, *id, *user, snap->scrubbed_accounts), {}}, "");
 }
 
-HttpResponse Authenticator::HandleAuthorize(const HttpRequest& request) {
+http::HttpResponse Authenticator::HandleAuthorize(const http::HttpRequest& request) {
   boost::json::object log{{"time", FormatRfc3339(Clock::now())}, {"msg", "authorize"}, {"client", request.remote}};
   auto finish = [&](int status, const std::string& api_version, bool allowed, const std::string& reason,
                     const std::string& error = "") {
     std::string decision = status != 200 ? "error" : allowed ? "allow" : "no_opinion";
-    if (WaitRefused()) return HttpResponse{};  // dropped: the request runs again on a handler thread
+    if (http::WaitRefused()) return http::HttpResponse{};  // dropped: the request runs again on a handler thread
     metrics_.Count("kubeiam_authorize_total", "decision=\"" + decision + "\"");
     log["decision"] = decision;
     if (!reason.empty()) log["reason"] = reason;
     if (!error.empty()) log["error"] = error;
     LogJson(log);
-    return HttpResponse{status, "application/json", SubjectAccessReviewStatus(api_version, allowed, reason, error), {}};
+    return http::HttpResponse{status, "application/json", kubeapi::SubjectAccessReviewStatus(api_version, allowed, reason, error), {}};
   };
   if (request.method != "POST") return finish(405, "", false, "", "expected POST");
-  auto review = ParseSubjectAccessReview(request.body);
+  auto review = kubeapi::ParseSubjectAccessReview(request.body);
   if (!review) return finish(400, "", false, "", review.error().message);
   const rbac::Attributes& a = review->attributes;
   log["user"] = a.user.name;
@@ -222,8 +222,8 @@ HttpResponse Authenticator::HandleAuthorize(const HttpRequest& request) {
                 "no opinion: no access policy of access entry " + grant->entry + " allows it");
 }
 
-Result<Authenticator::EntryGrant> Authenticator::EntryPolicies(const state::Snapshot& snap,
-                                                               const SubjectAccessReview& review) const {
+Result<kubeapi::EntryGrant> Authenticator::EntryPolicies(const state::Snapshot& snap,
+                                                         const kubeapi::SubjectAccessReview& review) const {
   auto none = [](const char* why) { return Fail(ErrorCode::kNotFound, why); };
   if (!eks::UsesAccessEntries(snap.authentication_mode)) return none("authentication mode CONFIG_MAP has no access entries");
   // The caller's access entry is found again from what /authenticate put in extra; an
@@ -240,16 +240,16 @@ Result<Authenticator::EntryGrant> Authenticator::EntryPolicies(const state::Snap
   id->user_id = one("principalId");
   id->session_name = one("sessionName");
   id->access_key_id = one("accessKeyId");
-  if (!review.uid.empty() && review.uid != KubernetesUid(*id, review.attributes.user.name, false)) {
+  if (!review.uid.empty() && review.uid != kubeapi::KubernetesUid(*id, review.attributes.user.name, false)) {
     return none("uid does not match the principal in extra");
   }
   auto user = MapWith(snap, *id);
   const std::vector<eks::AssociatedPolicy>* policies = user ? snap.PoliciesFor(*user) : nullptr;
   if (!policies || user->username != review.attributes.user.name) return none(not_by_entry);
-  return EntryGrant{policies, user->mapped_arn};
+  return kubeapi::EntryGrant{policies, user->mapped_arn};
 }
 
-HttpResponse Authenticator::Handle(const HttpRequest& request) {
+http::HttpResponse Authenticator::Handle(const http::HttpRequest& request) {
   std::string path = request.Path();
   if (path == "/authenticate") return HandleAuthenticate(request);
   if (path == "/authorize") return HandleAuthorize(request);

@@ -17,10 +17,10 @@
 #include "http/client.h"
 #include "identity/mapper_chain.h"
 #include "config/config.h"
-#include "server/http_server.h"
-#include "server/in_flight_limit.h"
+#include "http/http_server.h"
+#include "http/in_flight_limit.h"
 #include "server/metrics.h"
-#include "server/subject_access_review.h"
+#include "kubeapi/auth_source.h"
 #include "server/verifier.h"
 #include "state/snapshot.h"
 #include "state/sources.h"
@@ -30,7 +30,7 @@
 
 namespace kubeiam::server {
 
-class Authenticator {
+class Authenticator : public kubeapi::AuthSource {
  public:
   // Builds the first snapshot (MountedFile, aws-auth file, DynamicFile); errors name the source.
   // `store`, when given, is the source of access entries and of the authentication mode.
@@ -40,12 +40,12 @@ class Authenticator {
                                                        std::shared_ptr<Verifier> verifier = nullptr);
 
   // Token -> identity, STS-confirmed (the Verifier's errors).
-  Result<identity::Identity> Verify(std::string_view token, TimePoint now) { return verifier_->Verify(token, now); }
+  Result<identity::Identity> Verify(std::string_view token, TimePoint now) override { return verifier_->Verify(token, now); }
   Result<identity::UserInfo> Map(const identity::Identity& id) const;
 
-  HttpResponse HandleAuthenticate(const HttpRequest& request);
-  HttpResponse HandleAuthorize(const HttpRequest& request);
-  HttpResponse Handle(const HttpRequest& request);  // all routes of the main listener
+  http::HttpResponse HandleAuthenticate(const http::HttpRequest& request);
+  http::HttpResponse HandleAuthorize(const http::HttpRequest& request);
+  http::HttpResponse Handle(const http::HttpRequest& request);  // all routes of the main listener
 
   // Re-reads the aws-auth, DynamicFile, access-entries and RBAC sources if they changed; a source
   // that fails to parse keeps its previous state (and the error is returned for the log).
@@ -56,17 +56,13 @@ class Authenticator {
   Result<std::vector<std::string>> Reconfigure(const config::Config& next);
   Metrics& metrics() { return metrics_; }
   const config::Config& config() const { return config_; }
-  std::shared_ptr<const state::Snapshot> snapshot() const { return sources_->snapshot(); }
+  std::shared_ptr<const state::Snapshot> snapshot() const override { return sources_->snapshot(); }
   state::Sources& sources() { return *sources_; }
   // The access entry that authenticated a SubjectAccessReview's user (checked against extra, uid
   // and the current mappings) and its policies. Errors (kNotFound) say why there is none.
-  struct EntryGrant {
-    const std::vector<eks::AssociatedPolicy>* policies;
-    std::string entry;  // the entry's principal ARN
-  };
-  Result<EntryGrant> EntryPolicies(const state::Snapshot& snap, const SubjectAccessReview& review) const;
+  Result<kubeapi::EntryGrant> EntryPolicies(const state::Snapshot& snap, const kubeapi::SubjectAccessReview& review) const override;
   // Mapping against a given snapshot, so that one request reads one snapshot throughout.
-  Result<identity::UserInfo> MapWith(const state::Snapshot& snap, const identity::Identity& id) const;
+  Result<identity::UserInfo> MapWith(const state::Snapshot& snap, const identity::Identity& id) const override;
 
 
  private:
@@ -75,7 +71,7 @@ class Authenticator {
   config::Config config_;  // as started: cluster, STS, listeners (never changes)
   std::shared_ptr<const sts::LocalSts> local_sts_;
   std::unique_ptr<aws::Ec2PrivateDns> ec2_;
-  mutable InFlightLimit ec2_waiting_;  // threads waiting on EC2, bounded by sts.maxInFlight
+  mutable http::InFlightLimit ec2_waiting_;  // threads waiting on EC2, bounded by sts.maxInFlight
   std::unique_ptr<state::Sources> sources_;
   Metrics metrics_;
   std::shared_ptr<Verifier> verifier_;

@@ -17,9 +17,9 @@ namespace {
 
 namespace json = boost::json;
 
-HttpResponse Json(int status, const json::value& v) { return {status, "application/json", json::serialize(v), {}}; }
+http::HttpResponse Json(int status, const json::value& v) { return {status, "application/json", json::serialize(v), {}}; }
 
-HttpResponse ErrorResponse(const eks::ApiError& e) {
+http::HttpResponse ErrorResponse(const eks::ApiError& e) {
   return {e.status, "application/json", json::serialize(json::object{{"message", e.message}}),
           {{"x-amzn-ErrorType", e.type}}};
 }
@@ -111,10 +111,366 @@ void Paginate(json::object& out, const char* field, const std::vector<T>& items,
   if (page.offset + page.size < items.size()) out["nextToken"] = Base64UrlEncodeNoPad("offset:" + std::to_string(page.offset + page.size));
 }
 
+// The cluster's ARN; the caller's account stands in when the cluster's is not configured.
+std::string ClusterArn(const eks::ClusterInfo& c, const identity::Identity& caller) {
+  return "arn:" + c.partition + ":eks:" + c.region + ":" + (c.account_id.empty() ? caller.account_id : c.account_id) +
+         ":cluster/" + c.name;
+}
+
+using Change = store::AccessStore::Change;
+using Answer = std::function<http::HttpResponse(const eks::ClusterAccess&)>;
+
+// One write: authorize, apply, refuse a lock-out, publish. Writes need cluster-admin rights as
+// the current snapshot maps the caller.
+struct Writer {
+  store::AccessStore& access_store;
+  Authenticator* auth;  // null: the trusted local use
+  const std::function<size_t(eks::AuthenticationMode)>& local_admins;
+  std::shared_ptr<const state::Snapshot> snap;
+  const identity::Identity& caller;
+  const std::string& cluster_arn;
+
+  size_t MappedAdmins(eks::AuthenticationMode m) const {
+    if (!auth) return local_admins ? local_admins(m) : 0;
+    return state::MappedAdministrators(snap->chain, m);
+  }
+
+  std::optional<eks::ApiError> Denied(const char* action) const {
+    if (!auth) return std::nullopt;
+    auto user = auth->MapWith(*snap, caller);
+    if (user) {
+      rbac::Attributes a;
+      a.user = {user->username, authz::WithImpliedGroups(user->username, user->groups)};
+      a.verb = "*";
+      a.api_group = "*";
+      a.resource = "*";
+      static const rbac::Authorizer kNoRbac({}, {}, {}, {});
+      if (authz::Authorize(snap->rbac ? *snap->rbac : kNoRbac, a, snap->PoliciesFor(*user)).allowed) return std::nullopt;
+    }
+    return eks::ApiError{"AccessDeniedException", 403,
+                         "User: " + caller.arn + " is not authorized to perform: eks:" + action + " on resource: " +
+                             cluster_arn + " (writes need cluster-admin rights on the cluster)"};
+  }
+
+  http::HttpResponse operator()(const char* action, const Change& change, const Answer& answer) const {
+    if (auto denied = Denied(action)) return ErrorResponse(*denied);
+    auto written = access_store.Update([&](eks::ClusterAccess& c) -> std::optional<eks::ApiError> {
+      eks::ClusterAccess before = c;
+      if (auto refused = change(c)) return refused;
+      return eks::CheckLockout(before, c, [this](eks::AuthenticationMode m) { return MappedAdmins(m); });
+    });
+    if (!written) {
+      // The caller sees EKS's ServerException; the operator needs the cause (a full disk, an I/O error).
+      if (written.error().status >= 500) {
+        Log(LogLevel::kError, "access-entry store write failed; nothing was changed",
+            {{"action", action}, {"caller", caller.arn}, {"error", written.error().message}});
+      }
+      return ErrorResponse(written.error());
+    }
+    if (auth) (void)auth->ReloadIfChanged();  // the next request, and the next token, see the change
+    return answer(*written);
+  }
+};
+
+// What an operation works with: the request with its decoded path and query, its body, the
+// cluster as loaded, and the writer.
+struct Op {
+  const http::HttpRequest& request;
+  const std::vector<std::string>& segments;
+  const aws::KeyValues& query;
+  const Body& body;
+  const eks::ClusterAccess& cluster;
+  const std::string& cluster_arn;
+  const Writer& write;
+  const sts::LocalSts* local_sts;  // null: no local principals
+
+  // /clusters/<name>/access-entries/<principal>/...
+  const std::string& principal() const { return segments[3]; }
+};
+
+http::HttpResponse UnknownOperationAt(const Op& op) {
+  return ErrorResponse({"UnknownOperationException", 404, "No EKS operation at " + op.request.Path()});
+}
+
+http::HttpResponse UnknownOperation(const Op& op) {
+  return ErrorResponse(
+      {"UnknownOperationException", 404, "No EKS operation " + op.request.method + " " + op.request.Path()});
+}
+
+http::HttpResponse ListAccessPolicies(const Op& op) {
+  auto page = ParsePage(op.query);
+  if (!page) return ErrorResponse(page.error());
+  std::vector<const eks::AccessPolicy*> policies;
+  for (const auto& p : eks::PolicyCatalog()) policies.push_back(&p);
+  json::object out;
+  Paginate(out, "accessPolicies", policies, *page, [&](const eks::AccessPolicy* p) {
+    return json::object{{"name", p->name}, {"arn", p->Arn(op.cluster.cluster.partition)}};
+  });
+  return Json(200, out);
+}
+
+http::HttpResponse ListClusters(const Op& op) {
+  return Json(200, json::object{{"clusters", json::array{json::string(op.cluster.cluster.name)}}});
+}
+
+http::HttpResponse DescribeCluster(const Op& op) {
+  const eks::ClusterAccess& cluster = op.cluster;
+  json::object c{{"name", cluster.cluster.name},
+                 {"arn", op.cluster_arn},
+                 {"createdAt", eks::EpochSeconds(cluster.created_at)},
+                 {"status", "ACTIVE"},
+                 {"accessConfig", json::object{{"bootstrapClusterCreatorAdminPermissions", cluster.bootstrap_admin},
+                                               {"authenticationMode", eks::ToString(cluster.mode)}}}};
+  return Json(200, json::object{{"cluster", std::move(c)}});
+}
+
+// UpdateClusterConfig's answer: a finished update of the authentication mode.
+http::HttpResponse AuthenticationModeUpdate(const std::string& mode) {
+  json::object update{{"id", UuidV4()},
+                      {"status", "Successful"},
+                      {"type", "AccessConfigUpdate"},
+                      {"params", json::array{json::object{{"type", "AuthenticationMode"}, {"value", mode}}}},
+                      {"createdAt", eks::EpochSeconds(Clock::now())},
+                      {"errors", json::array()}};
+  return Json(200, json::object{{"update", std::move(update)}});
+}
+
+http::HttpResponse UpdateClusterConfig(const Op& op) {
+  const json::value* access = op.body.o.if_contains("accessConfig");
+  if (!access || !access->is_object() || !access->as_object().contains("authenticationMode")) {
+    return ErrorResponse(eks::InvalidParameter("Only accessConfig.authenticationMode can be updated here"));
+  }
+  auto text = Body{access->as_object()}.String("authenticationMode");
+  if (!text || !*text) return ErrorResponse(eks::InvalidParameter("accessConfig.authenticationMode must be a string"));
+  auto mode = eks::ParseAuthenticationMode(**text);
+  if (!mode) return ErrorResponse(eks::InvalidParameter(mode.error().message));
+  return op.write("UpdateClusterConfig", [&](eks::ClusterAccess& c) { return eks::SetMode(c, *mode); },
+                  [&](const eks::ClusterAccess&) { return AuthenticationModeUpdate(**text); });
+}
+
+// A CreateAccessEntry request: the entry asked for, and the clientRequestToken that makes a
+// retried create idempotent.
+struct CreateRequest {
+  eks::NewAccessEntry entry;
+  std::optional<std::string> token;
+};
+
+eks::ApiResult<std::map<std::string, std::string>> ParseTags(const Body& body) {
+  std::map<std::string, std::string> tags;
+  const json::value* v = body.o.if_contains("tags");
+  if (v && !v->is_null() && !v->is_object()) return std::unexpected(eks::InvalidParameter("tags must be a map of strings"));
+  if (v && v->is_object()) {
+    for (const auto& kv : v->as_object()) {
+      if (!kv.value().is_string()) return std::unexpected(eks::InvalidParameter("tags must map strings to strings"));
+      tags[std::string(kv.key())] = std::string(kv.value().as_string());
+    }
+  }
+  return tags;
+}
+
+eks::ApiResult<CreateRequest> ParseCreateRequest(const Body& body) {
+  auto principal = body.String("principalArn");
+  auto groups = body.List("kubernetesGroups");
+  auto username = body.String("username");
+  auto type = body.String("type");
+  auto token = body.String("clientRequestToken");
+  for (auto* bad : {&principal, &username, &type, &token}) {
+    if (!*bad) return std::unexpected(bad->error());
+  }
+  if (!groups) return std::unexpected(groups.error());
+  auto tags = ParseTags(body);
+  if (!tags) return std::unexpected(tags.error());
+  CreateRequest req;
+  req.entry.principal_arn = principal->value_or("");
+  req.entry.kubernetes_groups = groups->value_or(std::vector<std::string>{});
+  req.entry.username = username->value_or("");
+  req.entry.type = type->value_or("");
+  req.entry.tags = std::move(*tags);
+  req.token = std::move(*token);
+  return req;
+}
+
+// The principal's unique ID, where the local principals know it (empty otherwise): a principal
+// deleted and recreated under the same ARN (a new ID) does not inherit the entry (§2.1).
+std::string LocalPrincipalId(const sts::LocalSts* local_sts, const std::string& arn) {
+  std::string principal_id;
+  if (!local_sts) return principal_id;
+  if (const sts::Role* role = local_sts->store().FindRole(arn); role && role->Arn() == arn) principal_id = role->role_id;
+  for (const auto& u : local_sts->store().users()) {
+    if (EqualsIgnoreCase(u.Arn(), arn)) principal_id = u.user_id;
+  }
+  return principal_id;
+}
+
+// Creates the entry; a retried create (same clientRequestToken) gets the entry it made.
+std::optional<eks::ApiError> ApplyCreate(eks::ClusterAccess& c, const CreateRequest& req, const std::string& principal_id) {
+  const std::string& arn = req.entry.principal_arn;
+  const eks::AccessEntry* existing = c.Find(arn);
+  if (existing && req.token.has_value() && !req.token->empty() && existing->client_request_token == *req.token) {
+    return std::nullopt;
+  }
+  if (auto refused = eks::CreateEntry(c, req.entry, UuidV4(), Clock::now())) return refused;
+  c.Find(arn)->principal_id = principal_id;
+  c.Find(arn)->client_request_token = req.token.value_or("");
+  return std::nullopt;
+}
+
+http::HttpResponse CreateAccessEntry(const Op& op) {
+  auto req = ParseCreateRequest(op.body);
+  if (!req) return ErrorResponse(req.error());
+  const std::string& arn = req->entry.principal_arn;
+  std::string principal_id = LocalPrincipalId(op.local_sts, arn);
+  return op.write("CreateAccessEntry", [&](eks::ClusterAccess& c) { return ApplyCreate(c, *req, principal_id); },
+                  [&](const eks::ClusterAccess& c) {
+                    return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(arn))}});
+                  });
+}
+
+http::HttpResponse ListAccessEntries(const Op& op) {
+  if (auto bad = eks::CheckApiEnabled(op.cluster)) return ErrorResponse(*bad);
+  auto page = ParsePage(op.query);
+  if (!page) return ErrorResponse(page.error());
+  const std::string* filter = nullptr;
+  for (const auto& [k, v] : op.query) {
+    if (k == "associatedPolicyArn") filter = &v;
+  }
+  std::vector<std::string> arns;
+  for (const auto& e : op.cluster.entries) {
+    bool has = !filter || std::any_of(e.policies.begin(), e.policies.end(), [&](const auto& p) { return p.policy == *filter; });
+    if (has) arns.push_back(e.principal_arn);
+  }
+  json::object out;
+  Paginate(out, "accessEntries", arns, *page, [](const std::string& a) { return json::value(a); });
+  return Json(200, out);
+}
+
+http::HttpResponse DescribeAccessEntry(const Op& op) {
+  auto e = eks::FindEntry(op.cluster, op.principal());
+  if (!e) return ErrorResponse(e.error());
+  return Json(200, json::object{{"accessEntry", eks::EntryJson(**e)}});
+}
+
+http::HttpResponse UpdateAccessEntry(const Op& op) {
+  const std::string& principal = op.principal();
+  auto groups = op.body.List("kubernetesGroups");
+  auto username = op.body.String("username");
+  if (!groups) return ErrorResponse(groups.error());
+  if (!username) return ErrorResponse(username.error());
+  return op.write("UpdateAccessEntry",
+                  [&](eks::ClusterAccess& c) { return eks::UpdateEntry(c, principal, *groups, *username, Clock::now()); },
+                  [&](const eks::ClusterAccess& c) {
+                    return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(principal))}});
+                  });
+}
+
+http::HttpResponse DeleteAccessEntry(const Op& op) {
+  const std::string& principal = op.principal();
+  return op.write("DeleteAccessEntry", [&](eks::ClusterAccess& c) { return eks::DeleteEntry(c, principal); },
+                  [](const eks::ClusterAccess&) { return Json(200, json::object()); });
+}
+
+eks::ApiResult<eks::AccessScope> ParseAccessScope(const Body& body) {
+  const json::value* scope_v = body.o.if_contains("accessScope");
+  if (!scope_v || !scope_v->is_object()) return std::unexpected(eks::InvalidParameter("accessScope is required"));
+  Body scope_body{scope_v->as_object()};
+  auto type = scope_body.String("type");
+  auto namespaces = scope_body.List("namespaces");
+  if (!type) return std::unexpected(type.error());
+  if (!namespaces) return std::unexpected(namespaces.error());
+  return eks::AccessScope{type->value_or(""), namespaces->value_or(std::vector<std::string>{})};
+}
+
+// AssociateAccessPolicy's answer: the entry's principal and the association as stored.
+http::HttpResponse AssociationAnswer(const eks::ClusterAccess& c, const std::string& principal,
+                                     const std::string& policy_arn) {
+  const eks::AccessEntry* e = c.Find(principal);
+  json::object out{{"clusterName", c.cluster.name}, {"principalArn", e->principal_arn}};
+  for (const auto& p : e->policies) {
+    if (p.policy == policy_arn) out["associatedAccessPolicy"] = eks::AssociationJson(p);
+  }
+  return Json(200, out);
+}
+
+http::HttpResponse AssociateAccessPolicy(const Op& op) {
+  const std::string& principal = op.principal();
+  auto policy = op.body.String("policyArn");
+  if (!policy) return ErrorResponse(policy.error());
+  if (!*policy) return ErrorResponse(eks::InvalidParameter("policyArn is required"));
+  auto scope = ParseAccessScope(op.body);
+  if (!scope) return ErrorResponse(scope.error());
+  // Compared as stored: the catalogue's ARN in the cluster's partition.
+  const eks::AccessPolicy* known = eks::FindPolicy(**policy);
+  std::string policy_arn = known && (**policy).starts_with("arn:") ? known->Arn(op.cluster.cluster.partition) : **policy;
+  return op.write("AssociateAccessPolicy",
+                  [&](eks::ClusterAccess& c) { return eks::Associate(c, principal, policy_arn, *scope, Clock::now()); },
+                  [&](const eks::ClusterAccess& c) { return AssociationAnswer(c, principal, policy_arn); });
+}
+
+http::HttpResponse ListAssociatedAccessPolicies(const Op& op) {
+  auto e = eks::FindEntry(op.cluster, op.principal());
+  if (!e) return ErrorResponse(e.error());
+  auto page = ParsePage(op.query);
+  if (!page) return ErrorResponse(page.error());
+  json::object out{{"clusterName", op.cluster.cluster.name}, {"principalArn", (*e)->principal_arn}};
+  Paginate(out, "associatedAccessPolicies", (*e)->policies, *page, eks::AssociationJson);
+  return Json(200, out);
+}
+
+http::HttpResponse DisassociateAccessPolicy(const Op& op) {
+  const std::string& principal = op.principal();
+  const std::string& policy_arn = op.segments[5];
+  return op.write("DisassociateAccessPolicy",
+                  [&](eks::ClusterAccess& c) { return eks::Disassociate(c, principal, policy_arn); },
+                  [](const eks::ClusterAccess&) { return Json(200, json::object()); });
+}
+
+// The operations under /clusters/<name>/access-entries: by the number of path segments
+// (3: the list, 4: one entry, 5: its policies, 6: one of them) and the method.
+struct AccessEntryOperation {
+  size_t segments;
+  std::string_view method;
+  http::HttpResponse (*handle)(const Op&);
+};
+
+constexpr AccessEntryOperation kAccessEntryOperations[] = {
+    {3, "POST", CreateAccessEntry},
+    {3, "GET", ListAccessEntries},
+    {4, "GET", DescribeAccessEntry},
+    {4, "POST", UpdateAccessEntry},
+    {4, "DELETE", DeleteAccessEntry},
+    {5, "POST", AssociateAccessPolicy},
+    {5, "GET", ListAssociatedAccessPolicies},
+    {6, "DELETE", DisassociateAccessPolicy},
+};
+
+http::HttpResponse RouteAccessEntries(const Op& op) {
+  const auto& s = op.segments;
+  if (s.size() >= 5 && s[4] != "access-policies") return UnknownOperationAt(op);
+  for (const auto& operation : kAccessEntryOperations) {
+    if (s.size() == operation.segments && op.request.method == operation.method) return operation.handle(op);
+  }
+  return UnknownOperation(op);
+}
+
+http::HttpResponse Dispatch(const Op& op) {
+  const auto& s = op.segments;
+  const std::string& method = op.request.method;
+  if (s.size() == 1 && s[0] == "access-policies" && method == "GET") return ListAccessPolicies(op);
+  if (s.size() == 1 && s[0] == "clusters" && method == "GET") return ListClusters(op);
+  if (s.size() < 2 || s[0] != "clusters") return UnknownOperationAt(op);
+  if (s[1] != op.cluster.cluster.name) {
+    return ErrorResponse(eks::ResourceNotFound("No cluster found for name: " + s[1] + "."));
+  }
+  if (s.size() == 2 && method == "GET") return DescribeCluster(op);
+  if (s.size() == 3 && s[2] == "update-config" && method == "POST") return UpdateClusterConfig(op);
+  if (s.size() < 3 || s[2] != "access-entries") return UnknownOperationAt(op);
+  return RouteAccessEntries(op);
+}
+
 }  // namespace
 
 struct EksApi::Call {
-  const HttpRequest& request;
+  const http::HttpRequest& request;
   std::vector<std::string> segments;  // decoded path segments
   aws::KeyValues query;
   identity::Identity caller;
@@ -126,7 +482,7 @@ EksApi::EksApi(std::shared_ptr<store::AccessStore> store, std::shared_ptr<const 
 EksApi::EksApi(std::shared_ptr<store::AccessStore> store, std::function<size_t(eks::AuthenticationMode)> mapped_admins)
     : store_(std::move(store)), mapped_admins_(std::move(mapped_admins)) {}
 
-HttpResponse EksApi::Handle(const HttpRequest& request) {
+http::HttpResponse EksApi::Handle(const http::HttpRequest& request) {
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   std::string raw_query = request.target.size() > raw_path.size() ? request.target.substr(raw_path.size() + 1) : "";
   Call call{request, {}, {}, {}};
@@ -174,246 +530,19 @@ HttpResponse EksApi::Handle(const HttpRequest& request) {
   return Route(call);
 }
 
-HttpResponse EksApi::Route(Call& call) {
-  const auto& s = call.segments;
-  const std::string& method = call.request.method;
+http::HttpResponse EksApi::Route(Call& call) {
   auto state = store_->Load();
   if (!state) {
     Log(LogLevel::kError, "access-entry store read failed", {{"error", state.error().message}});
     return ErrorResponse(state.error());
   }
   const eks::ClusterAccess& cluster = *state;
-  std::string cluster_arn = "arn:" + cluster.cluster.partition + ":eks:" + cluster.cluster.region + ":" +
-                            (cluster.cluster.account_id.empty() ? call.caller.account_id : cluster.cluster.account_id) +
-                            ":cluster/" + cluster.cluster.name;
-
-  // Writes need cluster-admin rights as the current snapshot maps the caller.
+  std::string cluster_arn = ClusterArn(cluster.cluster, call.caller);
   auto snap = auth_ ? auth_->snapshot() : std::make_shared<const state::Snapshot>();
-  auto mapped_admins = [&](eks::AuthenticationMode m) -> size_t {
-    if (!auth_) return mapped_admins_ ? mapped_admins_(m) : 0;
-    return state::MappedAdministrators(snap->chain, m);
-  };
-  auto allowed_to_write = [&](const char* action) -> std::optional<eks::ApiError> {
-    if (!auth_) return std::nullopt;
-    auto user = auth_->MapWith(*snap, call.caller);
-    if (user) {
-      rbac::Attributes a;
-      a.user = {user->username, authz::WithImpliedGroups(user->username, user->groups)};
-      a.verb = "*";
-      a.api_group = "*";
-      a.resource = "*";
-      static const rbac::Authorizer kNoRbac({}, {}, {}, {});
-      if (authz::Authorize(snap->rbac ? *snap->rbac : kNoRbac, a, snap->PoliciesFor(*user)).allowed) return std::nullopt;
-    }
-    return eks::ApiError{"AccessDeniedException", 403,
-                         "User: " + call.caller.arn + " is not authorized to perform: eks:" + action + " on resource: " +
-                             cluster_arn + " (writes need cluster-admin rights on the cluster)"};
-  };
-
-  // One write: authorize, apply, refuse a lock-out, publish.
-  auto write = [&](const char* action, const std::function<std::optional<eks::ApiError>(eks::ClusterAccess&)>& change,
-                   const std::function<HttpResponse(const eks::ClusterAccess&)>& answer) -> HttpResponse {
-    if (auto denied = allowed_to_write(action)) return ErrorResponse(*denied);
-    auto written = store_->Update([&](eks::ClusterAccess& c) -> std::optional<eks::ApiError> {
-      eks::ClusterAccess before = c;
-      if (auto refused = change(c)) return refused;
-      return eks::CheckLockout(before, c, mapped_admins);
-    });
-    if (!written) {
-      // The caller sees EKS's ServerException; the operator needs the cause (a full disk, an I/O error).
-      if (written.error().status >= 500) {
-        Log(LogLevel::kError, "access-entry store write failed; nothing was changed",
-            {{"action", action}, {"caller", call.caller.arn}, {"error", written.error().message}});
-      }
-      return ErrorResponse(written.error());
-    }
-    if (auth_) (void)auth_->ReloadIfChanged();  // the next request, and the next token, see the change
-    return answer(*written);
-  };
-  auto not_found = [&] { return ErrorResponse(eks::ResourceNotFound("No cluster found for name: " + s[1] + ".")); };
+  Writer writer{*store_, auth_, mapped_admins_, std::move(snap), call.caller, cluster_arn};
   auto body = ParseBody(call.request.body);
   if (!body) return ErrorResponse(body.error());
-
-  if (s.size() == 1 && s[0] == "access-policies" && method == "GET") {
-    auto page = ParsePage(call.query);
-    if (!page) return ErrorResponse(page.error());
-    std::vector<const eks::AccessPolicy*> policies;
-    for (const auto& p : eks::PolicyCatalog()) policies.push_back(&p);
-    json::object out;
-    Paginate(out, "accessPolicies", policies, *page, [&](const eks::AccessPolicy* p) {
-      return json::object{{"name", p->name}, {"arn", p->Arn(cluster.cluster.partition)}};
-    });
-    return Json(200, out);
-  }
-  if (s.size() == 1 && s[0] == "clusters" && method == "GET") {
-    return Json(200, json::object{{"clusters", json::array{json::string(cluster.cluster.name)}}});
-  }
-  if (s.size() < 2 || s[0] != "clusters") {
-    return ErrorResponse({"UnknownOperationException", 404, "No EKS operation at " + call.request.Path()});
-  }
-  if (s[1] != cluster.cluster.name) return not_found();
-  if (s.size() == 2 && method == "GET") {
-    json::object c{{"name", cluster.cluster.name},
-                   {"arn", cluster_arn},
-                   {"createdAt", eks::EpochSeconds(cluster.created_at)},
-                   {"status", "ACTIVE"},
-                   {"accessConfig", json::object{{"bootstrapClusterCreatorAdminPermissions", cluster.bootstrap_admin},
-                                                 {"authenticationMode", eks::ToString(cluster.mode)}}}};
-    return Json(200, json::object{{"cluster", std::move(c)}});
-  }
-  if (s.size() == 3 && s[2] == "update-config" && method == "POST") {
-    const json::value* access = body->o.if_contains("accessConfig");
-    if (!access || !access->is_object() || !access->as_object().contains("authenticationMode")) {
-      return ErrorResponse(eks::InvalidParameter("Only accessConfig.authenticationMode can be updated here"));
-    }
-    auto text = Body{access->as_object()}.String("authenticationMode");
-    if (!text || !*text) return ErrorResponse(eks::InvalidParameter("accessConfig.authenticationMode must be a string"));
-    auto mode = eks::ParseAuthenticationMode(**text);
-    if (!mode) return ErrorResponse(eks::InvalidParameter(mode.error().message));
-    return write("UpdateClusterConfig", [&](eks::ClusterAccess& c) { return eks::SetMode(c, *mode); },
-                 [&](const eks::ClusterAccess&) {
-                   json::object update{{"id", UuidV4()},
-                                       {"status", "Successful"},
-                                       {"type", "AccessConfigUpdate"},
-                                       {"params", json::array{json::object{{"type", "AuthenticationMode"}, {"value", **text}}}},
-                                       {"createdAt", eks::EpochSeconds(Clock::now())},
-                                       {"errors", json::array()}};
-                   return Json(200, json::object{{"update", std::move(update)}});
-                 });
-  }
-  if (s.size() < 3 || s[2] != "access-entries") {
-    return ErrorResponse({"UnknownOperationException", 404, "No EKS operation at " + call.request.Path()});
-  }
-  if (s.size() == 3 && method == "POST") {  // CreateAccessEntry
-    eks::NewAccessEntry req;
-    auto principal = body->String("principalArn");
-    auto groups = body->List("kubernetesGroups");
-    auto username = body->String("username");
-    auto type = body->String("type");
-    auto token = body->String("clientRequestToken");
-    for (auto* bad : {&principal, &username, &type, &token}) {
-      if (!*bad) return ErrorResponse(bad->error());
-    }
-    if (!groups) return ErrorResponse(groups.error());
-    req.principal_arn = principal->value_or("");
-    req.kubernetes_groups = groups->value_or(std::vector<std::string>{});
-    req.username = username->value_or("");
-    req.type = type->value_or("");
-    const json::value* tags = body->o.if_contains("tags");
-    if (tags && !tags->is_null() && !tags->is_object()) return ErrorResponse(eks::InvalidParameter("tags must be a map of strings"));
-    if (tags && tags->is_object()) {
-      for (const auto& kv : tags->as_object()) {
-        if (!kv.value().is_string()) return ErrorResponse(eks::InvalidParameter("tags must map strings to strings"));
-        req.tags[std::string(kv.key())] = std::string(kv.value().as_string());
-      }
-    }
-    std::string arn = req.principal_arn;
-    // The principal's unique ID, where the local principals know it: a principal deleted and
-    // recreated under the same ARN (a new ID) does not inherit the entry (§2.1).
-    std::string principal_id;
-    if (local_sts_) {
-      if (const sts::Role* role = local_sts_->store().FindRole(arn); role && role->Arn() == arn) principal_id = role->role_id;
-      for (const auto& u : local_sts_->store().users()) {
-        if (EqualsIgnoreCase(u.Arn(), arn)) principal_id = u.user_id;
-      }
-    }
-    return write("CreateAccessEntry",
-                 [&](eks::ClusterAccess& c) -> std::optional<eks::ApiError> {
-                   // A retried create (same clientRequestToken) gets the entry it made.
-                   const eks::AccessEntry* existing = c.Find(arn);
-                   if (existing && token->has_value() && !(*token)->empty() && existing->client_request_token == **token) {
-                     return std::nullopt;
-                   }
-                   if (auto refused = eks::CreateEntry(c, req, UuidV4(), Clock::now())) return refused;
-                   c.Find(arn)->principal_id = principal_id;
-                   c.Find(arn)->client_request_token = token->value_or("");
-                   return std::nullopt;
-                 },
-                 [&](const eks::ClusterAccess& c) { return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(arn))}}); });
-  }
-  if (s.size() == 3 && method == "GET") {  // ListAccessEntries
-    if (auto bad = eks::CheckApiEnabled(cluster)) return ErrorResponse(*bad);
-    auto page = ParsePage(call.query);
-    if (!page) return ErrorResponse(page.error());
-    const std::string* filter = nullptr;
-    for (const auto& [k, v] : call.query) {
-      if (k == "associatedPolicyArn") filter = &v;
-    }
-    std::vector<std::string> arns;
-    for (const auto& e : cluster.entries) {
-      bool has = !filter || std::any_of(e.policies.begin(), e.policies.end(), [&](const auto& p) { return p.policy == *filter; });
-      if (has) arns.push_back(e.principal_arn);
-    }
-    json::object out;
-    Paginate(out, "accessEntries", arns, *page, [](const std::string& a) { return json::value(a); });
-    return Json(200, out);
-  }
-  if (s.size() < 4) return ErrorResponse({"UnknownOperationException", 404, "No EKS operation " + method + " " + call.request.Path()});
-  const std::string& principal = s[3];
-  if (s.size() == 4 && method == "GET") {
-    auto e = eks::FindEntry(cluster, principal);
-    if (!e) return ErrorResponse(e.error());
-    return Json(200, json::object{{"accessEntry", eks::EntryJson(**e)}});
-  }
-  if (s.size() == 4 && method == "POST") {  // UpdateAccessEntry
-    auto groups = body->List("kubernetesGroups");
-    auto username = body->String("username");
-    if (!groups) return ErrorResponse(groups.error());
-    if (!username) return ErrorResponse(username.error());
-    return write("UpdateAccessEntry",
-                 [&](eks::ClusterAccess& c) { return eks::UpdateEntry(c, principal, *groups, *username, Clock::now()); },
-                 [&](const eks::ClusterAccess& c) {
-                   return Json(200, json::object{{"accessEntry", eks::EntryJson(*c.Find(principal))}});
-                 });
-  }
-  if (s.size() == 4 && method == "DELETE") {
-    return write("DeleteAccessEntry", [&](eks::ClusterAccess& c) { return eks::DeleteEntry(c, principal); },
-                 [](const eks::ClusterAccess&) { return Json(200, json::object()); });
-  }
-  if (s.size() >= 5 && s[4] != "access-policies") {
-    return ErrorResponse({"UnknownOperationException", 404, "No EKS operation at " + call.request.Path()});
-  }
-  if (s.size() == 5 && method == "POST") {  // AssociateAccessPolicy
-    auto policy = body->String("policyArn");
-    if (!policy) return ErrorResponse(policy.error());
-    if (!*policy) return ErrorResponse(eks::InvalidParameter("policyArn is required"));
-    const json::value* scope_v = body->o.if_contains("accessScope");
-    if (!scope_v || !scope_v->is_object()) return ErrorResponse(eks::InvalidParameter("accessScope is required"));
-    Body scope_body{scope_v->as_object()};
-    auto type = scope_body.String("type");
-    auto namespaces = scope_body.List("namespaces");
-    if (!type) return ErrorResponse(type.error());
-    if (!namespaces) return ErrorResponse(namespaces.error());
-    eks::AccessScope scope{type->value_or(""), namespaces->value_or(std::vector<std::string>{})};
-    // Compared as stored: the catalogue's ARN in the cluster's partition.
-    const eks::AccessPolicy* known = eks::FindPolicy(**policy);
-    std::string policy_arn = known && (**policy).starts_with("arn:") ? known->Arn(cluster.cluster.partition) : **policy;
-    return write("AssociateAccessPolicy",
-                 [&](eks::ClusterAccess& c) { return eks::Associate(c, principal, policy_arn, scope, Clock::now()); },
-                 [&](const eks::ClusterAccess& c) {
-                   const eks::AccessEntry* e = c.Find(principal);
-                   json::object out{{"clusterName", c.cluster.name}, {"principalArn", e->principal_arn}};
-                   for (const auto& p : e->policies) {
-                     if (p.policy == policy_arn) out["associatedAccessPolicy"] = eks::AssociationJson(p);
-                   }
-                   return Json(200, out);
-                 });
-  }
-  if (s.size() == 5 && method == "GET") {  // ListAssociatedAccessPolicies
-    auto e = eks::FindEntry(cluster, principal);
-    if (!e) return ErrorResponse(e.error());
-    auto page = ParsePage(call.query);
-    if (!page) return ErrorResponse(page.error());
-    json::object out{{"clusterName", cluster.cluster.name}, {"principalArn", (*e)->principal_arn}};
-    Paginate(out, "associatedAccessPolicies", (*e)->policies, *page, eks::AssociationJson);
-    return Json(200, out);
-  }
-  if (s.size() == 6 && method == "DELETE") {
-    const std::string& policy_arn = s[5];
-    return write("DisassociateAccessPolicy", [&](eks::ClusterAccess& c) { return eks::Disassociate(c, principal, policy_arn); },
-                 [](const eks::ClusterAccess&) { return Json(200, json::object()); });
-  }
-  return ErrorResponse({"UnknownOperationException", 404, "No EKS operation " + method + " " + call.request.Path()});
+  return Dispatch(Op{call.request, call.segments, call.query, *body, cluster, cluster_arn, writer, local_sts_.get()});
 }
 
 }  // namespace kubeiam::server

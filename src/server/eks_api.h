@@ -32,11 +32,11 @@ class EksApi {
   // administrators other mappings give, for the lock-out guard (none when null).
   EksApi(std::shared_ptr<store::AccessStore> store, std::function<size_t(eks::AuthenticationMode)> mapped_admins);
 
-  HttpResponse Handle(const HttpRequest& request);
+  http::HttpResponse Handle(const http::HttpRequest& request);
 
  private:
   struct Call;
-  HttpResponse Route(Call& call);
+  http::HttpResponse Route(Call& call);
   std::shared_ptr<store::AccessStore> store_;
   std::shared_ptr<const sts::LocalSts> local_sts_;
   Authenticator* auth_ = nullptr;  // null: the trusted local use

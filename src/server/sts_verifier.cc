@@ -1,6 +1,6 @@
 #include "server/sts_verifier.h"
 
-#include "server/http_server.h"
+#include "http/http_server.h"
 #include "token/generate.h"
 #include "sts/sts_api.h"
 #include "util/crypto.h"
@@ -97,7 +97,7 @@ Result<identity::Identity> StsVerifier::VerifyUnredacted(std::string_view token,
   auto v = token::Validate(token, validator_, now);
   // Real STS is a wait: on a network thread the request moves to a handler thread here, before
   // anything is counted, and runs again there.
-  if (v && !local_sts_ && !MayWait()) return Fail(ErrorCode::kUnavailable, "sts getCallerIdentity needs a handler thread");
+  if (v && !local_sts_ && !http::MayWait()) return Fail(ErrorCode::kUnavailable, "sts getCallerIdentity needs a handler thread");
   metrics_.Count("kubeiam_token_cache_misses_total");
   if (!v) return std::unexpected(v.error());
   auto body = CallSts(*v, now);

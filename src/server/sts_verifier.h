@@ -8,7 +8,7 @@
 
 #include "http/client.h"
 #include "config/config.h"
-#include "server/in_flight_limit.h"
+#include "http/in_flight_limit.h"
 #include "server/metrics.h"
 #include "server/verified_token_cache.h"
 #include "server/verifier.h"
@@ -33,7 +33,7 @@ class StsVerifier : public Verifier {
   Metrics& metrics_;
   token::ValidatorConfig validator_;
   http::ConnectionPool sts_pool_;
-  InFlightLimit sts_in_flight_;
+  http::InFlightLimit sts_in_flight_;
   VerifiedTokenCache cache_{100000, 32u << 20};
 };
 

@@ -1,6 +1,5 @@
 #include "server/tls_material.h"
 
-#include <arpa/inet.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -13,6 +12,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "http/host.h"
 #include "util/encoding.h"
 #include "util/file.h"
 
@@ -121,9 +121,7 @@ std::string SanList(const std::vector<std::string>& hosts) {
   }
   std::string out;
   for (const auto& h : all) {
-    in6_addr a6;
-    in_addr a4;
-    bool ip = inet_pton(AF_INET, h.c_str(), &a4) == 1 || inet_pton(AF_INET6, h.c_str(), &a6) == 1;
+    bool ip = http::IsIpLiteral(h);
     out += (out.empty() ? "" : ",") + std::string(ip ? "IP:" : "DNS:") + h;
   }
   return out;

@@ -16,7 +16,7 @@ class Verifier {
   virtual ~Verifier() = default;
   // Errors: kFormat (the token breaks a rule), kUpstream (STS said no or failed), kThrottled
   // (too many calls to STS are waiting), kUnavailable (the call must move to a handler thread:
-  // server::MayWait). Messages carry no token, signature or secret.
+  // http::MayWait). Messages carry no token, signature or secret.
   virtual Result<identity::Identity> Verify(std::string_view token, TimePoint now) = 0;
 };
 

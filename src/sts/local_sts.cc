@@ -153,10 +153,16 @@ std::string JsonStr(const json::object& o, const char* k) {
   return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
 }
 
-}  // namespace
+template <typename T>
+using StsResult = std::expected<T, Failure>;
 
-StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
-  // 1. The request as SigV4 sees it, and its parameters (query and form body together).
+// A request as SigV4 sees it, and its parameters (query and form body together).
+struct ParsedRequest {
+  aws::SignableRequest signable;
+  aws::KeyValues params;
+};
+
+StsResult<ParsedRequest> ParseRequest(const StsRequest& request) {
   aws::SignableRequest sr;
   sr.method = request.method;
   std::string raw_query;
@@ -164,7 +170,7 @@ StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
   auto path = aws::UriDecode(request.target.substr(0, q));
   if (q != std::string::npos) raw_query = request.target.substr(q + 1);
   auto query = aws::ParseQuery(raw_query);
-  if (!path || !query) return Error(request, {400, "MalformedQueryString", "The query string is malformed."});
+  if (!path || !query) return std::unexpected(Failure{400, "MalformedQueryString", "The query string is malformed."});
   sr.path = *path;
   sr.query = *query;
   sr.headers = request.headers;
@@ -172,100 +178,141 @@ StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
   aws::KeyValues params = *query;
   if (request.method == "POST") {
     auto form = aws::ParseQuery(request.body);
-    if (!form) return Error(request, {400, "MalformedInput", "The request body is not form-encoded."});
+    if (!form) return std::unexpected(Failure{400, "MalformedInput", "The request body is not form-encoded."});
     params.insert(params.end(), form->begin(), form->end());
   } else if (request.method != "GET") {
-    return Error(request, {405, "InvalidAction", "Only GET and POST are supported."});
+    return std::unexpected(Failure{405, "InvalidAction", "Only GET and POST are supported."});
   }
+  return ParsedRequest{std::move(sr), std::move(params)};
+}
+
+// The Action parameter, once Version is the one this API has.
+StsResult<std::string> ActionOf(const aws::KeyValues& params) {
   const std::string* action = Param(params, "Action");
-  if (!action) return Error(request, {400, "MissingAction", "Missing Action parameter."});
+  if (!action) return std::unexpected(Failure{400, "MissingAction", "Missing Action parameter."});
   const std::string* version = Param(params, "Version");
   if (!version || *version != "2011-06-15") {
-    return Error(request, {400, "InvalidParameterValue", "Version must be 2011-06-15."});
+    return std::unexpected(Failure{400, "InvalidParameterValue", "Version must be 2011-06-15."});
   }
+  return *action;
+}
 
-  // 2. Authentication: who signed, with which secret, is the signature right and fresh.
-  auto authenticated = Authenticate(sr, "sts", now, *action == "GetCallerIdentity");
-  if (!authenticated) return Error(request, authenticated.error());
-  const Caller& caller = *authenticated;
+// DurationSeconds: `def` when absent; nothing when it is not a whole number in [900, max].
+std::optional<int> DurationSeconds(const aws::KeyValues& params, int def, int max) {
+  const std::string* d = Param(params, "DurationSeconds");
+  if (!d) return def;
+  int v = 0;
+  auto [p, ec] = std::from_chars(d->data(), d->data() + d->size(), v);
+  if (ec != std::errc() || p != d->data() + d->size() || v < 900 || v > max) return std::nullopt;
+  return v;
+}
 
-  // 3. The action.
-  if (*action == "GetCallerIdentity") {
-    return Success(request, "GetCallerIdentity",
-                   {{"Arn", caller.arn, {}}, {"UserId", caller.user_id, {}}, {"Account", caller.account, {}}});
-  }
-  auto issue = [&](const std::string& arn, const std::string& uid, const std::string& account, int seconds) {
+// Issues temporary credentials sealed under the master key, valid from `now`.
+struct CredentialIssuer {
+  const std::string& key;
+  TimePoint now;
+
+  std::vector<Field> Issue(const std::string& arn, const std::string& uid, const std::string& account, int seconds) const {
     std::string key_id = NewTemporaryKeyId();
     TimePoint exp = std::chrono::time_point_cast<std::chrono::seconds>(now) + std::chrono::seconds(seconds);
     json::object payload{{"k", key_id}, {"arn", arn}, {"uid", uid}, {"acct", account}, {"exp", FormatRfc3339(exp)}};
     return std::vector<Field>{{"AccessKeyId", key_id, {}},
-                              {"SecretAccessKey", DerivedSecret(key_, key_id), {}},
-                              {"SessionToken", Seal(key_, payload), {}},
+                              {"SecretAccessKey", DerivedSecret(key, key_id), {}},
+                              {"SessionToken", Seal(key, payload), {}},
                               {"Expiration", FormatRfc3339(exp), {}}};
-  };
-  auto duration = [&](int def, int max) -> std::optional<int> {
-    const std::string* d = Param(params, "DurationSeconds");
-    if (!d) return def;
-    int v = 0;
-    auto [p, ec] = std::from_chars(d->data(), d->data() + d->size(), v);
-    if (ec != std::errc() || p != d->data() + d->size() || v < 900 || v > max) return std::nullopt;
-    return v;
-  };
-  if (*action == "GetSessionToken") {
-    if (caller.temporary) {
-      return Error(request, {403, "AccessDenied", "Cannot call GetSessionToken with session credentials"});
-    }
-    auto seconds = duration(43200, 129600);
-    if (!seconds) {
-      return Error(request, {400, "ValidationError", "DurationSeconds must be between 900 and 129600"});
-    }
-    return Success(request, "GetSessionToken",
-                   {{"Credentials", "", issue(caller.arn, caller.user_id, caller.account, *seconds)}});
   }
-  if (*action == "AssumeRole") {
-    const std::string* role_arn = Param(params, "RoleArn");
-    const std::string* session = Param(params, "RoleSessionName");
-    if (!role_arn || !session) {
-      return Error(request, {400, "ValidationError", "RoleArn and RoleSessionName are required"});
-    }
-    bool session_ok = session->size() >= 2 && session->size() <= 64 &&
-                      std::all_of(session->begin(), session->end(), [](char c) {
-                        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_+=,.@-").find(c) != std::string_view::npos;
-                      });
-    if (!session_ok) {
-      return Error(request, {400, "ValidationError",
-                             "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: "
-                             "Member must satisfy regular expression pattern: [\\w+=,.@-]*"});
-    }
-    const Role* role = store_.FindRole(*role_arn);
-    std::string caller_canonical = caller.arn;
-    if (auto c = aws::Canonicalize(caller.arn)) caller_canonical = c->canonical_arn;
-    bool allowed = false;
-    if (role) {
-      for (const auto& p : role->assumable_by) {
-        allowed |= p == "*" || p == caller_canonical || p == caller.arn ||
-                   p == "arn:aws:iam::" + caller.account + ":root";
-      }
-      const std::string* ext = Param(params, "ExternalId");
-      if (!role->external_id.empty() && (!ext || *ext != role->external_id)) allowed = false;
-    }
-    if (!allowed) {
-      return Error(request, {403, "AccessDenied", "User: " + caller.arn +
-                                                      " is not authorized to perform: sts:AssumeRole on resource: " +
-                                                      *role_arn});
-    }
-    auto seconds = duration(3600, role->max_session_seconds);
-    if (!seconds) {
-      return Error(request, {400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set "
-                                                     "for this role."});
-    }
-    std::string assumed = "arn:aws:sts::" + role->account + ":assumed-role/" + role->name + "/" + *session;
-    std::string uid = role->role_id + ":" + *session;
-    return Success(request, "AssumeRole",
-                   {{"AssumedRoleUser", "", {{"AssumedRoleId", uid, {}}, {"Arn", assumed, {}}}},
-                    {"Credentials", "", issue(assumed, uid, role->account, *seconds)}});
+};
+
+StsResult<std::vector<Field>> GetSessionTokenResult(const Caller& caller, const aws::KeyValues& params,
+                                                    const CredentialIssuer& issuer) {
+  if (caller.temporary) {
+    return std::unexpected(Failure{403, "AccessDenied", "Cannot call GetSessionToken with session credentials"});
   }
-  return Error(request, {400, "InvalidAction", "Could not find operation " + *action + " for version 2011-06-15"});
+  auto seconds = DurationSeconds(params, 43200, 129600);
+  if (!seconds) {
+    return std::unexpected(Failure{400, "ValidationError", "DurationSeconds must be between 900 and 129600"});
+  }
+  return std::vector<Field>{{"Credentials", "", issuer.Issue(caller.arn, caller.user_id, caller.account, *seconds)}};
+}
+
+bool ValidSessionName(const std::string& session) {
+  return session.size() >= 2 && session.size() <= 64 && std::all_of(session.begin(), session.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+         });
+}
+
+// Whether the role trusts the caller (and, when it sets an ExternalId, the request gives it).
+bool MayAssume(const Role* role, const Caller& caller, const aws::KeyValues& params) {
+  std::string caller_canonical = caller.arn;
+  if (auto c = aws::Canonicalize(caller.arn)) caller_canonical = c->canonical_arn;
+  bool allowed = false;
+  if (role) {
+    for (const auto& p : role->assumable_by) {
+      allowed |= p == "*" || p == caller_canonical || p == caller.arn || p == "arn:aws:iam::" + caller.account + ":root";
+    }
+    const std::string* ext = Param(params, "ExternalId");
+    if (!role->external_id.empty() && (!ext || *ext != role->external_id)) allowed = false;
+  }
+  return allowed;
+}
+
+StsResult<std::vector<Field>> AssumeRoleResult(const PrincipalStore& store, const Caller& caller,
+                                               const aws::KeyValues& params, const CredentialIssuer& issuer) {
+  const std::string* role_arn = Param(params, "RoleArn");
+  const std::string* session = Param(params, "RoleSessionName");
+  if (!role_arn || !session) {
+    return std::unexpected(Failure{400, "ValidationError", "RoleArn and RoleSessionName are required"});
+  }
+  if (!ValidSessionName(*session)) {
+    return std::unexpected(Failure{400, "ValidationError",
+                                   "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: "
+                                   "Member must satisfy regular expression pattern: [\\w+=,.@-]*"});
+  }
+  const Role* role = store.FindRole(*role_arn);
+  if (!MayAssume(role, caller, params)) {
+    return std::unexpected(Failure{403, "AccessDenied", "User: " + caller.arn +
+                                                            " is not authorized to perform: sts:AssumeRole on resource: " +
+                                                            *role_arn});
+  }
+  auto seconds = DurationSeconds(params, 3600, role->max_session_seconds);
+  if (!seconds) {
+    return std::unexpected(Failure{400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set "
+                                                           "for this role."});
+  }
+  std::string assumed = "arn:aws:sts::" + role->account + ":assumed-role/" + role->name + "/" + *session;
+  std::string uid = role->role_id + ":" + *session;
+  return std::vector<Field>{{"AssumedRoleUser", "", {{"AssumedRoleId", uid, {}}, {"Arn", assumed, {}}}},
+                            {"Credentials", "", issuer.Issue(assumed, uid, role->account, *seconds)}};
+}
+
+// The result of an action for an authenticated caller, or why not.
+StsResult<std::vector<Field>> RunAction(const std::string& action, const Caller& caller, const aws::KeyValues& params,
+                                        const PrincipalStore& store, const CredentialIssuer& issuer) {
+  if (action == "GetCallerIdentity") {
+    return std::vector<Field>{{"Arn", caller.arn, {}}, {"UserId", caller.user_id, {}}, {"Account", caller.account, {}}};
+  }
+  if (action == "GetSessionToken") return GetSessionTokenResult(caller, params, issuer);
+  if (action == "AssumeRole") return AssumeRoleResult(store, caller, params, issuer);
+  return std::unexpected(Failure{400, "InvalidAction", "Could not find operation " + action + " for version 2011-06-15"});
+}
+
+}  // namespace
+
+StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
+  // 1. The request as SigV4 sees it, and its parameters (query and form body together).
+  auto parsed = ParseRequest(request);
+  if (!parsed) return Error(request, parsed.error());
+  auto action = ActionOf(parsed->params);
+  if (!action) return Error(request, action.error());
+
+  // 2. Authentication: who signed, with which secret, is the signature right and fresh.
+  auto authenticated = Authenticate(parsed->signable, "sts", now, *action == "GetCallerIdentity");
+  if (!authenticated) return Error(request, authenticated.error());
+
+  // 3. The action.
+  auto result = RunAction(*action, *authenticated, parsed->params, store_, CredentialIssuer{key_, now});
+  if (!result) return Error(request, result.error());
+  return Success(request, *action, std::move(*result));
 }
 
 std::expected<Caller, AuthFailure> LocalSts::Authenticate(const aws::SignableRequest& sr, std::string_view service,

@@ -45,105 +45,131 @@ struct Reader {
     if (!p.starts_with("/") || !p.ends_with("/")) Problem(where + ".path", "must begin and end with '/'");
     return p;
   }
+
+  // Every problem, one a line.
+  Status Verdict() const {
+    if (problems.empty()) return {};
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
+    return Fail(ErrorCode::kInvalidArgument, all);
+  }
+};
+
+// The principals a file declares, read in order with every problem noted. Lists are taken by
+// value where they are indexed: a non-const operator[] differs from the const one on a YAML map.
+struct PrincipalsReader {
+  Reader r;
+  std::vector<User> users;
+  std::vector<Role> roles;
+  std::vector<Instance> instances;
+  std::map<std::string, std::pair<size_t, std::string>> keys;  // access key -> (user index, secret)
+  std::set<std::string> user_ids;
+
+  void ReadAccount(const YAML::Node& acct, const std::string& where) {
+    if (!acct.IsMap()) {
+      r.Problem(where, "must be a mapping");
+      return;
+    }
+    std::string id = r.Str(acct, "id", where, true);
+    if (!id.empty() && (id.size() != 12 || !AllOf(id, Digit))) r.Problem(where + ".id", "must be 12 digits (quote it)");
+    if (YAML::Node list = acct["users"]) {
+      for (size_t u = 0; u < list.size(); ++u) ReadUser(list[u], id, where + ".users[" + std::to_string(u) + "]");
+    }
+    if (YAML::Node list = acct["roles"]) {
+      for (size_t i = 0; i < list.size(); ++i) roles.push_back(ReadRole(list[i], id, where + ".roles[" + std::to_string(i) + "]"));
+    }
+  }
+
+  void ReadUser(const YAML::Node& un, const std::string& account_id, const std::string& uw) {
+    User user{account_id, r.Str(un, "name", uw, true), r.Path(un, uw), r.Str(un, "userId", uw, true), {}};
+    if (!user.name.empty() && !AllOf(user.name, NameChar)) r.Problem(uw + ".name", "must be letters, digits and +=,.@_-");
+    if (!user.user_id.empty() && (!user.user_id.starts_with("AIDA") || !AllOf(user.user_id, UpperAlnum))) {
+      r.Problem(uw + ".userId", "must start with AIDA and be upper-case letters and digits");
+    }
+    if (!user_ids.insert(user.user_id).second && !user.user_id.empty()) r.Problem(uw + ".userId", "is used twice");
+    if (YAML::Node list = un["accessKeys"]) {
+      for (size_t k = 0; k < list.size(); ++k) {
+        user.access_keys.push_back(ReadAccessKey(list, k, uw + ".accessKeys[" + std::to_string(k) + "]"));
+      }
+    }
+    users.push_back(std::move(user));
+  }
+
+  // Key `k` of the user being read, who will be users[users.size()].
+  AccessKey ReadAccessKey(YAML::Node list, size_t k, const std::string& kw) {
+    AccessKey key{r.Str(list[k], "accessKeyId", kw, true), r.Str(list[k], "secretAccessKey", kw, true)};
+    if (!key.access_key_id.empty() &&
+        (!key.access_key_id.starts_with("AKIA") || key.access_key_id.size() < 16 || key.access_key_id.size() > 128 ||
+         !AllOf(key.access_key_id, UpperAlnum))) {
+      r.Problem(kw + ".accessKeyId", "must start with AKIA and be 16 to 128 upper-case letters and digits");
+    }
+    if (!key.secret_access_key.empty() && key.secret_access_key.size() < 16) {
+      r.Problem(kw + ".secretAccessKey", "must be at least 16 characters");
+    }
+    if (keys.contains(key.access_key_id)) r.Problem(kw + ".accessKeyId", "is used twice");
+    keys[key.access_key_id] = {users.size(), key.secret_access_key};
+    return key;
+  }
+
+  Role ReadRole(const YAML::Node& rn, const std::string& account_id, const std::string& rw) {
+    Role role{account_id, r.Str(rn, "name", rw, true), r.Path(rn, rw), r.Str(rn, "roleId", rw, true), {},
+              r.Str(rn, "externalId", rw, false), 43200};
+    if (!role.name.empty() && !AllOf(role.name, NameChar)) r.Problem(rw + ".name", "must be letters, digits and +=,.@_-");
+    if (!role.role_id.empty() && (!role.role_id.starts_with("AROA") || !AllOf(role.role_id, UpperAlnum))) {
+      r.Problem(rw + ".roleId", "must start with AROA and be upper-case letters and digits");
+    }
+    if (YAML::Node by = rn["assumableBy"]) {
+      if (!by.IsSequence()) r.Problem(rw + ".assumableBy", "must be a list of principal ARNs");
+      for (const auto& p : by) {
+        if (p.IsScalar()) role.assumable_by.push_back(p.Scalar());
+      }
+    }
+    if (YAML::Node max = rn["maxSessionDuration"]) role.max_session_seconds = ReadMaxSessionDuration(max, rw);
+    return role;
+  }
+
+  int ReadMaxSessionDuration(const YAML::Node& max, const std::string& rw) {
+    int seconds = 0;
+    try {
+      seconds = max.as<int>();
+    } catch (const YAML::Exception&) {
+      seconds = 0;
+    }
+    if (seconds < 3600 || seconds > 43200) r.Problem(rw + ".maxSessionDuration", "must be 3600 to 43200 seconds");
+    return seconds;
+  }
+
+  void ReadInstances(YAML::Node list) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string iw = "instances[" + std::to_string(i) + "]";
+      instances.push_back({r.Str(list[i], "instanceId", iw, true), r.Str(list[i], "privateDnsName", iw, true)});
+    }
+  }
 };
 
 }  // namespace
 
 Result<PrincipalStore> PrincipalStore::Parse(std::string_view text, std::string_view file_name) {
   if (auto ok = ValidateUtf8(text, file_name); !ok) return std::unexpected(ok.error());
-  Reader r{std::string(file_name), {}};
+  PrincipalsReader reader{Reader{std::string(file_name), {}}};
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, r.file + ": not valid YAML: " + e.msg);
+    return Fail(ErrorCode::kInvalidArgument, reader.r.file + ": not valid YAML: " + e.msg);
   }
-  PrincipalStore store;
   YAML::Node accounts = doc.IsMap() ? doc["accounts"] : YAML::Node();
   if (!accounts || !accounts.IsSequence()) {
-    return Fail(ErrorCode::kInvalidArgument, r.file + ": accounts: must be a list of accounts");
+    return Fail(ErrorCode::kInvalidArgument, reader.r.file + ": accounts: must be a list of accounts");
   }
-  std::set<std::string> ids;
-  for (size_t a = 0; a < accounts.size(); ++a) {
-    const YAML::Node acct = accounts[a];
-    std::string where = "accounts[" + std::to_string(a) + "]";
-    if (!acct.IsMap()) {
-      r.Problem(where, "must be a mapping");
-      continue;
-    }
-    std::string id = r.Str(acct, "id", where, true);
-    if (!id.empty() && (id.size() != 12 || !AllOf(id, Digit))) r.Problem(where + ".id", "must be 12 digits (quote it)");
-    if (YAML::Node users = acct["users"]) {
-      for (size_t u = 0; u < users.size(); ++u) {
-        std::string uw = where + ".users[" + std::to_string(u) + "]";
-        const YAML::Node un = users[u];
-        User user{id, r.Str(un, "name", uw, true), r.Path(un, uw), r.Str(un, "userId", uw, true), {}};
-        if (!user.name.empty() && !AllOf(user.name, NameChar)) r.Problem(uw + ".name", "must be letters, digits and +=,.@_-");
-        if (!user.user_id.empty() && (!user.user_id.starts_with("AIDA") || !AllOf(user.user_id, UpperAlnum))) {
-          r.Problem(uw + ".userId", "must start with AIDA and be upper-case letters and digits");
-        }
-        if (!ids.insert(user.user_id).second && !user.user_id.empty()) r.Problem(uw + ".userId", "is used twice");
-        if (YAML::Node keys = un["accessKeys"]) {
-          for (size_t k = 0; k < keys.size(); ++k) {
-            std::string kw = uw + ".accessKeys[" + std::to_string(k) + "]";
-            AccessKey key{r.Str(keys[k], "accessKeyId", kw, true), r.Str(keys[k], "secretAccessKey", kw, true)};
-            if (!key.access_key_id.empty() &&
-                (!key.access_key_id.starts_with("AKIA") || key.access_key_id.size() < 16 ||
-                 key.access_key_id.size() > 128 || !AllOf(key.access_key_id, UpperAlnum))) {
-              r.Problem(kw + ".accessKeyId", "must start with AKIA and be 16 to 128 upper-case letters and digits");
-            }
-            if (!key.secret_access_key.empty() && key.secret_access_key.size() < 16) {
-              r.Problem(kw + ".secretAccessKey", "must be at least 16 characters");
-            }
-            if (store.keys_.contains(key.access_key_id)) r.Problem(kw + ".accessKeyId", "is used twice");
-            store.keys_[key.access_key_id] = {store.users_.size(), key.secret_access_key};
-            user.access_keys.push_back(std::move(key));
-          }
-        }
-        store.users_.push_back(std::move(user));
-      }
-    }
-    if (YAML::Node roles = acct["roles"]) {
-      for (size_t i = 0; i < roles.size(); ++i) {
-        std::string rw = where + ".roles[" + std::to_string(i) + "]";
-        const YAML::Node rn = roles[i];
-        Role role{id, r.Str(rn, "name", rw, true), r.Path(rn, rw), r.Str(rn, "roleId", rw, true), {},
-                  r.Str(rn, "externalId", rw, false), 43200};
-        if (!role.name.empty() && !AllOf(role.name, NameChar)) r.Problem(rw + ".name", "must be letters, digits and +=,.@_-");
-        if (!role.role_id.empty() && (!role.role_id.starts_with("AROA") || !AllOf(role.role_id, UpperAlnum))) {
-          r.Problem(rw + ".roleId", "must start with AROA and be upper-case letters and digits");
-        }
-        if (YAML::Node by = rn["assumableBy"]) {
-          if (!by.IsSequence()) r.Problem(rw + ".assumableBy", "must be a list of principal ARNs");
-          for (const auto& p : by) {
-            if (p.IsScalar()) role.assumable_by.push_back(p.Scalar());
-          }
-        }
-        if (YAML::Node max = rn["maxSessionDuration"]) {
-          try {
-            role.max_session_seconds = max.as<int>();
-          } catch (const YAML::Exception&) {
-            role.max_session_seconds = 0;
-          }
-          if (role.max_session_seconds < 3600 || role.max_session_seconds > 43200) {
-            r.Problem(rw + ".maxSessionDuration", "must be 3600 to 43200 seconds");
-          }
-        }
-        store.roles_.push_back(std::move(role));
-      }
-    }
-  }
-  if (YAML::Node instances = doc["instances"]) {
-    for (size_t i = 0; i < instances.size(); ++i) {
-      std::string iw = "instances[" + std::to_string(i) + "]";
-      store.instances_.push_back({r.Str(instances[i], "instanceId", iw, true), r.Str(instances[i], "privateDnsName", iw, true)});
-    }
-  }
-  if (!r.problems.empty()) {
-    std::string all;
-    for (const auto& p : r.problems) all += (all.empty() ? "" : "\n") + p;
-    return Fail(ErrorCode::kInvalidArgument, all);
-  }
+  for (size_t a = 0; a < accounts.size(); ++a) reader.ReadAccount(accounts[a], "accounts[" + std::to_string(a) + "]");
+  if (YAML::Node instances = doc["instances"]) reader.ReadInstances(instances);
+  if (auto ok = reader.r.Verdict(); !ok) return std::unexpected(ok.error());
+  PrincipalStore store;
+  store.users_ = std::move(reader.users);
+  store.roles_ = std::move(reader.roles);
+  store.instances_ = std::move(reader.instances);
+  store.keys_ = std::move(reader.keys);
   return store;
 }
 

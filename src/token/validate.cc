@@ -39,40 +39,43 @@ const Param* Find(const std::vector<Param>& params, std::string_view lower_key) 
   return nullptr;
 }
 
-}  // namespace
+const std::string* Value(const std::vector<Param>& params, std::string_view lower_key) {
+  const Param* p = Find(params, lower_key);
+  return p ? &p->values[0] : nullptr;
+}
 
-Result<ValidatedToken> Validate(std::string_view token, const ValidatorConfig& config, TimePoint now) {
-  // 1-4: size, prefix, base64, URL.
-  if (token.size() > config.max_token_bytes) return Format("token is too large");
-  auto url = Decode(token);
-  if (!url) return Prefixed(url.error());
-  // 5: scheme.
-  if (url->scheme != "https") return Format("unexpected scheme \"" + url->scheme + "\" in pre-signed URL");
-  if (config.strict && url->has_userinfo) return Format("pre-signed URL must not carry user information");
-  if (config.strict && url->has_fragment) return Format("pre-signed URL must not carry a fragment");
-  bool has_port = !url->host.empty() && url->host.back() != ']' && url->host.find(':') != std::string::npos;
-  // 6-7: host.
-  std::string sts_region;
+// 5: scheme (strict: no user information, no fragment).
+Status CheckScheme(const PresignedUrl& url, const ValidatorConfig& config) {
+  if (url.scheme != "https") return Format("unexpected scheme \"" + url.scheme + "\" in pre-signed URL");
+  if (config.strict && url.has_userinfo) return Format("pre-signed URL must not carry user information");
+  if (config.strict && url.has_fragment) return Format("pre-signed URL must not carry a fragment");
+  return {};
+}
+
+// 6-7: host: the local STS's exactly, else an allowed STS host. Gives the STS region label.
+Result<std::string> CheckHost(const PresignedUrl& url, const ValidatorConfig& config) {
+  bool has_port = !url.host.empty() && url.host.back() != ']' && url.host.find(':') != std::string::npos;
   if (config.local_sts_host) {
-    if (url->host != *config.local_sts_host) {
-      return Format("unexpected hostname \"" + url->host + "\" in pre-signed URL");
+    if (url.host != *config.local_sts_host) {
+      return Format("unexpected hostname \"" + url.host + "\" in pre-signed URL");
     }
-    sts_region = "local";
-  } else {
-    if (config.strict && has_port) return Format("pre-signed URL must not name a port: " + url->host);
-    if (auto ok = CheckStsHost(url->host, config.partition, config.server_region); !ok) return Prefixed(ok.error());
-    auto region = StsRegionOfHost(url->host);
-    if (!region) return std::unexpected(region.error());
-    sts_region = *region;
+    return std::string("local");
   }
-  // 8: path.
-  if (url->path != "/") return Format("unexpected path in pre-signed URL");
-  // 9: query syntax. Go's parser refuses raw ';' separators as well as bad escapes.
-  if (url->raw_query.find(';') != std::string::npos) return Format("malformed query parameter");
-  auto req = ToSignableRequest(*url, config.cluster_id);
-  if (!req) return Prefixed(req.error());
+  if (config.strict && has_port) return Format("pre-signed URL must not name a port: " + url.host);
+  if (auto ok = CheckStsHost(url.host, config.partition, config.server_region); !ok) return Prefixed(ok.error());
+  return StsRegionOfHost(url.host);
+}
+
+// 8: path. 9: query syntax. Go's parser refuses raw ';' separators as well as bad escapes.
+Status CheckPathAndQuery(const PresignedUrl& url) {
+  if (url.path != "/") return Format("unexpected path in pre-signed URL");
+  if (url.raw_query.find(';') != std::string::npos) return Format("malformed query parameter");
+  return {};
+}
+
+std::vector<Param> GroupParams(const aws::KeyValues& query) {
   std::vector<Param> params;
-  for (const auto& [k, v] : req->query) {
+  for (const auto& [k, v] : query) {
     auto it = std::find_if(params.begin(), params.end(), [&](const Param& p) { return p.key == k; });
     if (it == params.end()) {
       params.push_back({k, {v}});
@@ -80,7 +83,11 @@ Result<ValidatedToken> Validate(std::string_view token, const ValidatorConfig& c
       it->values.push_back(v);
     }
   }
-  // 10: keys that differ only in case.
+  return params;
+}
+
+// 10: keys that differ only in case.
+Status CheckNoCaseDuplicates(const std::vector<Param>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     for (size_t j = i + 1; j < params.size(); ++j) {
       if (EqualsIgnoreCase(params[i].key, params[j].key)) {
@@ -88,7 +95,11 @@ Result<ValidatedToken> Validate(std::string_view token, const ValidatorConfig& c
       }
     }
   }
-  // 11: allow-list and single values.
+  return {};
+}
+
+// 11: allow-list and single values.
+Status CheckAllowedSingleValues(const std::vector<Param>& params) {
   for (const auto& p : params) {
     std::string lower = ToLower(p.key);
     if (std::find(std::begin(kAllowedKeys), std::end(kAllowedKeys), lower) == std::end(kAllowedKeys)) {
@@ -96,22 +107,30 @@ Result<ValidatedToken> Validate(std::string_view token, const ValidatorConfig& c
     }
     if (p.values.size() != 1) return Format("query parameter with multiple values not supported");
   }
-  auto value = [&](std::string_view lower_key) -> const std::string* {
-    const Param* p = Find(params, lower_key);
-    return p ? &p->values[0] : nullptr;
-  };
-  // 12: action.
-  const std::string* action = value("action");
+  return {};
+}
+
+// 12: action.
+Status CheckAction(const std::vector<Param>& params) {
+  const std::string* action = Value(params, "action");
   if (!action || *action != "GetCallerIdentity") return Format("unexpected action parameter in pre-signed URL");
-  // 13: the cluster ID header must be signed.
-  const std::string* signed_headers = value("x-amz-signedheaders");
+  return {};
+}
+
+// 13: the cluster ID header must be signed.
+Status CheckClusterIdSigned(const std::vector<Param>& params) {
+  const std::string* signed_headers = Value(params, "x-amz-signedheaders");
   bool cluster_signed = false;
   if (signed_headers) {
     for (auto h : Split(*signed_headers, ';')) cluster_signed |= EqualsIgnoreCase(h, kClusterIdHeader);
   }
   if (!cluster_signed) return Format("client did not sign the x-k8s-aws-id header in the pre-signed URL");
-  // 14: X-Amz-Expires.
-  const std::string* expires = value("x-amz-expires");
+  return {};
+}
+
+// 14: X-Amz-Expires.
+Status CheckExpires(const std::vector<Param>& params) {
+  const std::string* expires = Value(params, "x-amz-expires");
   int expires_value = 0;
   bool expires_ok = false;
   if (expires && !expires->empty()) {
@@ -125,31 +144,83 @@ Result<ValidatedToken> Validate(std::string_view token, const ValidatorConfig& c
   if (!expires_ok || expires_value < 0 || expires_value > 900) {
     return Format("invalid X-Amz-Expires parameter in pre-signed URL: " + std::to_string(expires_value));
   }
-  // 15-17: X-Amz-Date and the access key.
-  const std::string* date = value("x-amz-date");
+  return {};
+}
+
+// 10-14, in this order.
+Status CheckQueryParams(const std::vector<Param>& params) {
+  using Check = Status (*)(const std::vector<Param>&);
+  static constexpr Check kChecks[] = {CheckNoCaseDuplicates, CheckAllowedSingleValues, CheckAction, CheckClusterIdSigned,
+                                      CheckExpires};
+  for (Check check : kChecks) {
+    if (auto ok = check(params); !ok) return ok;
+  }
+  return {};
+}
+
+// 15-16: X-Amz-Date, present and in its format.
+Result<TimePoint> SignedAt(const std::vector<Param>& params) {
+  const std::string* date = Value(params, "x-amz-date");
   if (!date || date->empty()) return Format("X-Amz-Date parameter must be present in pre-signed URL");
-  const std::string* credential = value("x-amz-credential");
-  std::string access_key_id = credential ? credential->substr(0, credential->find('/')) : std::string();
   auto signed_at = ParseAmzDate(*date);
   if (!signed_at) {
     return Format("error parsing X-Amz-Date parameter " + *date + " into format 20060102T150405Z: parsing time \"" +
                   *date + "\" as \"20060102T150405Z\": cannot parse \"" + *date + "\" as \"2006\"");
   }
-  // 18: expiry.
-  if (now > *signed_at + kTokenValidity) {
-    return Format("X-Amz-Date parameter is expired (15 minute expiration) " + FormatGoTime(*signed_at));
+  return *signed_at;
+}
+
+// 17: the access key: X-Amz-Credential up to its first '/' (empty without one).
+std::string AccessKeyId(const std::vector<Param>& params) {
+  const std::string* credential = Value(params, "x-amz-credential");
+  return credential ? credential->substr(0, credential->find('/')) : std::string();
+}
+
+// 18: expiry.
+Status CheckNotExpired(TimePoint signed_at, TimePoint now) {
+  if (now > signed_at + kTokenValidity) {
+    return Format("X-Amz-Date parameter is expired (15 minute expiration) " + FormatGoTime(signed_at));
   }
+  return {};
+}
+
+// Beyond the reference (config.strict): the Version, a signature, an access key, no future date.
+Status CheckStrict(const std::vector<Param>& params, const std::string& access_key_id, TimePoint signed_at,
+                   TimePoint now) {
+  const std::string* version = Value(params, "version");
+  if (!version || *version != "2011-06-15") return Format("Version parameter must be 2011-06-15");
+  const std::string* signature = Value(params, "x-amz-signature");
+  if (!signature || signature->empty()) return Format("X-Amz-Signature parameter must be present in pre-signed URL");
+  if (access_key_id.empty()) return Format("X-Amz-Credential parameter must name an access key");
+  if (signed_at > now + kTokenValidity) {
+    return Format("X-Amz-Date parameter is in the future " + FormatGoTime(signed_at));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ValidatedToken> Validate(std::string_view token, const ValidatorConfig& config, TimePoint now) {
+  // 1-4: size, prefix, base64, URL.
+  if (token.size() > config.max_token_bytes) return Format("token is too large");
+  auto url = Decode(token);
+  if (!url) return Prefixed(url.error());
+  if (auto ok = CheckScheme(*url, config); !ok) return std::unexpected(ok.error());
+  auto sts_region = CheckHost(*url, config);
+  if (!sts_region) return std::unexpected(sts_region.error());
+  if (auto ok = CheckPathAndQuery(*url); !ok) return std::unexpected(ok.error());
+  auto req = ToSignableRequest(*url, config.cluster_id);
+  if (!req) return Prefixed(req.error());
+  std::vector<Param> params = GroupParams(req->query);
+  if (auto ok = CheckQueryParams(params); !ok) return std::unexpected(ok.error());
+  auto signed_at = SignedAt(params);
+  if (!signed_at) return std::unexpected(signed_at.error());
+  std::string access_key_id = AccessKeyId(params);
+  if (auto ok = CheckNotExpired(*signed_at, now); !ok) return std::unexpected(ok.error());
   if (config.strict) {
-    const std::string* version = value("version");
-    if (!version || *version != "2011-06-15") return Format("Version parameter must be 2011-06-15");
-    const std::string* signature = value("x-amz-signature");
-    if (!signature || signature->empty()) return Format("X-Amz-Signature parameter must be present in pre-signed URL");
-    if (access_key_id.empty()) return Format("X-Amz-Credential parameter must name an access key");
-    if (*signed_at > now + kTokenValidity) {
-      return Format("X-Amz-Date parameter is in the future " + FormatGoTime(*signed_at));
-    }
+    if (auto ok = CheckStrict(params, access_key_id, *signed_at, now); !ok) return std::unexpected(ok.error());
   }
-  return ValidatedToken{std::move(*url), std::move(*req), std::move(access_key_id), std::move(sts_region), *signed_at};
+  return ValidatedToken{std::move(*url), std::move(*req), std::move(access_key_id), std::move(*sts_region), *signed_at};
 }
 
 }  // namespace kubeiam::token

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto store = std::make_shared<MemoryStore>();
   store->state_.cluster = {"demo", "111122223333", "us-east-1", "aws"};
   kubeiam::server::EksApi api(store, nullptr);
-  kubeiam::server::HttpRequest r{input.substr(0, space), input.substr(space + 1, nl - space - 1), {}, input.substr(nl + 1), ""};
+  kubeiam::http::HttpRequest r{input.substr(0, space), input.substr(space + 1, nl - space - 1), {}, input.substr(nl + 1), ""};
   for (int i = 0; i < 2; ++i) (void)api.Handle(r);  // twice: the second sees the first's write
   return 0;
 }

@@ -7,7 +7,7 @@
 #include <boost/json/parse.hpp>
 
 #include "kubeapi/review_body.h"
-#include "server/token_review.h"
+#include "kubeapi/token_review.h"
 #include "token/validate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   kubeiam::token::ValidatorConfig config;
   config.cluster_id = "c";
   auto now = kubeiam::TimePoint(std::chrono::seconds(1700000000));
-  if (auto r = kubeiam::server::ParseTokenReview(input)) (void)kubeiam::token::Validate(r->token, config, now);
+  if (auto r = kubeiam::kubeapi::ParseTokenReview(input)) (void)kubeiam::token::Validate(r->token, config, now);
   boost::system::error_code ec;
   boost::json::value doc = boost::json::parse(input, ec);
   if (!ec && doc.is_object()) {

@@ -291,7 +291,7 @@ TEST_F(Verifier, HandlerRows) {
   Answer(403, "denied");
   EXPECT_EQ(review(Token()).status, 403);
   Answer(200, Json("arn:aws:iam::0123456789012:role/Test", "0123456789012", "Test:TestSession"));
-  HttpResponse ok = review(Token());
+  http::HttpResponse ok = review(Token());
   ASSERT_EQ(ok.status, 200) << ok.body;
   auto user = boost::json::parse(ok.body).at("status").at("user").as_object();
   EXPECT_EQ(user.at("username").as_string(), "TestUser");

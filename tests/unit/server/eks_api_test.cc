@@ -29,12 +29,12 @@ class EksApiUnit : public ::testing::Test {
     auth_ = std::move(*a);
     api_ = std::make_unique<EksApi>(*store, nullptr, auth_.get());
   }
-  HttpResponse Create(const std::string& token, const std::string& principal) {
+  http::HttpResponse Create(const std::string& token, const std::string& principal) {
     return api_->Handle({"POST", "/clusters/demo/access-entries", {{"Authorization", "Bearer " + token}},
                          R"({"principalArn":")" + principal + R"(","kubernetesGroups":["devs"]})", "127.0.0.1:1"});
   }
 
-  static std::string ErrorType(const HttpResponse& r) {
+  static std::string ErrorType(const http::HttpResponse& r) {
     for (const auto& [k, v] : r.headers) {
       if (k == "x-amzn-ErrorType") return v;
     }

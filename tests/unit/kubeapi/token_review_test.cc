@@ -1,11 +1,11 @@
 // spec/authenticator.md §4.3 bodies and §3.11 uid/extra.
-#include "server/token_review.h"
+#include "kubeapi/token_review.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
-namespace kubeiam::server {
+namespace kubeiam::kubeapi {
 namespace {
 
 TEST(TokenReview, ParseRequest) {
@@ -66,4 +66,4 @@ TEST(TokenReview, Denied) {
 }
 
 }  // namespace
-}  // namespace kubeiam::server
+}  // namespace kubeiam::kubeapi

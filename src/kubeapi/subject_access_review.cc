@@ -1,10 +1,10 @@
-#include "server/subject_access_review.h"
+#include "kubeapi/subject_access_review.h"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-namespace kubeiam::server {
+namespace kubeiam::kubeapi {
 namespace {
 
 namespace json = boost::json;
@@ -117,4 +117,4 @@ std::string SubjectAccessReviewStatus(std::string_view api_version, bool allowed
   return json::serialize(o) + "\n";
 }
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::kubeapi

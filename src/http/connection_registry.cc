@@ -1,6 +1,6 @@
-#include "server/connection_registry.h"
+#include "http/connection_registry.h"
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 
 ConnectionRegistry::Handle::~Handle() { registry_->Remove(it_); }
 
@@ -55,4 +55,4 @@ uint64_t ConnectionRegistry::closed_total() const {
   return closed_total_;
 }
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

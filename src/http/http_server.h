@@ -9,12 +9,12 @@
 // wait asks MayWait(), and on a network thread the answer is no: the request is then run again
 // on a handler thread and the first answer dropped. A listener whose every request waits (the
 // EKS API's store writes) runs on the handler threads from the start. A handler may hand back a
-// Forward (relayed to an upstream, server/relay.h) or a ResponseStream (chunks over time);
+// Forward (relayed to an upstream, http/relay.h) or a ResponseStream (chunks over time);
 // neither holds a thread while it waits.
 //
 // Malformed HTTP gets the answer Go's net/http gives (400, 431, 505, or the plain-HTTP-to-TLS
 // text) and the connection is closed. Each listener keeps at most max_connections open (see
-// server/connection_registry.h); running out of file descriptors backs off instead of spinning.
+// http/connection_registry.h); running out of file descriptors backs off instead of spinning.
 #pragma once
 
 #include <chrono>
@@ -24,12 +24,11 @@
 #include <utility>
 #include <vector>
 
-#include "server/upstream.h"
+#include "http/headers.h"
+#include "http/upstream.h"
 #include "util/error.h"
 
-namespace kubeiam::server {
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
+namespace kubeiam::http {
 
 struct HttpRequest {
   std::string method;
@@ -113,4 +112,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

@@ -14,7 +14,7 @@
 #include <memory>
 #include <mutex>
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 
 class ConnectionRegistry {
  public:
@@ -63,4 +63,4 @@ class ConnectionRegistry {
   uint64_t closed_total_ = 0;
 };
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

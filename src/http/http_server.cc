@@ -1,4 +1,4 @@
-#include "server/http_server.h"
+#include "http/http_server.h"
 
 #include <openssl/ssl.h>
 
@@ -21,13 +21,13 @@
 #include <optional>
 #include <thread>
 
-#include "server/connection_registry.h"
-#include "server/relay.h"
-#include "server/tls_stream.h"
+#include "http/connection_registry.h"
+#include "http/relay.h"
+#include "http/tls_stream.h"
 #include "util/log.h"
 #include "util/strings.h"
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 namespace {
 
 namespace asio = boost::asio;
@@ -439,4 +439,4 @@ void HttpServer::Stop() {
   impl_->handlers.join();
 }
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

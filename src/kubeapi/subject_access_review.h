@@ -10,7 +10,7 @@
 #include "rbac/objects.h"
 #include "util/error.h"
 
-namespace kubeiam::server {
+namespace kubeiam::kubeapi {
 
 struct SubjectAccessReview {
   std::string api_version;  // as sent; "" if absent (answered as authorization.k8s.io/v1)
@@ -28,4 +28,4 @@ Result<SubjectAccessReview> ParseSubjectAccessReview(std::string_view body);
 std::string SubjectAccessReviewStatus(std::string_view api_version, bool allowed, std::string_view reason,
                                       std::string_view evaluation_error = "");
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::kubeapi

@@ -1,10 +1,10 @@
-// The API server kubeiam's API front proxies allowed requests to (`kubeAPI.upstream`), and what a
+// A server kubeiam relays requests to (the API server behind the Kubernetes front), and what a
 // handler hands the HTTP server to have a request relayed there.
 //
-// An Upstream is built once from its config: the URL checked, the TLS client context loaded
+// An Upstream is built once from its options: the URL checked, the TLS client context loaded
 // (the CA bundle the upstream's certificate must chain to, kubeiam's client certificate), and a
 // bearer token read from its file again whenever the file changes. Only kubeiam's own
-// credentials reach the upstream; the caller's identity travels as Impersonate-* headers.
+// credentials reach the upstream; the caller's identity travels in headers the handler sets.
 #pragma once
 
 #include <chrono>
@@ -13,14 +13,14 @@
 #include <mutex>
 #include <string>
 
-#include "config/config.h"
+#include "http/headers.h"
 #include "util/error.h"
 
 namespace boost::asio::ssl {
 class context;
 }
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 
 struct HttpResponse;
 
@@ -32,19 +32,27 @@ struct UpstreamUrl {
   std::string base_path;    // prefix for every request target, without a trailing slash
 };
 
-// Errors name kubeAPI.upstream.url and the rule: http(s) only, no user info, query or fragment,
-// plain http only to a loopback address.
-Result<UpstreamUrl> ParseUpstreamUrl(std::string_view url);
+// Errors name `field` (as the caller's config spells it) and the rule: http(s) only, no user
+// info or query, plain http only to a loopback address.
+Result<UpstreamUrl> ParseUpstreamUrl(std::string_view url, std::string_view field);
+
+struct UpstreamOptions {
+  std::string url;          // https://host[:port][/prefix]; http only to a loopback address
+  std::string ca_file;      // PEM bundle the upstream's certificate must chain to (else the system's)
+  std::string client_cert;  // kubeiam's client certificate and key
+  std::string client_key;
+  std::string token_file;   // or a bearer token, re-read when the file changes
+  // Where these options sit in the caller's config: errors name "<config_path>.caFile" etc.
+  std::string config_path = "upstream";
+};
 
 class Upstream {
  public:
   // Errors: a bad URL, an unreadable CA bundle, certificate, key or token file (named).
-  static Result<std::shared_ptr<const Upstream>> Create(const config::UpstreamConfig& config);
+  static Result<std::shared_ptr<const Upstream>> Create(const UpstreamOptions& options);
   ~Upstream();
 
   const UpstreamUrl& url() const { return url_; }
-  // kubeAPI.upstream.authorization is "upstream": kubeiam does not gate requests itself.
-  bool decides() const { return decides_; }
   // Null for plain http.
   boost::asio::ssl::context* tls_context() const { return ssl_.get(); }
   // The bearer token for the upstream ("" without tokenFile); a file that cannot be read now
@@ -54,9 +62,9 @@ class Upstream {
  private:
   Upstream() = default;
   UpstreamUrl url_;
-  bool decides_ = false;
   std::shared_ptr<boost::asio::ssl::context> ssl_;
   std::string token_file_;
+  std::string token_field_;  // how errors name the token file
   mutable std::mutex mu_;
   mutable std::string token_, token_stamp_;
   mutable std::chrono::steady_clock::time_point token_checked_{};
@@ -69,7 +77,7 @@ struct Forward {
   std::shared_ptr<const Upstream> upstream;
   std::string method;
   std::string target;  // path and query, appended to the upstream's base path
-  std::vector<std::pair<std::string, std::string>> headers;
+  Headers headers;
   std::string body;
   bool streaming = false;  // long-lived (watch, follow): the client's hang-up ends it
   bool upgrade = false;    // Connection: Upgrade (exec, attach, port-forward)
@@ -77,4 +85,4 @@ struct Forward {
   std::function<HttpResponse(const std::string& why)> on_failure;
 };
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 
 class TlsServerStream {
  public:
@@ -168,4 +168,4 @@ struct TlsServerStream::Op {
   }
 };
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

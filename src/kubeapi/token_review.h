@@ -9,7 +9,7 @@
 #include "identity/mapper_chain.h"
 #include "util/error.h"
 
-namespace kubeiam::server {
+namespace kubeiam::kubeapi {
 
 struct TokenReviewRequest {
   std::string api_version;  // as sent; "" if absent (answered as authentication.k8s.io/v1beta1)
@@ -33,4 +33,4 @@ std::string AcceptedReview(std::string_view api_version, const identity::Identit
 // An empty, unauthenticated review; `reason` goes to status.error.
 std::string DeniedReview(std::string_view api_version, std::string_view reason);
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::kubeapi

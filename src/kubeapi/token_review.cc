@@ -1,11 +1,11 @@
-#include "server/token_review.h"
+#include "kubeapi/token_review.h"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-namespace kubeiam::server {
+namespace kubeiam::kubeapi {
 namespace {
 
 namespace json = boost::json;
@@ -85,4 +85,4 @@ std::string DeniedReview(std::string_view api_version, std::string_view reason) 
   return json::serialize(o) + "\n";
 }
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::kubeapi

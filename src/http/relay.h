@@ -1,7 +1,7 @@
-// Answers the HTTP server writes over time. Relaying a Forward (server/upstream.h): send the
+// Answers the HTTP server writes over time. Relaying a Forward (http/upstream.h): send the
 // request to the upstream, stream the answer back to the client as it arrives, or tunnel an
 // upgraded connection both ways. Writing a ResponseStream: kubeiam's own chunks as they come.
-// Internal to server/http_server.cc.
+// Internal to http/http_server.cc.
 //
 // Each client connection keeps its own upstream connection (an UpstreamSlot) across its
 // keep-alive requests, so a busy client pays the upstream's TCP and TLS handshakes once, and the
@@ -14,10 +14,10 @@
 #include <memory>
 #include <string>
 
-#include "server/http_server.h"
-#include "server/upstream.h"
+#include "http/http_server.h"
+#include "http/upstream.h"
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 
 struct UpstreamConnection;
 
@@ -50,4 +50,4 @@ boost::asio::awaitable<bool> WriteStream(ClientStream& client, boost::beast::fla
                                          const HttpResponse& response, bool keep_alive,
                                          std::chrono::milliseconds timeout);
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

@@ -1,4 +1,4 @@
-#include "server/relay.h"
+#include "http/relay.h"
 
 #include <openssl/ssl.h>
 
@@ -14,10 +14,11 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
-#include "server/tls_stream.h"
+#include "http/tls_stream.h"
+#include "http/tls_client.h"
 #include "util/strings.h"
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -73,12 +74,6 @@ bool Closed(const boost::system::error_code& ec) {
          ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
 }
 
-bool IsIpLiteral(const std::string& host) {
-  boost::system::error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
-
 void Tune(tcp::socket& s) {
   boost::system::error_code ec;
   s.set_option(tcp::no_delay(true), ec);  // answers go out in pieces: no Nagle delay
@@ -105,8 +100,7 @@ asio::awaitable<std::string> Connect(UpstreamConnection& c, std::chrono::millise
     if (cec) co_return "connecting to " + url.host_header + ": " + Why(cec);
     Tune(beast::get_lowest_layer(*c.tls).socket());
     // The upstream's certificate must name the host of the configured URL.
-    SSL_set1_host(c.tls->native_handle(), url.host.c_str());
-    if (!IsIpLiteral(url.host)) SSL_set_tlsext_host_name(c.tls->native_handle(), url.host.c_str());
+    ExpectPeerName(c.tls->native_handle(), url.host);
     auto [hec] = co_await c.tls->async_handshake(asio::ssl::stream_base::client, kTuple);
     if (hec) co_return "TLS handshake with " + url.host_header + ": " + Why(hec);
   } else {
@@ -219,11 +213,9 @@ bool HasBody(const Parser& parser, bool head) {
   return !head && status / 100 != 1 && status != 204 && status != 304;
 }
 
-}  // namespace
-
-template <typename ClientStream>
-asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& client_buffer, const Forward& forward,
-                                    bool keep_alive, UpstreamSlot& slot, std::chrono::milliseconds timeout) {
+// The request as it goes upstream: the handler's headers, the upstream's Host and kubeiam's
+// own bearer token.
+bhttp::request<bhttp::string_body> UpstreamRequest(const Forward& forward) {
   const UpstreamUrl& url = forward.upstream->url();
   bhttp::request<bhttp::string_body> req;
   req.method_string(forward.method);
@@ -237,11 +229,21 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
     req.prepare_payload();
   }
   if (!forward.upgrade) req.keep_alive(true);
+  return req;
+}
+
+const RelayOutcome kClientGone{true, false, ""};  // the client connection is done with
+
+// Sends the request and reads the answer's header into `parser`, on the slot's connection or a
+// new one; an idle connection the upstream closed meanwhile is replaced once. nullopt once the
+// header is in; else how the relay ends.
+template <typename ClientStream>
+asio::awaitable<std::optional<RelayOutcome>> Exchange(ClientStream& client, beast::flat_buffer& client_buffer,
+                                                      const Forward& forward, bhttp::request<bhttp::string_body>& req,
+                                                      bool keep_alive, UpstreamSlot& slot, std::optional<Parser>& parser,
+                                                      std::chrono::milliseconds timeout) {
   bool head = forward.method == "HEAD";
   bool idempotent = !forward.upgrade && (forward.method == "GET" || head || forward.method == "OPTIONS");
-  const RelayOutcome gone{true, false, ""};  // the client connection is done with
-
-  std::optional<Parser> parser;
   for (int attempt = 0;; ++attempt) {
     if (slot.connection && (slot.connection->upstream != forward.upstream ||
                             std::chrono::steady_clock::now() - slot.connection->idle_since > kMaxIdle)) {
@@ -251,7 +253,7 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
       auto fresh = std::make_unique<UpstreamConnection>();
       fresh->upstream = forward.upstream;
       std::string why = co_await Connect(*fresh, timeout);
-      if (!why.empty()) co_return RelayOutcome{false, keep_alive, why};
+      if (!why.empty()) co_return std::optional<RelayOutcome>(RelayOutcome{false, keep_alive, why});
       slot.connection = std::move(fresh);
     }
     UpstreamConnection& c = *slot.connection;
@@ -266,52 +268,57 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
       });
       if (r.index() == 1) {
         slot.connection.reset();
-        co_return gone;
+        co_return std::optional<RelayOutcome>(kClientGone);
       }
       answered = std::get<0>(r);
     } else if (sent.ok()) {
       answered = co_await WithStream(c, [&](auto& up) { return ReadHeader(up, c, parser, head, false); });
     }
-    if (!sent.ok() || !answered.ok()) {
-      slot.connection.reset();
-      // An idle connection the upstream closed meanwhile: nothing was processed if the request
-      // could not be sent, and a safe request may go again if the answer never started.
-      bool stale = was_reused && attempt == 0 &&
-                   ((!sent.ok() && Closed(sent.ec)) || (idempotent && !answered.ok() && Closed(answered.ec)));
-      if (stale) continue;
-      co_return RelayOutcome{false, keep_alive, sent.ok() ? answered.why : sent.why};
-    }
-    break;
+    if (sent.ok() && answered.ok()) co_return std::nullopt;
+    slot.connection.reset();
+    // Nothing was processed if the request could not be sent, and a safe request may go again
+    // if the answer never started.
+    bool stale = was_reused && attempt == 0 &&
+                 ((!sent.ok() && Closed(sent.ec)) || (idempotent && !answered.ok() && Closed(answered.ec)));
+    if (!stale) co_return std::optional<RelayOutcome>(RelayOutcome{false, keep_alive, sent.ok() ? answered.why : sent.why});
   }
-  UpstreamConnection& c = *slot.connection;
-  auto& msg = parser->get();
-  bool upstream_keep = parser->keep_alive() && !forward.upgrade;
-  msg.version(11);
-  if (forward.upgrade && msg.result() == bhttp::status::switching_protocols) {
-    // exec, attach, port-forward: from here on, bytes both ways until either side closes.
-    Serializer sr{msg};
+}
+
+// exec, attach, port-forward: after the 101, bytes both ways until either side closes.
+template <typename ClientStream>
+asio::awaitable<void> Tunnel(ClientStream& client, beast::flat_buffer& client_buffer, UpstreamSlot& slot, Parser& parser,
+                             std::chrono::milliseconds timeout) {
+  Serializer sr{parser.get()};
+  beast::get_lowest_layer(client).expires_after(timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
+  std::unique_ptr<UpstreamConnection> tunnel = std::move(slot.connection);
+  if (hec) co_return;
+  co_await WithStream(*tunnel, [&](auto& up) -> asio::awaitable<void> {
+    // Bytes already read past the headers on either side go first.
     beast::get_lowest_layer(client).expires_after(timeout);
-    auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
-    std::unique_ptr<UpstreamConnection> tunnel = std::move(slot.connection);
-    if (hec) co_return gone;
-    co_await WithStream(*tunnel, [&](auto& up) -> asio::awaitable<void> {
-      // Bytes already read past the headers on either side go first.
-      beast::get_lowest_layer(client).expires_after(timeout);
-      auto [e1, n1] = co_await asio::async_write(client, tunnel->buffer.data(), kTuple);
-      tunnel->Lowest().expires_after(timeout);
-      auto [e2, n2] = co_await asio::async_write(up, client_buffer.data(), kTuple);
-      client_buffer.consume(client_buffer.size());
-      if (e1 || e2) co_return;
-      co_await (Pump(client, up, timeout) || Pump(up, client, timeout));
-    });
-    co_return gone;
-  }
+    auto [e1, n1] = co_await asio::async_write(client, tunnel->buffer.data(), kTuple);
+    tunnel->Lowest().expires_after(timeout);
+    auto [e2, n2] = co_await asio::async_write(up, client_buffer.data(), kTuple);
+    client_buffer.consume(client_buffer.size());
+    if (e1 || e2) co_return;
+    co_await (Pump(client, up, timeout) || Pump(up, client, timeout));
+  });
+}
+
+// The answer relayed to the client as it arrives; the connection kept for the next request if
+// both sides allow it.
+template <typename ClientStream>
+asio::awaitable<RelayOutcome> Answer(ClientStream& client, beast::flat_buffer& client_buffer, const Forward& forward,
+                                     bool keep_alive, bool upstream_keep, UpstreamSlot& slot, Parser& parser,
+                                     std::chrono::milliseconds timeout) {
+  UpstreamConnection& c = *slot.connection;
+  auto& msg = parser.get();
   // The answer's own hop-by-hop headers stop here; its framing is the serializer's.
   msg.erase(bhttp::field::connection);
   msg.erase(bhttp::field::keep_alive);
   msg.erase("Proxy-Connection");
-  bool body = HasBody(*parser, head);
-  if (body && !parser->chunked() && !parser->content_length()) {
+  bool body = HasBody(parser, forward.method == "HEAD");
+  if (body && !parser.chunked() && !parser.content_length()) {
     msg.chunked(true);  // the upstream ends it by closing; the client gets chunks
     upstream_keep = false;
   }
@@ -330,18 +337,18 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
     auto [hec, hn] = co_await bhttp::async_write_header(client, sr, kTuple);
     if (hec) {
       slot.connection.reset();
-      co_return gone;
+      co_return kClientGone;
     }
     beast::get_lowest_layer(client).expires_never();
     failed = co_await WithStream(c, [&](auto& up) -> asio::awaitable<std::string> {
-      auto r = co_await (Body(client, up, c, *parser, sr, timeout, true) || Hangup(client, client_buffer));
+      auto r = co_await (Body(client, up, c, parser, sr, timeout, true) || Hangup(client, client_buffer));
       co_return r.index() == 0 ? std::get<0>(r) : std::string("the client hung up");
     });
   } else {
     // The header goes out with the first piece of the body: one write for a small answer.
-    failed = co_await WithStream(c, [&](auto& up) { return Body(client, up, c, *parser, sr, timeout, false); });
+    failed = co_await WithStream(c, [&](auto& up) { return Body(client, up, c, parser, sr, timeout, false); });
   }
-  if (!failed.empty() || !upstream_keep || !parser->is_done()) {
+  if (!failed.empty() || !upstream_keep || !parser.is_done()) {
     slot.connection.reset();
   } else {
     c.reused = true;
@@ -350,6 +357,24 @@ asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& cl
   // Nothing reached the client yet: it gets a proper error instead of a bare close.
   if (!failed.empty() && !sr.is_header_done()) co_return RelayOutcome{false, keep_alive, failed};
   co_return RelayOutcome{true, failed.empty() && client_keep, ""};
+}
+
+}  // namespace
+
+template <typename ClientStream>
+asio::awaitable<RelayOutcome> Relay(ClientStream& client, beast::flat_buffer& client_buffer, const Forward& forward,
+                                    bool keep_alive, UpstreamSlot& slot, std::chrono::milliseconds timeout) {
+  auto req = UpstreamRequest(forward);
+  std::optional<Parser> parser;
+  std::optional<RelayOutcome> ended = co_await Exchange(client, client_buffer, forward, req, keep_alive, slot, parser, timeout);
+  if (ended) co_return *ended;
+  bool upstream_keep = parser->keep_alive() && !forward.upgrade;
+  parser->get().version(11);
+  if (forward.upgrade && parser->get().result() == bhttp::status::switching_protocols) {
+    co_await Tunnel(client, client_buffer, slot, *parser, timeout);
+    co_return kClientGone;
+  }
+  co_return co_await Answer(client, client_buffer, forward, keep_alive, upstream_keep, slot, *parser, timeout);
 }
 
 template <typename ClientStream>
@@ -402,4 +427,4 @@ template asio::awaitable<RelayOutcome> Relay<beast::tcp_stream>(beast::tcp_strea
                                                                  const Forward&, bool, UpstreamSlot&,
                                                                  std::chrono::milliseconds);
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

@@ -1,11 +1,11 @@
-#include "server/tls_stream.h"
+#include "http/tls_stream.h"
 
 #include <openssl/err.h>
 
 #include <boost/asio/ssl/error.hpp>
 #include <cstring>
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 namespace {
 
 namespace asio = boost::asio;
@@ -151,4 +151,4 @@ bool TlsServerStream::TakeOutput() {
 
 void TlsServerStream::FlushDone() { Release(flushing_); }
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

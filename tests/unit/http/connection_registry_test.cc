@@ -1,10 +1,10 @@
-#include "server/connection_registry.h"
+#include "http/connection_registry.h"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 namespace {
 
 using Admission = ConnectionRegistry::Admission;
@@ -44,4 +44,4 @@ TEST(ConnectionRegistry, RefusesWhenNoneIsIdle) {
 }
 
 }  // namespace
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

@@ -2,7 +2,8 @@
 // folder. Authentication (no token, a bad one, an unmapped principal: 401; throttled STS: 429),
 // authorization with the API server's 403 text, impersonation checked, the objects folder served,
 // and SelfSubjectReview answering who the caller is.
-#include "server/kube_api.h"
+#include "kubeapi/front.h"
+#include "server/authenticator.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +12,7 @@
 #include "support/fake_verifier.h"
 #include "support/temp_dir.h"
 
-namespace kubeiam::server {
+namespace kubeiam::kubeapi {
 namespace {
 
 class FrontPipeline : public ::testing::Test {
@@ -38,26 +39,26 @@ spec: {containers: [{name: nginx, image: nginx}]}
     c.map_users = {{"arn:aws:iam::111122223333:user/alice", "alice", {"pod-viewer"}, ""}};
     c.authorization_rbac = dir_.path() + "/rbac";
     verifier_ = std::make_shared<testing::FakeVerifier>();
-    auto a = Authenticator::Create(c, nullptr, nullptr, verifier_);
+    auto a = server::Authenticator::Create(c, nullptr, nullptr, verifier_);
     ASSERT_TRUE(a) << a.error().message;
     auth_ = std::move(*a);
-    front_ = std::make_unique<KubeApi>(auth_.get(), dir_.path() + "/objects");
+    front_ = std::make_unique<Front>(auth_.get(), FrontOptions{dir_.path() + "/objects"});
   }
-  HttpResponse Call(const std::string& method, const std::string& target, const std::string& token,
-                    Headers extra = {}, const std::string& body = "") {
-    Headers h = std::move(extra);
+  http::HttpResponse Call(const std::string& method, const std::string& target, const std::string& token,
+                    http::Headers extra = {}, const std::string& body = "") {
+    http::Headers h = std::move(extra);
     if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
     return front_->Handle({method, target, h, body, "127.0.0.1:1"});
   }
-  static std::string Message(const HttpResponse& r) {
+  static std::string Message(const http::HttpResponse& r) {
     auto v = boost::json::parse(r.body);
     return std::string(v.as_object().at("message").as_string());
   }
 
   testing::TempDir dir_;
   std::shared_ptr<testing::FakeVerifier> verifier_;
-  std::unique_ptr<Authenticator> auth_;
-  std::unique_ptr<KubeApi> front_;
+  std::unique_ptr<server::Authenticator> auth_;
+  std::unique_ptr<Front> front_;
   const std::string alice_ = "token-for:arn:aws:iam::111122223333:user/alice";
 };
 
@@ -102,4 +103,4 @@ TEST_F(FrontPipeline, SelfSubjectReviewNamesTheCaller) {
 }
 
 }  // namespace
-}  // namespace kubeiam::server
+}  // namespace kubeiam::kubeapi

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <optional>
 
-namespace kubeiam::server {
+namespace kubeiam::http {
 
 class InFlightLimit {
  public:
@@ -38,4 +38,4 @@ class InFlightLimit {
   std::atomic<int> count_{0};
 };
 
-}  // namespace kubeiam::server
+}  // namespace kubeiam::http

@@ -1,0 +1,55 @@
+#include "kubeapi/front.h"
+
+#include "kubeapi/discovery.h"
+#include "kubeapi/front_steps.h"
+#include "kubeapi/object_serving.h"
+#include "kubeapi/reviews.h"
+#include "rbac/bootstrap.h"
+
+namespace kubeiam::kubeapi {
+namespace {
+
+// Without RBAC sources, Kubernetes' default policy.
+const rbac::Authorizer& DefaultPolicy() {
+  static const rbac::Authorizer p = [] {
+    auto all = rbac::WithBootstrap({}, true);
+    return rbac::Authorizer(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+  }();
+  return p;
+}
+
+}  // namespace
+
+Front::Front(AuthSource* auth, FrontOptions options)
+    : auth_(auth), options_(std::move(options)), objects_(options_.objects_dir) {}
+
+// authenticate -> impersonate -> authorize -> dispatch (reviews, discovery, objects, proxy), all
+// against one snapshot.
+http::HttpResponse Front::Handle(const http::HttpRequest& request) {
+  auto snap = auth_->snapshot();
+  const rbac::Authorizer& rbac = snap->rbac ? *snap->rbac : DefaultPolicy();
+  const auto& upstream = options_.upstream;
+  bool upstream_decides = upstream && options_.upstream_decides;
+  auto caller = Authenticate(*auth_, request, *snap);
+  if (!caller) return caller.error();
+  // An upstream that decides has no access policies: they do not grant impersonation either.
+  caller = Impersonate(request, rbac, std::move(*caller), !upstream_decides);
+  if (!caller) return caller.error();
+  // Origin-form targets only: what is authorized is the path the upstream will route.
+  if (!request.target.starts_with("/")) return StatusResponse(400, "BadRequest", "the request target must be a path");
+  auto info = ParseRequestInfo(request.method, request.target);
+  if (!info) return StatusResponse(400, "BadRequest", info.error().message);
+  if (upstream_decides) return Forwarded(upstream, request, *info, *caller);
+  if (auto denied = Authorize(rbac, *info, *caller)) return *denied;
+  bool review = IsReview(*info);
+  if (upstream && !review) return Forwarded(upstream, request, *info, *caller);
+  if (!info->resource_request) return ServeDiscovery(request, *info);
+  if (review) {
+    auto body = ReviewBody(request);
+    if (!body) return body.error();
+    if (auto answer = AnswerReview({*info, *body, *caller, *snap, rbac, *auth_})) return *answer;
+  }
+  return ServeObjects(objects_, request, *info);
+}
+
+}  // namespace kubeiam::kubeapi

@@ -1,0 +1,46 @@
+// The Kubernetes API front (`kubeAPI:` in the config): kubectl talks to kubeiam directly.
+//
+// Every request runs one pipeline against one snapshot (kubeapi/front_steps.h): bearer tokens
+// go through the same verifier and mapping as /authenticate (401 without a good one);
+// impersonation headers are checked with the impersonate verb and drop the caller's access
+// policies; the request is authorized by the chain (system:masters, RBAC, access policies) with
+// the API server's 403 message. Then it is dispatched: reviews are answered here
+// (kubeapi/reviews.h), health and discovery too (kubeapi/discovery.h); other allowed requests
+// go to the upstream API server when there is one, else get, list and watch read the
+// read-only objects folder (kubeapi/object_serving.h). An upstream that decides for itself
+// gets every authenticated request, reviews included.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "http/http_server.h"
+#include "http/upstream.h"
+#include "kubeapi/auth_source.h"
+#include "kubeapi/object_versions.h"
+
+namespace kubeiam::kubeapi {
+
+struct FrontOptions {
+  std::string objects_dir;                   // manifests to serve read-only (watched); empty for none
+  std::shared_ptr<const http::Upstream> upstream;  // where allowed requests go instead; null for none
+  // kubeAPI.upstream.authorization: upstream. kubeiam authenticates and checks impersonation;
+  // the rest is the upstream's to decide.
+  bool upstream_decides = false;
+};
+
+class Front {
+ public:
+  // `auth` must outlive the front.
+  Front(AuthSource* auth, FrontOptions options);
+  http::HttpResponse Handle(const http::HttpRequest& request);
+  // The server's reloader calls this four times a second (see ObjectVersions::Refresh).
+  void Refresh() { objects_.Refresh(); }
+
+ private:
+  AuthSource* auth_;
+  FrontOptions options_;
+  ObjectVersions objects_;
+};
+
+}  // namespace kubeiam::kubeapi
