@@ -78,14 +78,15 @@ std::string EmitRows(const std::vector<AwsAuthRow>& rows) {
   return std::string(out.c_str()) + "\n";
 }
 
-// Writes a node back as block YAML, multi-line strings as literal blocks (`|`), as a ConfigMap's
-// mapRoles should look.
-void Emit(YAML::Emitter& out, const YAML::Node& n) {
+// Writes a node back as block YAML, multi-line string values as literal blocks (`|`), as a
+// ConfigMap's mapRoles should look. A multi-line key is double-quoted: a literal block as a key
+// does not read back.
+void Emit(YAML::Emitter& out, const YAML::Node& n, bool key = false) {
   if (n.IsMap()) {
     out << YAML::BeginMap;
     for (auto it = n.begin(); it != n.end(); ++it) {
       out << YAML::Key;
-      Emit(out, it->first);
+      Emit(out, it->first, true);
       out << YAML::Value;
       Emit(out, it->second);
     }
@@ -95,9 +96,10 @@ void Emit(YAML::Emitter& out, const YAML::Node& n) {
     for (const auto& x : n) Emit(out, x);
     out << YAML::EndSeq;
   } else if (n.IsScalar()) {
-    if (n.Scalar().find('\n') != std::string::npos) {
+    bool multi_line = n.Scalar().find('\n') != std::string::npos;
+    if (multi_line && !key) {
       out << YAML::Literal << n.Scalar();
-    } else if (n.Tag() == "!") {
+    } else if (multi_line || n.Tag() == "!") {
       out << YAML::DoubleQuoted << n.Scalar();  // was quoted: keep "123" a string
     } else {
       out << n.Scalar();

@@ -1,0 +1,31 @@
+// An aws-auth manifest written back reads back with the same rows, whatever other keys it holds.
+#include "identity/aws_auth_manifest.h"
+
+#include <gtest/gtest.h>
+
+namespace kubeiam::identity {
+namespace {
+
+TEST(AwsAuthManifest, AMultiLineKeyIsWrittenSoItReadsBack) {
+  // Found by the fuzzer: a quoted key spanning lines was written as a literal block, which no
+  // YAML reader takes back as a key.
+  auto m = AwsAuthManifest::Parse(R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/Admin
+      username: admin
+      groups: [system:masters]
+  "a key\nover two lines": x
+)");
+  ASSERT_TRUE(m) << m.error().message;
+  std::string written = m->Serialize();
+  auto again = AwsAuthManifest::Parse(written);
+  ASSERT_TRUE(again) << again.error().message << "\n" << written;
+  EXPECT_EQ(again->roles, m->roles);
+  EXPECT_NE(written.find(R"("a key\nover two lines": x)"), std::string::npos) << written;
+}
+
+}  // namespace
+}  // namespace kubeiam::identity
