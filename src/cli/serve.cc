@@ -139,7 +139,7 @@ Result<std::shared_ptr<const http::Upstream>> OpenUpstream(const config::Upstrea
 Status ListenKubeApi(Server& s) {
   if (!s.config.kube_api) return {};
   const auto& c = *s.config.kube_api;
-  kubeapi::FrontOptions options{c.objects, nullptr, false};
+  kubeapi::FrontOptions options{c.objects, nullptr, false, s.parts.objects};
   if (c.upstream) {
     auto upstream = OpenUpstream(*c.upstream);
     if (!upstream) return std::unexpected(upstream.error());

@@ -344,7 +344,11 @@ void ResolvePaths(const std::string& base, Config& c) {
   c.access_entries_file = Resolve(base, c.access_entries_file);
   c.state_dir = Resolve(base, c.state_dir);
   c.access_entries_store = Resolve(base, c.access_entries_store);
-  if (c.eks_api && c.access_entries_store.empty()) c.access_entries_store = c.state_dir + "/access-entries.db";
+  // The EKS API and a Kubernetes front without an upstream keep their state in the store.
+  // (A config that keeps access entries in a file gets no store, and its front serves the
+  // objects folder only.)
+  bool front_keeps_objects = c.kube_api && !c.kube_api->upstream && c.access_entries_file.empty();
+  if ((c.eks_api || front_keeps_objects) && c.access_entries_store.empty()) c.access_entries_store = c.state_dir + "/access-entries.db";
   c.aws_auth_file = Resolve(base, c.aws_auth_file);
   c.dynamic_file = Resolve(base, c.dynamic_file);
   c.sts_ca_file = Resolve(base, c.sts_ca_file);

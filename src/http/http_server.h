@@ -41,13 +41,15 @@ struct HttpRequest {
 };
 
 // An answer the server writes as chunks over time (a watch on kubeiam's own objects): Poll runs
-// at once and then four times a second on the connection's strand, never concurrently, until it
+// at once and then every Interval() (250 ms unless it says otherwise) on the connection's strand, never concurrently, until it
 // returns false or the client hangs up.
 class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
   // Appends what is new to `out`; false when the answer is complete.
   virtual bool Poll(std::string& out) = 0;
+  // How long to wait between polls (a store-fed watch polls more often than a folder's).
+  virtual std::chrono::milliseconds Interval() const { return std::chrono::milliseconds(250); }
 };
 
 struct HttpResponse {

@@ -407,7 +407,7 @@ asio::awaitable<bool> WriteStream(ClientStream& client, beast::flat_buffer& clie
         auto [lec, ln] = co_await asio::async_write(client, bhttp::make_chunk_last(), kTuple);
         co_return !lec;
       }
-      tick.expires_after(std::chrono::milliseconds(250));
+      tick.expires_after(response.stream->Interval());
       co_await tick.async_wait(kTuple);
     }
   };

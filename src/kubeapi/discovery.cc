@@ -3,7 +3,9 @@
 #include <boost/json/serialize.hpp>
 #include <map>
 
+#include "kubeapi/openapi.h"
 #include "kubeapi/responses.h"
+#include "kubeapi/stored_kinds.h"
 #include "rbac/resources.h"
 #include "util/strings.h"
 
@@ -11,6 +13,16 @@ namespace kubeiam::kubeapi {
 namespace {
 
 namespace json = boost::json;
+
+// What a resource answers: reviews are created; the stored kinds take every verb when the front
+// keeps them; the rest is read-only.
+json::array Verbs(const rbac::ResourceType& r, bool writable) {
+  if (r.resource.ends_with("reviews")) return {"create"};
+  if (writable && FindStoredKind(r.group, r.resource)) {
+    return {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
+  }
+  return {"get", "list", "watch"};
+}
 
 // The groups and versions served: the standard resources (users and groups are not served).
 std::map<std::string, std::string> GroupVersions() {
@@ -40,17 +52,16 @@ bool WantsAggregatedDiscovery(const std::string* accept) {
   return false;
 }
 
-json::value AggregatedDiscovery(bool core) {
+json::value AggregatedDiscovery(bool core, bool writable) {
   std::map<std::string, json::array> groups;  // group -> resources of its served version
   std::map<std::string, std::string> versions;
   for (const auto& r : rbac::StandardResources()) {
     if (!r.served || r.group.empty() != core) continue;
-    bool review = r.resource.ends_with("reviews");
     json::object x{{"resource", r.resource},
                    {"responseKind", json::object{{"group", r.group}, {"version", r.version}, {"kind", r.kind}}},
                    {"scope", r.namespaced ? "Namespaced" : "Cluster"},
                    {"singularResource", r.singular},
-                   {"verbs", review ? json::array{"create"} : json::array{"get", "list", "watch"}}};
+                   {"verbs", Verbs(r, writable)}};
     if (!r.short_names.empty()) x["shortNames"] = JsonStrings(r.short_names);
     groups[r.group].push_back(std::move(x));
     versions[r.group] = r.version;
@@ -68,7 +79,7 @@ json::value AggregatedDiscovery(bool core) {
                       {"items", std::move(items)}};
 }
 
-json::value Discovery(const RequestInfo& info, const std::string& host) {
+json::value Discovery(const RequestInfo& info, const std::string& host, bool writable) {
   if (info.path == "/version") {
     return json::object{{"major", "1"}, {"minor", "31"}, {"gitVersion", "v1.31.0+kubeiam"}, {"gitCommit", ""},
                         {"gitTreeState", "clean"}, {"buildDate", ""}, {"goVersion", ""}, {"compiler", ""},
@@ -94,12 +105,11 @@ json::value Discovery(const RequestInfo& info, const std::string& host) {
   json::array resources;
   for (const auto& r : rbac::StandardResources()) {
     if (!r.served || r.group != group || r.version != version) continue;
-    bool review = r.resource.ends_with("reviews");
     json::object x{{"name", r.resource},
                    {"singularName", r.singular},
                    {"namespaced", r.namespaced},
                    {"kind", r.kind},
-                   {"verbs", review ? json::array{"create"} : json::array{"get", "list", "watch"}}};
+                   {"verbs", Verbs(r, writable)}};
     if (!r.short_names.empty()) x["shortNames"] = JsonStrings(r.short_names);
     resources.push_back(std::move(x));
   }
@@ -111,14 +121,15 @@ json::value Discovery(const RequestInfo& info, const std::string& host) {
 }  // namespace
 
 // Health and discovery documents.
-http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info) {
+http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, bool writable) {
   if (info.path == "/healthz" || info.path == "/livez" || info.path == "/readyz") return {200, "text/plain", "ok", {}};
+  if (auto doc = ServeOpenApi(info.path)) return *doc;
   bool root = info.path == "/api" || info.path == "/api/" || info.path == "/apis" || info.path == "/apis/";
   if (root && WantsAggregatedDiscovery(request.Header("Accept"))) {
-    return {200, kAggregatedDiscoveryType, json::serialize(AggregatedDiscovery(info.path == "/api" || info.path == "/api/")), {}};
+    return {200, kAggregatedDiscoveryType, json::serialize(AggregatedDiscovery(info.path == "/api" || info.path == "/api/", writable)), {}};
   }
   const std::string* host = request.Header("Host");
-  json::value doc = Discovery(info, host ? *host : "");
+  json::value doc = Discovery(info, host ? *host : "", writable);
   if (doc.is_null()) return StatusResponse(404, "NotFound", "the server could not find the requested resource");
   return JsonResponse(200, doc);
 }

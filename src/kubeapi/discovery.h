@@ -8,7 +8,8 @@
 
 namespace kubeiam::kubeapi {
 
-// /healthz, /livez, /readyz and discovery; 404 NotFound for any other non-resource path.
-http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info);
+// /healthz, /livez, /readyz, discovery and OpenAPI; 404 NotFound for any other non-resource
+// path. `writable`: the front keeps the stored kinds (they take every verb).
+http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, bool writable);
 
 }  // namespace kubeiam::kubeapi

@@ -21,7 +21,9 @@ const rbac::Authorizer& DefaultPolicy() {
 }  // namespace
 
 Front::Front(AuthSource* auth, FrontOptions options)
-    : auth_(auth), options_(std::move(options)), objects_(options_.objects_dir) {}
+    : auth_(auth), options_(std::move(options)), objects_(options_.objects_dir) {
+  if (options_.objects && !options_.upstream) object_api_.emplace(options_.objects);
+}
 
 // authenticate -> impersonate -> authorize -> dispatch (reviews, discovery, objects, proxy), all
 // against one snapshot.
@@ -43,11 +45,14 @@ http::HttpResponse Front::Handle(const http::HttpRequest& request) {
   if (auto denied = Authorize(rbac, *info, *caller)) return *denied;
   bool review = IsReview(*info);
   if (upstream && !review) return Forwarded(upstream, request, *info, *caller);
-  if (!info->resource_request) return ServeDiscovery(request, *info);
+  if (!info->resource_request) return ServeDiscovery(request, *info, object_api_.has_value());
   if (review) {
     auto body = ReviewBody(request);
     if (!body) return body.error();
     if (auto answer = AnswerReview({*info, *body, *caller, *snap, rbac, *auth_})) return *answer;
+  }
+  if (object_api_) {
+    if (auto served = object_api_->Serve(request, *info)) return *served;
   }
   return ServeObjects(objects_, request, *info);
 }

@@ -6,17 +6,21 @@
 // policies; the request is authorized by the chain (system:masters, RBAC, access policies) with
 // the API server's 403 message. Then it is dispatched: reviews are answered here
 // (kubeapi/reviews.h), health and discovery too (kubeapi/discovery.h); other allowed requests
-// go to the upstream API server when there is one, else get, list and watch read the
-// read-only objects folder (kubeapi/object_serving.h). An upstream that decides for itself
+// go to the upstream API server when there is one; else Namespaces, ConfigMaps and the RBAC kinds
+// are served read/write from the store (kubeapi/object_api.h) and everything else read-only
+// from the objects folder (kubeapi/object_serving.h). An upstream that decides for itself
 // gets every authenticated request, reviews included.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/http_server.h"
 #include "http/upstream.h"
 #include "kubeapi/auth_source.h"
+#include "kubeapi/object_api.h"
+#include "kubeapi/object_registry.h"
 #include "kubeapi/object_versions.h"
 
 namespace kubeiam::kubeapi {
@@ -27,6 +31,9 @@ struct FrontOptions {
   // kubeAPI.upstream.authorization: upstream. kubeiam authenticates and checks impersonation;
   // the rest is the upstream's to decide.
   bool upstream_decides = false;
+  // Without an upstream: the Namespaces, ConfigMaps and RBAC objects kept in the store, served
+  // read/write (null: only the objects folder, read-only).
+  std::shared_ptr<ObjectRegistry> objects;
 };
 
 class Front {
@@ -41,6 +48,7 @@ class Front {
   AuthSource* auth_;
   FrontOptions options_;
   ObjectVersions objects_;
+  std::optional<ObjectApi> object_api_;
 };
 
 }  // namespace kubeiam::kubeapi

@@ -1,10 +1,9 @@
 #include "kubeapi/object_folder.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <boost/json/parse.hpp>
 #include <filesystem>
 
+#include "kubeapi/manifests.h"
 #include "rbac/resources.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -14,39 +13,6 @@ namespace kubeiam::kubeapi {
 namespace {
 
 namespace json = boost::json;
-
-// YAML to JSON as Kubernetes reads manifests: plain scalars that are numbers, booleans or null
-// become those; quoted ones stay strings.
-json::value ToJson(const YAML::Node& n, int depth = 0) {
-  if (depth > 64) return nullptr;
-  if (n.IsMap()) {
-    json::object o;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      YAML::Node key = it->first, value = it->second;
-      if (key.IsScalar()) o[key.Scalar()] = ToJson(value, depth + 1);
-    }
-    return o;
-  }
-  if (n.IsSequence()) {
-    json::array a;
-    for (const auto& x : n) a.push_back(ToJson(x, depth + 1));
-    return a;
-  }
-  if (!n.IsScalar()) return nullptr;
-  const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return json::string(s);  // quoted
-  if (s == "true" || s == "True") return true;
-  if (s == "false" || s == "False") return false;
-  if (s == "null" || s == "~" || s.empty()) return nullptr;
-  char* end = nullptr;
-  long long i = std::strtoll(s.c_str(), &end, 10);
-  if (end && *end == '\0' && !s.empty()) return i;
-  double d = std::strtod(s.c_str(), &end);
-  if (end && *end == '\0' && s.find_first_of("0123456789") != std::string::npos && s.find_first_not_of("0123456789.eE+-") == std::string::npos) {
-    return d;
-  }
-  return json::string(s);
-}
 
 std::string ResourceOf(const std::string& group, const std::string& kind) {
   for (const auto& r : rbac::StandardResources()) {
@@ -79,48 +45,16 @@ Result<Objects> Objects::Load(const std::string& folder) {
     auto text = ReadFile(f, 64u << 20);
     if (!text) return std::unexpected(text.error());
     if (auto ok = ValidateUtf8(*text, f); !ok) return std::unexpected(ok.error());
-    // Documents split at "---" lines; each one parsed alone (yaml-cpp's LoadAll can loop on bad input).
-    std::vector<std::string> docs(1);
-    for (auto line : Split(*text, '\n')) {
-      if (Trim(line) == "---") {
-        docs.emplace_back();
-      } else {
-        docs.back().append(line);
-        docs.back() += '\n';
-      }
-    }
-    size_t number = 0;
-    for (const auto& d : docs) {
-      ++number;
-      if (Trim(d).empty()) continue;
-      json::value v;
-      try {
-        v = ToJson(YAML::Load(d));
-      } catch (const YAML::Exception& e) {
-        return Fail(ErrorCode::kInvalidArgument, f + ": document " + std::to_string(number) + ": " + e.msg);
-      }
-      std::vector<json::value> items;
-      if (v.is_object() && v.as_object().contains("items") && v.at("items").is_array()) {
-        for (auto& x : v.at("items").as_array()) items.push_back(x);
-      } else {
-        items.push_back(v);
-      }
-      for (auto& item : items) {
-        if (!item.is_object()) continue;
-        auto& o = item.as_object();
-        auto str = [&](const json::value* x) { return x && x->is_string() ? std::string(x->as_string()) : std::string(); };
-        std::string api = str(o.if_contains("apiVersion")), kind = str(o.if_contains("kind"));
-        const json::value* meta = o.if_contains("metadata");
-        if (api.empty() || kind.empty() || !meta || !meta->is_object()) {
-          return Fail(ErrorCode::kInvalidArgument, f + ": document " + std::to_string(number) +
-                                                       ": apiVersion, kind and metadata are required");
-        }
-        std::string name = str(meta->as_object().if_contains("name"));
-        if (name.empty()) return Fail(ErrorCode::kInvalidArgument, f + ": document " + std::to_string(number) + ": metadata.name is required");
-        std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
-        std::string ns = str(meta->as_object().if_contains("namespace"));
-        out.objects_[{group, ResourceOf(group, kind), ns, name}] = o;
-      }
+    auto objects = ParseManifestObjects(*text, f);
+    if (!objects) return std::unexpected(objects.error());
+    for (auto& o : *objects) {
+      std::string api(o.at("apiVersion").as_string()), kind(o.at("kind").as_string());
+      const json::object& meta = o.at("metadata").as_object();
+      std::string name(meta.at("name").as_string());
+      std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
+      const json::value* n = meta.if_contains("namespace");
+      std::string ns = n && n->is_string() ? std::string(n->as_string()) : "";
+      out.objects_[{group, ResourceOf(group, kind), ns, name}] = std::move(o);
     }
   }
   return out;

@@ -30,4 +30,6 @@ Objects WithBootstrap(Objects extra, bool with_bootstrap) {
   return all;
 }
 
+std::string_view BootstrapPolicyManifest() { return kBootstrapPolicyYaml; }
+
 }  // namespace kubeiam::rbac

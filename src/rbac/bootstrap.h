@@ -9,6 +9,10 @@ namespace kubeiam::rbac {
 
 const Objects& BootstrapPolicy();
 
+// The same policy as the manifest it is built from (one `kind: List`), for an API server that
+// keeps it as objects.
+std::string_view BootstrapPolicyManifest();
+
 // `extra` plus the bootstrap policy (unless `with_bootstrap` is false), aggregated together so
 // user ClusterRoles labelled aggregate-to-view etc. flow into view, edit and admin.
 Objects WithBootstrap(Objects extra, bool with_bootstrap = true);

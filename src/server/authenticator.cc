@@ -78,13 +78,15 @@ void LogSourceProblem(const std::string& source, const std::string& problem) {
 Result<std::unique_ptr<Authenticator>> Authenticator::Create(config::Config config,
                                                              std::shared_ptr<const sts::LocalSts> local_sts,
                                                              std::shared_ptr<store::AccessStore> store,
-                                                             std::shared_ptr<Verifier> verifier) {
+                                                             std::shared_ptr<Verifier> verifier,
+                                                             std::shared_ptr<store::KvStore> kv) {
   std::unique_ptr<Authenticator> a(new Authenticator(std::move(config)));
   a->store_ = std::move(store);
+  a->kv_ = std::move(kv);
   a->local_sts_ = std::move(local_sts);
   if (!a->local_sts_) a->ec2_ = MakeEc2Lookup(a->config_);
   a->verifier_ = verifier ? std::move(verifier) : std::make_shared<StsVerifier>(a->config_, a->local_sts_, a->metrics_);
-  auto settings = state::SettingsOf(a->config_, a->store_);
+  auto settings = state::SettingsOf(a->config_, a->store_, a->kv_);
   if (!settings) return std::unexpected(settings.error());
   settings->on_problem = LogSourceProblem;
   auto sources = state::Sources::Open(std::move(*settings));
@@ -94,7 +96,7 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(config::Config conf
 }
 
 Result<std::vector<std::string>> Authenticator::Reconfigure(const config::Config& next) {
-  auto settings = state::SettingsOf(next, store_);
+  auto settings = state::SettingsOf(next, store_, kv_);
   if (!settings) return std::unexpected(settings.error());
   settings->on_problem = LogSourceProblem;
   std::vector<std::string> warnings;

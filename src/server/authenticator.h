@@ -37,7 +37,8 @@ class Authenticator : public kubeapi::AuthSource {
   // `verifier`, when given, replaces the one that asks STS (tests give a fake).
   static Result<std::unique_ptr<Authenticator>> Create(config::Config config, std::shared_ptr<const sts::LocalSts> local_sts,
                                                        std::shared_ptr<store::AccessStore> store = nullptr,
-                                                       std::shared_ptr<Verifier> verifier = nullptr);
+                                                       std::shared_ptr<Verifier> verifier = nullptr,
+                                                       std::shared_ptr<store::KvStore> kv = nullptr);
 
   // Token -> identity, STS-confirmed (the Verifier's errors).
   Result<identity::Identity> Verify(std::string_view token, TimePoint now) override { return verifier_->Verify(token, now); }
@@ -77,6 +78,7 @@ class Authenticator : public kubeapi::AuthSource {
   std::shared_ptr<Verifier> verifier_;
 
   std::shared_ptr<store::AccessStore> store_;
+  std::shared_ptr<store::KvStore> kv_;  // the store under store_: the front's objects, when it keeps them
 };
 
 }  // namespace kubeiam::server

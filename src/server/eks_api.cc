@@ -26,14 +26,6 @@ http::HttpResponse ErrorResponse(const eks::ApiError& e) {
 
 eks::ApiError Serialization(std::string message) { return {"SerializationException", 400, std::move(message)}; }
 
-std::string UuidV4() {
-  std::string b = RandomBytes(16);
-  b[6] = char((b[6] & 0x0F) | 0x40);
-  b[8] = char((b[8] & 0x3F) | 0x80);
-  std::string h = HexEncode(b);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
-}
-
 // Optional members of a request body, type-checked with EKS's exception for a wrong type.
 struct Body {
   json::object o;

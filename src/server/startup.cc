@@ -1,5 +1,7 @@
 #include "server/startup.h"
 
+#include "kubeapi/default_objects.h"
+#include "state/source_settings.h"
 #include "store/kv_access_store.h"
 #include "store/sqlite_kv.h"
 #include "util/crypto.h"
@@ -35,7 +37,7 @@ eks::ClusterInfo ClusterOf(const config::Config& config) {
   return c;
 }
 
-Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
+Result<OpenedStore> OpenStores(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
   eks::ClusterAccess seed;
   seed.cluster = ClusterOf(config);
   seed.mode = config.authentication_mode;
@@ -43,9 +45,23 @@ Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& conf
   seed.entries = seed_entries;
   auto kv = store::SqliteKv::Open(config.access_entries_store);
   if (!kv) return std::unexpected(kv.error());
-  auto opened = store::KvAccessStore::Open(std::move(*kv), seed);
+  auto opened = store::KvAccessStore::Open(*kv, seed);
   if (!opened) return std::unexpected(opened.error().Wrap(config.access_entries_store));
-  return std::shared_ptr<store::AccessStore>(std::move(*opened));
+  return OpenedStore{std::move(*kv), std::shared_ptr<store::AccessStore>(std::move(*opened))};
+}
+
+Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
+  auto opened = OpenStores(config, seed_entries);
+  if (!opened) return std::unexpected(opened.error());
+  return opened->access;
+}
+
+Result<std::shared_ptr<kubeapi::ObjectRegistry>> OpenObjects(const config::Config& config, std::shared_ptr<store::KvStore> kv) {
+  auto registry = std::make_shared<kubeapi::ObjectRegistry>(std::move(kv), config.cluster_id);
+  if (auto ok = kubeapi::EnsureDefaultObjects(*registry, {}, Clock::now()); !ok) {
+    return std::unexpected(ok.error().Wrap("seeding the Kubernetes objects in " + config.access_entries_store));
+  }
+  return registry;
 }
 
 Result<Parts> Bootstrap(const config::Config& config) {
@@ -66,11 +82,17 @@ Result<Parts> Bootstrap(const config::Config& config) {
   if (!tls) return std::unexpected(tls.error());
   parts.tls = *tls;
   if (!config.access_entries_store.empty()) {
-    auto store = OpenStore(config);
-    if (!store) return std::unexpected(store.error());
-    parts.store = std::move(*store);
+    auto opened = OpenStores(config);
+    if (!opened) return std::unexpected(opened.error());
+    parts.store = std::move(opened->access);
+    parts.kv = std::move(opened->kv);
   }
-  auto a = Authenticator::Create(config, parts.local_sts, parts.store);
+  if (parts.kv && state::ServesStoredObjects(config)) {
+    auto objects = OpenObjects(config, parts.kv);
+    if (!objects) return std::unexpected(objects.error());
+    parts.objects = std::move(*objects);
+  }
+  auto a = Authenticator::Create(config, parts.local_sts, parts.store, nullptr, parts.kv);
   if (!a) return std::unexpected(a.error());
   parts.authenticator = std::move(*a);
   return parts;

@@ -7,13 +7,18 @@
 
 #include "server/authenticator.h"
 #include "server/tls_material.h"
+#include "kubeapi/object_registry.h"
 #include "store/access_store.h"
+#include "store/kv.h"
 
 namespace kubeiam::server {
 
 struct Parts {
   std::shared_ptr<const sts::LocalSts> local_sts;  // null unless sts.local is configured
   std::shared_ptr<store::AccessStore> store;  // null unless access entries live in a store
+  std::shared_ptr<store::KvStore> kv;          // the store under it
+  // The Kubernetes objects the API front keeps (null unless kubeAPI serves them), seeded.
+  std::shared_ptr<kubeapi::ObjectRegistry> objects;
   std::unique_ptr<Authenticator> authenticator;
   TlsPaths tls;
 };
@@ -25,5 +30,16 @@ eks::ClusterInfo ClusterOf(const config::Config& config);
 
 // Opens (creating on first use, seeded with the config's authentication mode) the store.
 Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries = {});
+
+// The store and the access state in it.
+struct OpenedStore {
+  std::shared_ptr<store::KvStore> kv;
+  std::shared_ptr<store::AccessStore> access;
+};
+Result<OpenedStore> OpenStores(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries = {});
+
+// The Kubernetes objects of a config whose front keeps them, with the defaults created where
+// missing.
+Result<std::shared_ptr<kubeapi::ObjectRegistry>> OpenObjects(const config::Config& config, std::shared_ptr<store::KvStore> kv);
 
 }  // namespace kubeiam::server

@@ -4,7 +4,12 @@
 
 namespace kubeiam::state {
 
-Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store) {
+bool ServesStoredObjects(const config::Config& config) {
+  return config.kube_api && !config.kube_api->upstream && config.access_entries_file.empty();
+}
+
+Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store,
+                                  std::shared_ptr<store::KvStore> kv) {
   auto file = identity::BuildFileTable(config.map_roles, config.map_users, config.map_accounts);
   if (!file) return std::unexpected(file.error().Wrap(config.file + ": server"));
   SourceSettings s;
@@ -22,6 +27,10 @@ Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<
   if (!config.authorization_rbac.empty()) s.rbac_paths.push_back(config.authorization_rbac);
   s.bootstrap_policy = config.bootstrap_policy;
   s.webhook_full_chain = config.authorization_webhook == config::Config::WebhookChain::kFull;
+  if (kv && ServesStoredObjects(config)) {
+    s.objects = {std::move(kv), config.cluster_id};
+    s.rbac = true;  // the front authorizes with the stored RBAC objects
+  }
   return s;
 }
 

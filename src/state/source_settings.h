@@ -12,6 +12,7 @@
 #include "eks/authentication_mode.h"
 #include "identity/mapping_table.h"
 #include "config/config.h"
+#include "state/stored_objects.h"
 #include "store/access_store.h"
 
 namespace kubeiam::state {
@@ -23,6 +24,10 @@ struct SourceSettings {
   std::string aws_auth_file, dynamic_file, access_entries_file;
   bool dynamic_file_strict = false;
   std::shared_ptr<store::AccessStore> store;  // entries and the mode, when they live in a store
+  // The objects the Kubernetes front keeps (kv null: none). When set, its RBAC objects (the
+  // default policy among them) authorize beside rbac_paths, and its kube-system/aws-auth is the
+  // EKSConfigMap source unless aws_auth_file names a file.
+  StoredObjects objects;
   eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
   bool store_sets_mode = true;  // the store's mode wins over authentication_mode (as in the server)
   std::set<std::string> scrubbed_accounts;
@@ -37,7 +42,12 @@ struct SourceSettings {
 };
 
 // The sources a server config names; `store` is the opened access-entry store when the config
-// keeps entries in one. Errors: the config's own mappings do not build (names the file).
-Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store);
+// keeps entries in one, `kv` the store under it (the Kubernetes objects are read from it when
+// the config's front serves them). Errors: the config's own mappings do not build (names the file).
+Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store,
+                                  std::shared_ptr<store::KvStore> kv = nullptr);
+
+// Whether a config's Kubernetes front keeps objects in the store (kubeAPI without an upstream).
+bool ServesStoredObjects(const config::Config& config);
 
 }  // namespace kubeiam::state

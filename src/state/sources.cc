@@ -12,6 +12,8 @@
 #include "identity/dynamic_file.h"
 #include "rbac/bootstrap.h"
 #include "rbac/loader.h"
+#include "store/access_keys.h"
+#include "store/object_keys.h"
 #include "util/file.h"
 #include "util/strings.h"
 
@@ -85,6 +87,7 @@ Status Sources::Reconfigure(SourceSettings next) {
   rbac_stamp_ = std::move(trial.rbac_stamp_);
   store_revision_ = trial.store_revision_;
   store_mode_ = trial.store_mode_;
+  objects_revision_ = trial.objects_revision_;
   aws_auth_ = std::move(trial.aws_auth_);
   dynamic_ = std::move(trial.dynamic_);
   entries_table_ = std::move(trial.entries_table_);
@@ -97,7 +100,7 @@ Status Sources::Reconfigure(SourceSettings next) {
 Status Sources::Load(bool force) {
   std::lock_guard<std::mutex> l(mu_);
   bool changed = force;
-  Status result;
+  Status result = CheckStoredObjects(force);
   for (auto load : {&Sources::LoadAwsAuth, &Sources::LoadDynamicFile, &Sources::LoadAccessEntries, &Sources::LoadRbac}) {
     if (Status s = (this->*load)(force, changed); !s && result) result = std::unexpected(s.error());
   }
@@ -105,9 +108,46 @@ Status Sources::Load(bool force) {
   return result;
 }
 
+// Whether the stored objects changed since they were read (the revision noted before reading,
+// so that a change made during the read is seen next time).
+Status Sources::CheckStoredObjects(bool force) {
+  objects_dirty_ = false;
+  if (!settings_.objects.kv) return {};
+  auto changed = ObjectsChangedSince(settings_.objects, force ? 0 : objects_revision_);
+  if (!changed) return std::unexpected(changed.error().Wrap("the store"));
+  if (!*changed) return {};
+  auto revision = StoreRevision(settings_.objects);
+  if (!revision) return std::unexpected(revision.error().Wrap("the store"));
+  objects_revision_ = *revision;
+  objects_dirty_ = true;
+  return {};
+}
+
+Status Sources::LoadStoredAwsAuthTable(bool& changed) {
+  if (!objects_dirty_) return {};
+  auto text = LoadStoredAwsAuth(settings_.objects);
+  if (!text) return std::unexpected(text.error().Wrap("the store"));
+  changed = true;
+  const std::string where = "kube-system/aws-auth";
+  Result<identity::MappingTable> table = identity::MappingTable();
+  if (*text) {
+    auto parsed = identity::ParseAwsAuthConfigMap(**text);
+    if (!parsed) return std::unexpected(parsed.error().Wrap(where));
+    for (const auto& p : parsed->problems) {
+      if (settings_.on_problem) settings_.on_problem(where, p);
+    }
+    table = identity::BuildConfigMapTable(*parsed);
+  }
+  if (!table) return std::unexpected(table.error().Wrap(where));
+  aws_auth_ = std::make_shared<const identity::MappingTable>(std::move(*table));
+  return {};
+}
+
 Status Sources::LoadAwsAuth(bool force, bool& changed) {
   Status result;
-  if (!Has(settings_.backend_modes, identity::kEksConfigMap) || settings_.aws_auth_file.empty()) return result;
+  if (!Has(settings_.backend_modes, identity::kEksConfigMap)) return result;
+  if (settings_.objects.kv && settings_.aws_auth_file.empty()) return LoadStoredAwsAuthTable(changed);
+  if (settings_.aws_auth_file.empty()) return result;
   const std::string& path = settings_.aws_auth_file;
   WhenChanged(path, aws_auth_stamp_, force, changed, result, [&] {
     return LoadTable(path, aws_auth_, [&](const std::string& text) -> Result<identity::MappingTable> {
@@ -179,7 +219,7 @@ Status Sources::LoadRbac(bool force, bool& changed) {
   // One stamp over every path.
   std::string stamp;
   for (const auto& p : settings_.rbac_paths) stamp += FileStamp(p) + "|";
-  if (!force && stamp == rbac_stamp_ && rbac_) return {};
+  if (!force && stamp == rbac_stamp_ && rbac_ && !objects_dirty_) return {};
   rbac_stamp_ = stamp;
   changed = true;
   rbac::Objects objects;
@@ -188,10 +228,18 @@ Status Sources::LoadRbac(bool force, bool& changed) {
     if (!loaded) return std::unexpected(loaded.error());
     objects.Append(std::move(*loaded));
   }
+  // The objects the front keeps, the default policy among them, beside the files.
+  bool bootstrap = settings_.bootstrap_policy;
+  if (settings_.objects.kv) {
+    auto stored = LoadStoredRbac(settings_.objects);
+    if (!stored) return std::unexpected(stored.error().Wrap("the store"));
+    objects.Append(std::move(stored->objects));
+    bootstrap = false;
+  }
   for (const auto& p : objects.problems) {
     if (settings_.on_problem) settings_.on_problem("rbac", p);
   }
-  auto all = rbac::WithBootstrap(std::move(objects), settings_.bootstrap_policy);
+  auto all = rbac::WithBootstrap(std::move(objects), bootstrap);
   rbac_ = std::make_shared<const rbac::Authorizer>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
   return {};
 }
@@ -279,19 +327,26 @@ void Sources::Watch(std::function<void(const Error&)> on_error) {
 // fails (the store unreachable, its history compacted) is opened again after a pause; the file
 // thread's periodic Refresh covers the gap.
 void Sources::WatchStore(const std::function<void(const Error&)>& on_error) {
-  std::shared_ptr<store::AccessStore> store;
+  std::function<Result<std::unique_ptr<store::Watcher>>()> open;
   {
     std::lock_guard<std::mutex> l(mu_);
-    store = settings_.store;
+    if (settings_.objects.kv) {
+      // The cluster's whole range: access entries and the Kubernetes objects.
+      auto kv = settings_.objects.kv;
+      std::string prefix = store::ClusterPrefix(settings_.objects.cluster);
+      open = [kv, prefix] { return kv->Watch(prefix, store::PrefixEnd(prefix), 0); };
+    } else if (auto store = settings_.store) {
+      open = [store] { return store->Watch(); };
+    }
   }
-  if (!store) return;
-  auto first = store->Watch();
-  store_watcher_ = std::thread([this, store, on_error, first = std::move(first)]() mutable {
+  if (!open) return;
+  auto first = open();
+  store_watcher_ = std::thread([this, open, on_error, first = std::move(first)]() mutable {
     Result<std::unique_ptr<store::Watcher>> w = std::move(first);
     while (!stop_.load()) {
       if (!w) {
         for (int i = 0; i < 10 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        w = store->Watch();
+        w = open();
         continue;
       }
       auto events = (*w)->Next(std::chrono::milliseconds(100));

@@ -53,6 +53,8 @@ class Sources {
   Status LoadDynamicFile(bool force, bool& changed);
   Status LoadAccessEntries(bool force, bool& changed);
   Status LoadRbac(bool force, bool& changed);
+  Status CheckStoredObjects(bool force);
+  Status LoadStoredAwsAuthTable(bool& changed);
   void Publish();
   std::vector<std::string> WatchedPaths() const;
 
@@ -61,6 +63,8 @@ class Sources {
   std::string aws_auth_stamp_, dynamic_stamp_, entries_stamp_, rbac_stamp_;
   std::optional<uint64_t> store_revision_;
   std::optional<eks::AuthenticationMode> store_mode_;
+  int64_t objects_revision_ = 0;  // the store's revision when the stored objects were last read
+  bool objects_dirty_ = false;    // they changed since: this load reads them again
   std::shared_ptr<const identity::MappingTable> aws_auth_, dynamic_, entries_table_;
   std::shared_ptr<const eks::AccessEntries> entries_ = std::make_shared<const eks::AccessEntries>();
   std::shared_ptr<const rbac::Authorizer> rbac_;

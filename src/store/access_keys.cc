@@ -5,29 +5,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "store/key_segment.h"
 #include "util/strings.h"
 
 namespace kubeiam::store {
 namespace {
 
 namespace json = boost::json;
-
-// '/' would add a segment and '%' is the escape itself.
-std::string Segment(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '/' || c == '%') {
-      static const char kHex[] = "0123456789ABCDEF";
-      out += '%';
-      out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
-      out += kHex[static_cast<unsigned char>(c) & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 
 json::array Strings(const std::vector<std::string>& v) {
   json::array a;
@@ -79,12 +63,12 @@ Result<json::object> ParseObject(std::string_view text, std::string_view what) {
 }  // namespace
 
 std::string ClustersPrefix() { return "clusters/"; }
-std::string ClusterPrefix(std::string_view cluster) { return ClustersPrefix() + Segment(cluster) + "/"; }
+std::string ClusterPrefix(std::string_view cluster) { return ClustersPrefix() + KeySegment(cluster) + "/"; }
 std::string AccessPrefix(std::string_view cluster) { return ClusterPrefix(cluster) + "access/"; }
 std::string AccessConfigKey(std::string_view cluster) { return AccessPrefix(cluster) + "config"; }
 std::string AccessEntriesPrefix(std::string_view cluster) { return AccessPrefix(cluster) + "entries/"; }
 std::string AccessEntryKey(std::string_view cluster, std::string_view principal_arn) {
-  return AccessEntriesPrefix(cluster) + Segment(ToLower(principal_arn));
+  return AccessEntriesPrefix(cluster) + KeySegment(ToLower(principal_arn));
 }
 
 std::string EncodeAccessConfig(const eks::ClusterAccess& c) {

@@ -72,4 +72,12 @@ std::string RandomBytes(size_t n) {
   return out;
 }
 
+std::string UuidV4() {
+  std::string b = RandomBytes(16);
+  b[6] = char((b[6] & 0x0F) | 0x40);
+  b[8] = char((b[8] & 0x3F) | 0x80);
+  std::string h = HexEncode(b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
 }  // namespace kubeiam

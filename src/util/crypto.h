@@ -23,4 +23,7 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b);
 // Cryptographically strong random bytes; aborts if the system RNG fails (it never should).
 std::string RandomBytes(size_t n);
 
+// A random (version 4) UUID, lower-case and hyphenated, as Kubernetes and AWS write them.
+std::string UuidV4();
+
 }  // namespace kubeiam

@@ -1,0 +1,47 @@
+#include "kubeapi/object_api.h"
+
+#include "kubeapi/default_objects.h"
+#include "kubeapi/object_verbs.h"
+
+namespace kubeiam::kubeapi {
+namespace {
+
+http::HttpResponse NotServed() {
+  return StatusResponse(404, "NotFound", "the server could not find the requested resource");
+}
+
+http::HttpResponse MethodNotAllowed() {
+  return StatusResponse(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+}
+
+http::HttpResponse Route(const VerbContext& c) {
+  const std::string& verb = c.info.verb;
+  bool all_namespaces = c.kind.namespaced && c.info.namespace_.empty();
+  if (verb == "get") return GetStored(c);
+  if (verb == "list") return ListStored(c);
+  if (verb == "watch") return WatchStored(c);
+  // Writes name a namespace for namespaced kinds: the all-namespaces path is read-only.
+  if (all_namespaces) return MethodNotAllowed();
+  if (verb == "create") return c.name().empty() ? CreateStored(c) : MethodNotAllowed();
+  if (verb == "update") return UpdateStored(c);
+  if (verb == "patch") return PatchStored(c);
+  if (verb == "delete") return DeleteStored(c);
+  if (verb == "deletecollection") return DeleteStoredCollection(c);
+  return MethodNotAllowed();
+}
+
+}  // namespace
+
+std::optional<http::HttpResponse> ObjectApi::Serve(const http::HttpRequest& request, const RequestInfo& info) {
+  const StoredKind* kind = FindStoredKind(info.api_group, info.resource);
+  if (!kind) return std::nullopt;
+  if (info.api_version != kind->version || !info.subresource.empty()) return NotServed();
+  http::HttpResponse r = Route({*registry_, request, info, *kind, Clock::now()});
+  // As the controller manager's aggregation controller: a ClusterRole written changes the roles
+  // that aggregate it.
+  bool wrote = info.verb != "get" && info.verb != "list" && info.verb != "watch" && !info.First("dryRun");
+  if (wrote && kind->kind == "ClusterRole" && r.status < 300) (void)AggregateStoredClusterRoles(*registry_);
+  return r;
+}
+
+}  // namespace kubeiam::kubeapi
