@@ -286,7 +286,9 @@ void CheckBackends(Reader& r, const Config& c) {
   auto has = [&](std::string_view mode) {
     return std::find(c.backend_modes.begin(), c.backend_modes.end(), mode) != c.backend_modes.end();
   };
-  if (has(identity::kEksConfigMap) && c.aws_auth_file.empty()) {
+  // A Kubernetes front that keeps objects serves kube-system/aws-auth itself.
+  bool front_keeps_objects = c.kube_api && !c.kube_api->upstream && c.access_entries_file.empty();
+  if (has(identity::kEksConfigMap) && c.aws_auth_file.empty() && !front_keeps_objects) {
     r.Problem("server.awsAuthFile", "is required when backendMode includes EKSConfigMap");
   }
   if (!c.aws_auth_file.empty() && !has(identity::kEksConfigMap)) {

@@ -7,8 +7,10 @@
 #include <optional>
 
 #include "http/http_server.h"
+#include "kubeapi/caller.h"
 #include "kubeapi/object_registry.h"
 #include "kubeapi/request_info.h"
+#include "rbac/authorizer.h"
 
 namespace kubeiam::kubeapi {
 
@@ -16,8 +18,10 @@ class ObjectApi {
  public:
   explicit ObjectApi(std::shared_ptr<ObjectRegistry> registry) : registry_(std::move(registry)) {}
 
-  // nullopt when the request is not for a stored kind.
-  std::optional<http::HttpResponse> Serve(const http::HttpRequest& request, const RequestInfo& info);
+  // nullopt when the request is not for a stored kind. `caller` and `rbac` (the request's
+  // snapshot) check RBAC writes for escalation; null for trusted callers.
+  std::optional<http::HttpResponse> Serve(const http::HttpRequest& request, const RequestInfo& info,
+                                          const Caller* caller = nullptr, const rbac::Authorizer* rbac = nullptr);
   ObjectRegistry& registry() { return *registry_; }
 
  private:

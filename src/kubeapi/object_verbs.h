@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "http/http_server.h"
+#include "kubeapi/caller.h"
 #include "kubeapi/object_registry.h"
 #include "kubeapi/request_info.h"
 #include "kubeapi/responses.h"
+#include "rbac/authorizer.h"
 #include "util/time.h"
 
 namespace kubeiam::kubeapi {
@@ -23,6 +25,10 @@ struct VerbContext {
   const RequestInfo& info;
   const StoredKind& kind;
   TimePoint now;
+  // Who asks, and the RBAC policy of the request's snapshot: for escalation checks on RBAC
+  // writes (null: trusted callers, which are not checked).
+  const Caller* caller = nullptr;
+  const rbac::Authorizer* rbac = nullptr;
 
   // The request's namespace for namespaced kinds ("" for cluster-scoped ones).
   std::string ns() const { return kind.namespaced ? info.namespace_ : ""; }

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "kubeapi/api_errors.h"
+#include "kubeapi/escalation_admission.h"
 #include "kubeapi/json_patch.h"
 #include "kubeapi/object_body.h"
 #include "kubeapi/object_meta.h"
@@ -30,6 +31,12 @@ std::optional<http::HttpResponse> CheckNamespaceOpen(const VerbContext& c, const
   std::string why = "namespace " + c.ns() + " is being terminated";
   return Forbidden(c.kind, name, "unable to create new content in namespace " + c.ns() + " because it is being terminated",
                    json::array{json::object{{"reason", "NamespaceTerminating"}, {"message", why}, {"field", "metadata.namespace"}}});
+}
+
+// Escalation prevention for the RBAC kinds (trusted callers pass no caller).
+std::optional<http::HttpResponse> Admit(const VerbContext& c, const json::object& o, const json::object* old) {
+  if (!c.caller || !c.rbac) return std::nullopt;
+  return CheckEscalation(c.kind, o, old, c.ns(), *c.caller, *c.rbac);
 }
 
 // The URL names the object: a body naming another is refused (E15).
@@ -76,6 +83,7 @@ http::HttpResponse CreateOnce(const VerbContext& c, json::object o, const std::v
   if (auto closed = CheckNamespaceOpen(c, *name)) return *closed;
   if (auto prepared = PrepareCreate(o, c.kind, c.ns(), c.now); !prepared) return StatusResponse(500, "", prepared.error().message);
   ApplyDefaults(o, c.kind);
+  if (auto refused = Admit(c, o, nullptr)) return *refused;
   if (auto errors = ValidateObject(c.kind, o, nullptr); !errors.empty()) return Invalid(c.kind, *name, errors);
   if (dry) return ObjectAnswer(201, o, warnings);
   auto written = c.registry.Write({{&c.kind, c.ns(), *name, o, 0}});
@@ -89,6 +97,7 @@ std::optional<http::HttpResponse> WriteUpdate(const VerbContext& c, json::object
                                               const std::vector<std::string>& warnings, bool dry) {
   CarryOver(next, current.object, c.kind);
   ApplyDefaults(next, c.kind);
+  if (auto refused = Admit(c, next, &current.object)) return *refused;
   if (auto errors = ValidateObject(c.kind, next, &current.object); !errors.empty()) return Invalid(c.kind, c.name(), errors);
   if (SameContent(next, current.object) || dry) return ObjectAnswer(200, dry ? WithRevision(next, current.revision) : current.object, warnings);
   auto written = c.registry.Write({{&c.kind, c.ns(), c.name(), next, current.revision}});

@@ -198,4 +198,32 @@ bool WhoamiGroupsAre(const std::string& whoami_json, const std::string& group) {
   return seen == want;
 }
 
+std::string ExecKubeconfig(int api_port, int sts_port, const std::string& ca_file, const std::string& key,
+                           const std::string& secret) {
+  return R"(apiVersion: v1
+kind: Config
+clusters:
+- name: demo
+  cluster:
+    server: https://127.0.0.1:)" + std::to_string(api_port) + R"(
+    certificate-authority: )" + ca_file + R"(
+contexts:
+- name: demo
+  context: {cluster: demo, user: iam, namespace: default}
+current-context: demo
+users:
+- name: iam
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: )" + std::string(KUBEIAM_BINARY) + R"(
+      args: [token, -i, demo, --sts-endpoint, "https://127.0.0.1:)" + std::to_string(sts_port) + R"("]
+      interactiveMode: Never
+      env:
+      - {name: AWS_ACCESS_KEY_ID, value: )" + key + R"(}
+      - {name: AWS_SECRET_ACCESS_KEY, value: )" + secret + R"(}
+      - {name: AWS_CA_BUNDLE, value: )" + ca_file + R"(}
+)";
+}
+
 }  // namespace kubeiam::testing

@@ -47,6 +47,11 @@ std::unique_ptr<Process> StartServe(const std::string& dir, int port);
 // system:authenticated (every user's): a reload that drops a group shows only once it is gone.
 bool WhoamiGroupsAre(const std::string& whoami_json, const std::string& group);
 
+// A kubeconfig for the API front on 127.0.0.1:api_port (trusting `ca_file`) whose user gets its
+// token from `kubeiam token` against the local STS on sts_port, with these access keys.
+std::string ExecKubeconfig(int api_port, int sts_port, const std::string& ca_file, const std::string& key,
+                           const std::string& secret);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 

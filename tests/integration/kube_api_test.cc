@@ -72,30 +72,7 @@ metadata: {name: default}
   }
 
   std::string Kubeconfig(const std::string& key, const std::string& secret) {
-    return dir_.Write("kubeconfig-" + key, R"(apiVersion: v1
-kind: Config
-clusters:
-- name: demo
-  cluster:
-    server: https://127.0.0.1:)" + std::to_string(api_port_) + R"(
-    certificate-authority: )" + dir_.path() + R"(/state/ca.crt
-contexts:
-- name: demo
-  context: {cluster: demo, user: iam, namespace: default}
-current-context: demo
-users:
-- name: iam
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: )" + std::string(KUBEIAM_BINARY) + R"(
-      args: [token, -i, demo, --sts-endpoint, "https://127.0.0.1:)" + std::to_string(sts_port_) + R"("]
-      interactiveMode: Never
-      env:
-      - {name: AWS_ACCESS_KEY_ID, value: )" + key + R"(}
-      - {name: AWS_SECRET_ACCESS_KEY, value: )" + secret + R"(}
-      - {name: AWS_CA_BUNDLE, value: )" + dir_.path() + R"(/state/ca.crt}
-)");
+    return dir_.Write("kubeconfig-" + key, testing::ExecKubeconfig(api_port_, sts_port_, dir_.path() + "/state/ca.crt", key, secret));
   }
 
   // testuser's token, for requests the test makes itself.

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "kubeapi/default_objects.h"
+#include "rbac/bootstrap.h"
+#include "state/stored_objects.h"
 #include "store/sqlite_kv.h"
 #include "support/temp_dir.h"
 
@@ -26,7 +28,8 @@ class ObjectApiTest : public ::testing::Test {
   void SetUp() override {
     auto kv = store::SqliteKv::Open(dir_.path() + "/store.db");
     ASSERT_TRUE(kv) << kv.error().message;
-    registry_ = std::make_shared<ObjectRegistry>(*kv, "demo");
+    kv_ = *kv;
+    registry_ = std::make_shared<ObjectRegistry>(kv_, "demo");
     ASSERT_TRUE(EnsureDefaultObjects(*registry_, {}, Clock::now()));
     api_ = std::make_unique<ObjectApi>(registry_);
     ASSERT_EQ(Call("POST", "/api/v1/namespaces", R"({"metadata":{"name":"dev"}})").status, 201);
@@ -36,10 +39,17 @@ class ObjectApiTest : public ::testing::Test {
   }
 
   http::HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",
-                          http::Headers headers = {}) {
+                          http::Headers headers = {}, const Caller* caller = nullptr) {
     auto info = ParseRequestInfo(method, target);
     EXPECT_TRUE(info) << target;
-    auto r = api_->Serve({method, target, std::move(headers), body, "127.0.0.1:1"}, *info);
+    std::shared_ptr<const rbac::Authorizer> policy;
+    if (caller) {
+      auto stored = state::LoadStoredRbac({kv_, "demo"});
+      EXPECT_TRUE(stored);
+      auto all = rbac::WithBootstrap(std::move(stored->objects), false);
+      policy = std::make_shared<const rbac::Authorizer>(all.roles, all.cluster_roles, all.role_bindings, all.cluster_role_bindings);
+    }
+    auto r = api_->Serve({method, target, std::move(headers), body, "127.0.0.1:1"}, *info, caller, policy.get());
     EXPECT_TRUE(r.has_value()) << target;
     return r ? *r : http::HttpResponse{};
   }
@@ -48,6 +58,7 @@ class ObjectApiTest : public ::testing::Test {
   static json::value Cause(const http::HttpResponse& r, size_t i = 0) { return Body(r).at("details").at("causes").at(i); }
 
   testing::TempDir dir_;
+  std::shared_ptr<store::KvStore> kv_;
   std::shared_ptr<ObjectRegistry> registry_;
   std::unique_ptr<ObjectApi> api_;
   std::string rv_;
@@ -301,6 +312,38 @@ TEST_F(ObjectApiTest, WatchFromAResourceVersion) {  // K32, K33
   std::string initial;
   fresh.stream->Poll(initial);
   EXPECT_NE(initial.find("\"type\":\"ADDED\""), std::string::npos) << initial;
+}
+
+TEST_F(ObjectApiTest, RbacWritesCannotEscalate) {  // K36, K37, K38
+  ASSERT_EQ(Call("POST", std::string(kRB) + "/namespaces/dev/roles", R"({"metadata":{"name":"cm-editor"},"rules":[
+      {"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list","watch","create","update","patch","delete"]},
+      {"apiGroups":["rbac.authorization.k8s.io"],"resources":["roles","rolebindings"],"verbs":["create","get"]}]})").status, 201);
+  ASSERT_EQ(Call("POST", std::string(kRB) + "/namespaces/dev/rolebindings", R"({"metadata":{"name":"alice-cm"},
+      "subjects":[{"kind":"User","name":"alice"}],"roleRef":{"kind":"Role","name":"cm-editor"}})").status, 201);
+  ASSERT_EQ(Call("POST", std::string(kRB) + "/clusterroles", R"({"metadata":{"name":"reader"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get"]}]})").status, 201);
+  Caller alice{{"alice", {"system:authenticated"}}, "", {}, nullptr};
+  auto grant = Call("POST", std::string(kRB) + "/namespaces/dev/roles", R"({"metadata":{"name":"r"},"rules":[
+      {"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list"]},{"apiGroups":[""],"resources":["secrets"],"verbs":["get"]}]})",
+                    {}, &alice);
+  EXPECT_EQ(grant.status, 403);
+  EXPECT_EQ(Message(grant), "roles.rbac.authorization.k8s.io \"r\" is forbidden: user \"alice\" (groups=[\"system:authenticated\"]) is "
+                            "attempting to grant RBAC permissions not currently held:\n{APIGroups:[\"\"], Resources:[\"secrets\"], Verbs:[\"get\"]}");
+  auto held = Call("POST", std::string(kRB) + "/namespaces/dev/rolebindings", R"({"metadata":{"name":"rb2"},
+      "subjects":[{"kind":"User","name":"bob"}],"roleRef":{"kind":"ClusterRole","name":"reader"}})", {}, &alice);
+  EXPECT_EQ(held.status, 201) << held.body;
+  auto admin = Call("POST", std::string(kRB) + "/namespaces/dev/rolebindings", R"({"metadata":{"name":"rb3"},
+      "subjects":[{"kind":"User","name":"bob"}],"roleRef":{"kind":"ClusterRole","name":"admin"}})", {}, &alice);
+  EXPECT_EQ(admin.status, 403);
+  EXPECT_TRUE(Message(admin).starts_with("rolebindings.rbac.authorization.k8s.io \"rb3\" is forbidden: user \"alice\" "
+                                         "(groups=[\"system:authenticated\"]) is attempting")) << Message(admin);
+  auto missing = Call("POST", std::string(kRB) + "/namespaces/dev/rolebindings", R"({"metadata":{"name":"rb4"},
+      "subjects":[{"kind":"User","name":"bob"}],"roleRef":{"kind":"ClusterRole","name":"nope"}})", {}, &alice);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(Message(missing), "clusterroles.rbac.authorization.k8s.io \"nope\" not found");
+  // system:masters holds everything.
+  Caller root{{"admin", {"system:masters", "system:authenticated"}}, "", {}, nullptr};
+  EXPECT_EQ(Call("POST", std::string(kRB) + "/namespaces/dev/roles", R"({"metadata":{"name":"any"},"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]})",
+                 {}, &root).status, 201);
 }
 
 }  // namespace

@@ -1,0 +1,180 @@
+// The Kubernetes front keeping aws-auth, RBAC and namespaces in the store, with the real kubectl
+// (its default --validate=strict, so the OpenAPI documents too): the lab's commands — get, create,
+// edit (through a scripted KUBE_EDITOR), apply twice, create clusterrolebinding, describe, label,
+// delete — and their effect on authentication (aws-auth) and authorization (RBAC) as soon as they
+// are written; escalation refused; objects kept across a restart.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <fstream>
+#include <thread>
+
+#include "integration/cli_runner.h"
+#include "support/paths.h"
+#include "support/temp_dir.h"
+
+namespace kubeiam {
+namespace {
+
+using testing::Outcome;
+
+class FrontObjects : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = testing::FreePort();
+    sts_port_ = testing::FreePort();
+    api_port_ = testing::FreePort();
+    std::ifstream in(std::string(KUBEIAM_TEST_DIR) + "/../examples/local/principals.yaml");
+    dir_.Write("principals.yaml", std::string(std::istreambuf_iterator<char>(in), {}));
+    // viewer administers the cluster through the config; testuser only through what kubectl writes.
+    dir_.Write("config.yaml", "clusterID: demo\nserver:\n  port: " + std::to_string(port_) +
+                                  "\n  stateDir: ./state\n  backendMode: [MountedFile, EKSConfigMap]\n"
+                                  "  mapUsers:\n  - userarn: arn:aws:iam::111122223333:user/viewer\n    username: admin\n"
+                                  "    groups: [system:masters]\nkubeAPI:\n  port: " + std::to_string(api_port_) +
+                                  "\nsts:\n  local:\n    principals: ./principals.yaml\n    port: " + std::to_string(sts_port_) + "\n");
+    server_ = testing::StartServe(dir_.path(), port_);
+    admin_ = Kubeconfig("AKIAEXAMPLEVIEWER001", "kubeiamViewerSecretKeyDoNotUseAnywhere00");
+    testuser_ = Kubeconfig("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0");
+  }
+
+  std::string Kubeconfig(const std::string& key, const std::string& secret) {
+    return dir_.Write("kubeconfig-" + key, testing::ExecKubeconfig(api_port_, sts_port_, dir_.path() + "/state/ca.crt", key, secret));
+  }
+
+  Outcome Kubectl(const std::string& kubeconfig, std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), {"kubectl", "--kubeconfig", kubeconfig});
+    env.insert({{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+                {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}, {"NO_PROXY", "127.0.0.1"}});
+    return testing::Run(args, env);
+  }
+
+  // Polls (up to 3 s) until testuser's `kubectl auth can-i` answers `expected`.
+  void WaitForCanI(const std::vector<std::string>& question, const std::string& expected) {
+    std::vector<std::string> args = {"auth", "can-i"};
+    args.insert(args.end(), question.begin(), question.end());
+    std::string last;
+    for (int i = 0; i < 30; ++i) {
+      last = Kubectl(testuser_, args).out;
+      if (last == expected + "\n") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL() << "can-i never answered " << expected << " (last: " << last << ")";
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::Process> server_;
+  int port_ = 0, sts_port_ = 0, api_port_ = 0;
+  std::string admin_, testuser_;
+};
+
+constexpr char kAwsAuth[] = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapUsers: |
+    - userarn: arn:aws:iam::111122223333:user/testuser
+      username: testuser
+      groups: [system:masters]
+)";
+
+constexpr char kRole[] = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cm-viewer-role}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+- {apiGroups: [""], resources: [namespaces], verbs: [list]}
+)";
+
+TEST_F(FrontObjects, TheLabsCommandsWorkAndTakeEffect) {
+  EXPECT_NE(Kubectl(testuser_, {"get", "ns"}).err.find("You must be logged in to the server"), std::string::npos);
+  Outcome none = Kubectl(admin_, {"get", "cm", "-n", "kube-system", "aws-auth"});
+  EXPECT_NE(none.err.find("Error from server (NotFound): configmaps \"aws-auth\" not found"), std::string::npos) << none.err;
+  Outcome ns = Kubectl(admin_, {"get", "ns"});
+  for (const char* name : {"default", "kube-node-lease", "kube-public", "kube-system"}) {
+    EXPECT_NE(ns.out.find(std::string("\n") + name + " "), std::string::npos) << ns.out << ns.err;
+  }
+  EXPECT_NE(ns.out.find("Active"), std::string::npos);
+
+  // aws-auth written through the API maps testuser at once.
+  Outcome created = Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", kAwsAuth)});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  WaitForCanI({"delete", "nodes"}, "yes");
+  // kubectl edit: system:masters becomes cm-viewer.
+  std::string editor = dir_.Write("editor.sh", "#!/bin/sh\nsed -i 's/system:masters/cm-viewer/' \"$1\"\n", 0755);
+  Outcome edited = Kubectl(admin_, {"edit", "cm", "-n", "kube-system", "aws-auth"}, {{"KUBE_EDITOR", editor}});
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_EQ(edited.out, "configmap/aws-auth edited\n");
+  WaitForCanI({"delete", "nodes"}, "no");
+
+  // A role applied, then applied again without one of its rules; bound to the group.
+  std::string role = dir_.Write("role.yaml", kRole);
+  EXPECT_EQ(Kubectl(admin_, {"apply", "-f", role}).out, "clusterrole.rbac.authorization.k8s.io/cm-viewer-role created\n");
+  Outcome bound = Kubectl(admin_, {"create", "clusterrolebinding", "cm-viewer-binding", "--clusterrole=cm-viewer-role", "--group=cm-viewer"});
+  ASSERT_EQ(bound.exit_code, 0) << bound.err;
+  WaitForCanI({"list", "namespaces"}, "yes");
+  dir_.Write("role.yaml", std::string(kRole).substr(0, std::string(kRole).rfind("- {apiGroups: [\"\"], resources: [namespaces]")));
+  EXPECT_EQ(Kubectl(admin_, {"apply", "-f", role}).out, "clusterrole.rbac.authorization.k8s.io/cm-viewer-role configured\n");
+  WaitForCanI({"list", "namespaces"}, "no");
+  EXPECT_EQ(Kubectl(testuser_, {"auth", "can-i", "get", "configmaps"}).out, "yes\n");
+
+  // The default policy is there to read; label and delete as on a cluster.
+  Outcome describe = Kubectl(admin_, {"describe", "clusterrolebinding", "cluster-admin"});
+  EXPECT_NE(describe.out.find("Group  system:masters"), std::string::npos) << describe.out << describe.err;
+  Outcome roles = Kubectl(admin_, {"get", "clusterroles", "-o", "name"});
+  for (const char* r : {"clusterrole.rbac.authorization.k8s.io/admin\n", "clusterrole.rbac.authorization.k8s.io/view\n"}) {
+    EXPECT_NE(roles.out.find(r), std::string::npos) << roles.out;
+  }
+  EXPECT_EQ(Kubectl(admin_, {"label", "clusterrole", "cm-viewer-role", "team=a"}).exit_code, 0);
+  EXPECT_EQ(Kubectl(admin_, {"get", "clusterroles", "-l", "team=a", "-o", "name"}).out, "clusterrole.rbac.authorization.k8s.io/cm-viewer-role\n");
+  EXPECT_EQ(Kubectl(admin_, {"delete", "clusterrolebinding", "cm-viewer-binding"}).exit_code, 0);
+  WaitForCanI({"get", "configmaps"}, "no");
+}
+
+TEST_F(FrontObjects, RefusalsInTheApiServersWords) {
+  Outcome strict = Kubectl(admin_, {"create", "-f", dir_.Write("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nspec: {}\n")});
+  EXPECT_NE(strict.err.find("Error from server (BadRequest): error when creating \"" + dir_.path() +
+                            "/bad.yaml\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: "
+                            "unknown field \"spec\""),
+            std::string::npos) << strict.err;
+  Outcome invalid = Kubectl(admin_, {"create", "configmap", "Bad_Name"});
+  EXPECT_NE(invalid.err.find("ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"),
+            std::string::npos) << invalid.err;
+  Outcome protected_ns = Kubectl(admin_, {"delete", "ns", "default"});
+  EXPECT_NE(protected_ns.err.find("namespaces \"default\" is forbidden: this namespace may not be deleted"), std::string::npos) << protected_ns.err;
+  // testuser may create roles in its namespace, but only grant what it holds.
+  ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", kAwsAuth)}).exit_code, 0);
+  Outcome grant = Kubectl(admin_, {"create", "-f", dir_.Write("editor.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: role-editor, namespace: default}
+rules: [{apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: role-editor, namespace: default}
+subjects: [{kind: User, name: testuser}]
+roleRef: {kind: Role, name: role-editor}
+)")});
+  ASSERT_EQ(grant.exit_code, 0) << grant.err;
+  std::string editor = dir_.Write("editor.sh", "#!/bin/sh\nsed -i 's/system:masters/nobody/' \"$1\"\n", 0755);
+  ASSERT_EQ(Kubectl(admin_, {"edit", "cm", "-n", "kube-system", "aws-auth"}, {{"KUBE_EDITOR", editor}}).exit_code, 0);
+  WaitForCanI({"create", "roles"}, "yes");
+  Outcome escalate = Kubectl(testuser_, {"create", "role", "secrets", "--verb=get", "--resource=secrets"});
+  EXPECT_NE(escalate.err.find("roles.rbac.authorization.k8s.io \"secrets\" is forbidden: user \"testuser\" (groups=[\"nobody\" "
+                              "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"),
+            std::string::npos) << escalate.err;
+}
+
+TEST_F(FrontObjects, ObjectsSurviveARestart) {
+  ASSERT_EQ(Kubectl(admin_, {"create", "ns", "team-a"}).exit_code, 0);
+  ASSERT_EQ(Kubectl(admin_, {"create", "configmap", "app", "-n", "team-a", "--from-literal=a=1"}).exit_code, 0);
+  server_.reset();
+  server_ = testing::StartServe(dir_.path(), port_);
+  Outcome cm = Kubectl(admin_, {"get", "cm", "app", "-n", "team-a", "-o", "jsonpath={.data.a}"});
+  EXPECT_EQ(cm.out, "1") << cm.err;
+  // Deleting the namespace deletes what it holds.
+  ASSERT_EQ(Kubectl(admin_, {"delete", "ns", "team-a"}).exit_code, 0);
+  EXPECT_NE(Kubectl(admin_, {"get", "cm", "app", "-n", "team-a"}).err.find("not found"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kubeiam
