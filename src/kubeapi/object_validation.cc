@@ -48,11 +48,6 @@ std::string Str(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->as_string()) : "";
 }
 
-const json::array* Array(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_array() ? &v->as_array() : nullptr;
-}
-
 // Label and annotation keys: an optional DNS-subdomain prefix and '/', then a name of at most 63.
 void ValidateQualifiedName(std::string_view key, const std::string& field, FieldErrors& out) {
   std::string_view name = key;
