@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <random>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -151,23 +152,25 @@ void Process::Signal(int sig) const {
 }
 
 int FreePort() {
-  // The kernel may hand the same free port out twice in a row; a test asking for three ports
-  // must get three.
+  // Below the kernel's ephemeral range (32768 and up): a port the kernel handed out could be taken
+  // by any outgoing connection (kubectl's, awscli's) before the server binds it. Random, so that
+  // tests running in parallel processes rarely meet; bound once to see that it is free now.
   static std::mutex mu;
   static std::set<int> given;
+  static std::mt19937 random(std::random_device{}());
   std::lock_guard<std::mutex> l(mu);
   for (int attempt = 0;; ++attempt) {
+    int port = std::uniform_int_distribution<int>(20000, 32000)(random);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    a.sin_port = htons(uint16_t(port));
+    bool free = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     close(fd);
-    int port = ntohs(a.sin_port);
-    if (given.insert(port).second || attempt > 100) return port;
+    if ((free && given.insert(port).second) || attempt > 1000) return port;
   }
 }
 
