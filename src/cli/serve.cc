@@ -18,6 +18,7 @@
 #include "server/eks_api.h"
 #include "kubeapi/front.h"
 #include "http/http_server.h"
+#include "util/file.h"
 #include "util/log.h"
 
 namespace kubeiam::cli {
@@ -74,6 +75,14 @@ struct Server {
   }
 };
 
+// The Kubernetes front's URL as clients reach it: a wildcard address is named by the hostname.
+std::string FrontUrl(const config::Config& c) {
+  std::string host = c.kube_api->address;
+  if (host == "0.0.0.0" || host == "::") host = c.hostname;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "https://" + host + ":" + std::to_string(c.kube_api->port);
+}
+
 // Signals are taken synchronously by a waiting thread, never by a handler mid-request.
 sigset_t BlockSignals() {
   sigset_t signals;
@@ -120,6 +129,11 @@ Status ListenOn(Server& s, http::ListenerOptions options, http::Handler handler)
 Status ListenEksApi(Server& s) {
   if (!s.config.eks_api) return {};
   s.eks_api = std::make_unique<server::EksApi>(s.parts.store, s.parts.local_sts, &s.auth());
+  if (s.config.kube_api) {
+    // DescribeCluster names the Kubernetes front as the cluster's endpoint, with the CA that signed it.
+    auto ca = ReadFile(s.parts.tls.ca_cert, 1 << 20);
+    s.eks_api->SetEndpoint({FrontUrl(s.config), ca ? *ca : ""});
+  }
   auto api = s.eks_api.get();
   // Every EKS API call reads or writes the store: on the handler threads from the start.
   auto options = s.Options(s.config.eks_api->address, s.config.eks_api->port, "eksAPI");

@@ -175,6 +175,7 @@ struct Op {
   const std::string& cluster_arn;
   const Writer& write;
   const sts::LocalSts* local_sts;  // null: no local principals
+  const EksApi::Endpoint& endpoint;
 
   // /clusters/<name>/access-entries/<principal>/...
   const std::string& principal() const { return segments[3]; }
@@ -213,6 +214,10 @@ http::HttpResponse DescribeCluster(const Op& op) {
                  {"status", "ACTIVE"},
                  {"accessConfig", json::object{{"bootstrapClusterCreatorAdminPermissions", cluster.bootstrap_admin},
                                                {"authenticationMode", eks::ToString(cluster.mode)}}}};
+  if (!op.endpoint.url.empty()) {
+    c["endpoint"] = op.endpoint.url;
+    c["certificateAuthority"] = json::object{{"data", Base64Encode(op.endpoint.ca_pem)}};
+  }
   return Json(200, json::object{{"cluster", std::move(c)}});
 }
 
@@ -534,7 +539,7 @@ http::HttpResponse EksApi::Route(Call& call) {
   Writer writer{*store_, auth_, mapped_admins_, std::move(snap), call.caller, cluster_arn};
   auto body = ParseBody(call.request.body);
   if (!body) return ErrorResponse(body.error());
-  return Dispatch(Op{call.request, call.segments, call.query, *body, cluster, cluster_arn, writer, local_sts_.get()});
+  return Dispatch(Op{call.request, call.segments, call.query, *body, cluster, cluster_arn, writer, local_sts_.get(), endpoint_});
 }
 
 }  // namespace kubeiam::server

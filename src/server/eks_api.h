@@ -34,6 +34,14 @@ class EksApi {
 
   http::HttpResponse Handle(const http::HttpRequest& request);
 
+  // Where the cluster's API server is, as DescribeCluster answers it (`aws eks update-kubeconfig`
+  // writes these into a kubeconfig): the Kubernetes front's URL and its CA bundle (PEM).
+  struct Endpoint {
+    std::string url;
+    std::string ca_pem;
+  };
+  void SetEndpoint(Endpoint endpoint) { endpoint_ = std::move(endpoint); }
+
  private:
   struct Call;
   http::HttpResponse Route(Call& call);
@@ -41,6 +49,7 @@ class EksApi {
   std::shared_ptr<const sts::LocalSts> local_sts_;
   Authenticator* auth_ = nullptr;  // null: the trusted local use
   std::function<size_t(eks::AuthenticationMode)> mapped_admins_;
+  Endpoint endpoint_;
 };
 
 }  // namespace kubeiam::server

@@ -24,6 +24,7 @@ class FrontObjects : public ::testing::Test {
     port_ = testing::FreePort();
     sts_port_ = testing::FreePort();
     api_port_ = testing::FreePort();
+    eks_port_ = testing::FreePort();
     std::ifstream in(std::string(KUBEIAM_TEST_DIR) + "/../examples/local/principals.yaml");
     dir_.Write("principals.yaml", std::string(std::istreambuf_iterator<char>(in), {}));
     // viewer administers the cluster through the config; testuser only through what kubectl writes.
@@ -31,7 +32,8 @@ class FrontObjects : public ::testing::Test {
                                   "\n  stateDir: ./state\n  backendMode: [MountedFile, EKSConfigMap]\n"
                                   "  mapUsers:\n  - userarn: arn:aws:iam::111122223333:user/viewer\n    username: admin\n"
                                   "    groups: [system:masters]\nkubeAPI:\n  port: " + std::to_string(api_port_) +
-                                  "\nsts:\n  local:\n    principals: ./principals.yaml\n    port: " + std::to_string(sts_port_) + "\n");
+                                  "\neksAPI:\n  port: " + std::to_string(eks_port_) + "\n  accountID: \"111122223333\"\n"
+                                  "sts:\n  local:\n    principals: ./principals.yaml\n    port: " + std::to_string(sts_port_) + "\n");
     server_ = testing::StartServe(dir_.path(), port_);
     admin_ = Kubeconfig("AKIAEXAMPLEVIEWER001", "kubeiamViewerSecretKeyDoNotUseAnywhere00");
     testuser_ = Kubeconfig("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0");
@@ -63,7 +65,7 @@ class FrontObjects : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<testing::Process> server_;
-  int port_ = 0, sts_port_ = 0, api_port_ = 0;
+  int port_ = 0, sts_port_ = 0, api_port_ = 0, eks_port_ = 0;
   std::string admin_, testuser_;
 };
 
@@ -174,6 +176,31 @@ TEST_F(FrontObjects, ObjectsSurviveARestart) {
   // Deleting the namespace deletes what it holds.
   ASSERT_EQ(Kubectl(admin_, {"delete", "ns", "team-a"}).exit_code, 0);
   EXPECT_NE(Kubectl(admin_, {"get", "cm", "app", "-n", "team-a"}).err.find("not found"), std::string::npos);
+}
+
+// `aws eks update-kubeconfig` finds the front and its CA in DescribeCluster, and kubectl reaches
+// the front through what it wrote.
+TEST_F(FrontObjects, UpdateKubeconfigPointsAtTheFront) {
+  std::string written = dir_.path() + "/written-kubeconfig";
+  std::map<std::string, std::string> env = {
+      {"HOME", dir_.path()}, {"PATH", "/usr/bin:/bin:" + std::string(getenv("PATH") ? getenv("PATH") : "")},
+      {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"}, {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
+      {"AWS_ACCESS_KEY_ID", "AKIAEXAMPLEVIEWER001"}, {"AWS_SECRET_ACCESS_KEY", "kubeiamViewerSecretKeyDoNotUseAnywhere00"},
+      {"AWS_CA_BUNDLE", dir_.path() + "/state/ca.crt"}, {"AWS_DEFAULT_REGION", "us-east-1"}, {"NO_PROXY", "127.0.0.1"}};
+  Outcome updated = testing::Run({"aws", "eks", "update-kubeconfig", "--name", "demo", "--endpoint-url",
+                                  "https://127.0.0.1:" + std::to_string(eks_port_), "--kubeconfig", written, "--user-alias", "testuser"},
+                                 env);
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  std::ifstream in(written);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("server: https://127.0.0.1:" + std::to_string(api_port_)), std::string::npos) << text;
+  EXPECT_NE(text.find("certificate-authority-data: "), std::string::npos) << text;
+  // The CA it wrote verifies the front: kubectl with that cluster entry and a kubeiam token.
+  Outcome token = testing::Run({KUBEIAM_BINARY, "token", "-i", "demo", "--sts-endpoint", "https://127.0.0.1:" + std::to_string(sts_port_),
+                                "--token-only"}, env);
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  Outcome ns = Kubectl(written, {"--token", token.out.substr(0, token.out.find('\n')), "--user", "", "get", "ns", "default", "-o", "name"});
+  EXPECT_EQ(ns.out, "namespace/default\n") << ns.err;
 }
 
 }  // namespace
