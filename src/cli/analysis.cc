@@ -218,11 +218,7 @@ size_t AdministratorsOutsideAwsAuth(const std::string& config, const std::string
   state.store = store;
   auto snap = LoadMappings(state);
   if (!snap) return 0;
-  size_t n = state::MappedAdministrators(snap->chain, eks::AuthenticationMode::kApi);  // MountedFile only
-  if (eks::UsesAccessEntries(snap->authentication_mode)) {
-    for (const auto& e : snap->access_entries->entries()) n += eks::IsClusterAdmin(e);
-  }
-  return n;
+  return state::AdministratorsOutsideAwsAuth(*snap);
 }
 
 Result<rbac::Attributes> ParseRequest(const std::string& verb, const std::string& target, const std::string& subresource,

@@ -52,7 +52,7 @@ http::HttpResponse Front::Handle(const http::HttpRequest& request) {
     if (auto answer = AnswerReview({*info, *body, *caller, *snap, rbac, *auth_})) return *answer;
   }
   if (object_api_) {
-    if (auto served = object_api_->Serve(request, *info, &*caller, &rbac)) return *served;
+    if (auto served = object_api_->Serve(request, *info, &*caller, &rbac, snap.get())) return *served;
   }
   return ServeObjects(objects_, request, *info);
 }

@@ -33,11 +33,12 @@ http::HttpResponse Route(const VerbContext& c) {
 }  // namespace
 
 std::optional<http::HttpResponse> ObjectApi::Serve(const http::HttpRequest& request, const RequestInfo& info,
-                                                   const Caller* caller, const rbac::Authorizer* rbac) {
+                                                   const Caller* caller, const rbac::Authorizer* rbac,
+                                                   const state::Snapshot* snap) {
   const StoredKind* kind = FindStoredKind(info.api_group, info.resource);
   if (!kind) return std::nullopt;
   if (info.api_version != kind->version || !info.subresource.empty()) return NotServed();
-  http::HttpResponse r = Route({*registry_, request, info, *kind, Clock::now(), caller, rbac});
+  http::HttpResponse r = Route({*registry_, request, info, *kind, Clock::now(), caller, rbac, snap});
   // As the controller manager's aggregation controller: a ClusterRole written changes the roles
   // that aggregate it.
   bool wrote = info.verb != "get" && info.verb != "list" && info.verb != "watch" && !info.First("dryRun");

@@ -11,6 +11,7 @@
 #include "kubeapi/object_registry.h"
 #include "kubeapi/request_info.h"
 #include "rbac/authorizer.h"
+#include "state/snapshot.h"
 
 namespace kubeiam::kubeapi {
 
@@ -19,9 +20,11 @@ class ObjectApi {
   explicit ObjectApi(std::shared_ptr<ObjectRegistry> registry) : registry_(std::move(registry)) {}
 
   // nullopt when the request is not for a stored kind. `caller` and `rbac` (the request's
-  // snapshot) check RBAC writes for escalation; null for trusted callers.
+  // snapshot) check RBAC writes for escalation, `snap` aws-auth writes for lock-outs; null for
+  // trusted callers.
   std::optional<http::HttpResponse> Serve(const http::HttpRequest& request, const RequestInfo& info,
-                                          const Caller* caller = nullptr, const rbac::Authorizer* rbac = nullptr);
+                                          const Caller* caller = nullptr, const rbac::Authorizer* rbac = nullptr,
+                                          const state::Snapshot* snap = nullptr);
   ObjectRegistry& registry() { return *registry_; }
 
  private:

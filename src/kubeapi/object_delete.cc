@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 
 #include "kubeapi/api_errors.h"
+#include "kubeapi/aws_auth_admission.h"
 #include "kubeapi/object_body.h"
 #include "kubeapi/object_meta.h"
 #include "kubeapi/object_selector.h"
@@ -132,6 +133,12 @@ http::HttpResponse DeleteStored(const VerbContext& c) {
   auto pre = ReadDeleteOptions(c.request);
   if (!pre) return pre.error();
   if (Protected(c)) return Forbidden(c.kind, c.name(), "this namespace may not be deleted");
+  if (c.snap) {
+    // Deleting aws-auth is leaving it empty: refused when that locks everyone out.
+    if (auto refused = CheckAwsAuth(c.kind, c.ns(), c.name(), nullptr, state::AdministratorsOutsideAwsAuth(*c.snap))) {
+      return *refused;
+    }
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto current = c.registry.Get(c.kind, c.ns(), c.name());
     if (!current) return StoreFailure(current.error());

@@ -13,6 +13,7 @@
 #include "kubeapi/request_info.h"
 #include "kubeapi/responses.h"
 #include "rbac/authorizer.h"
+#include "state/snapshot.h"
 #include "util/time.h"
 
 namespace kubeiam::kubeapi {
@@ -29,6 +30,8 @@ struct VerbContext {
   // writes (null: trusted callers, which are not checked).
   const Caller* caller = nullptr;
   const rbac::Authorizer* rbac = nullptr;
+  // The request's snapshot: how many administrators exist outside aws-auth (null: not checked).
+  const state::Snapshot* snap = nullptr;
 
   // The request's namespace for namespaced kinds ("" for cluster-scoped ones).
   std::string ns() const { return kind.namespaced ? info.namespace_ : ""; }

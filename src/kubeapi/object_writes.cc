@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "kubeapi/api_errors.h"
+#include "kubeapi/aws_auth_admission.h"
 #include "kubeapi/escalation_admission.h"
 #include "kubeapi/json_patch.h"
 #include "kubeapi/object_body.h"
@@ -35,6 +36,11 @@ std::optional<http::HttpResponse> CheckNamespaceOpen(const VerbContext& c, const
 
 // Escalation prevention for the RBAC kinds (trusted callers pass no caller).
 std::optional<http::HttpResponse> Admit(const VerbContext& c, const json::object& o, const json::object* old) {
+  if (c.snap) {
+    if (auto refused = CheckAwsAuth(c.kind, c.ns(), MetaString(o, "name"), &o, state::AdministratorsOutsideAwsAuth(*c.snap))) {
+      return refused;
+    }
+  }
   if (!c.caller || !c.rbac) return std::nullopt;
   return CheckEscalation(c.kind, o, old, c.ns(), *c.caller, *c.rbac);
 }

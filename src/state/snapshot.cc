@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "eks/access_entry.h"
+
 namespace kubeiam::state {
 
 const std::vector<eks::AssociatedPolicy>* Snapshot::PoliciesFor(const identity::UserInfo& user) const {
@@ -55,6 +57,14 @@ std::vector<identity::Backend> BuildChain(const std::vector<std::string>& config
     chain.push_back({name, std::move(t), reserved_prefixes ? reserved_prefixes(name) : std::vector<std::string>{}});
   }
   return chain;
+}
+
+size_t AdministratorsOutsideAwsAuth(const Snapshot& snap) {
+  size_t n = MappedAdministrators(snap.chain, eks::AuthenticationMode::kApi);  // MountedFile only
+  if (eks::UsesAccessEntries(snap.authentication_mode)) {
+    for (const auto& e : snap.access_entries->entries()) n += eks::IsClusterAdmin(e);
+  }
+  return n;
 }
 
 }  // namespace kubeiam::state

@@ -46,6 +46,11 @@ std::vector<std::string> BackendOrder(const std::vector<std::string>& configured
 // MountedFile (always) and EKSConfigMap (when the mode honours aws-auth).
 size_t MappedAdministrators(const std::vector<identity::Backend>& chain, eks::AuthenticationMode mode);
 
+// Administrators that exist outside aws-auth: system:masters rows of the config's own mappings,
+// and access entries with AmazonEKSClusterAdminPolicy at cluster scope when the mode honours
+// them. None left and none in aws-auth is a lock-out.
+size_t AdministratorsOutsideAwsAuth(const Snapshot& snap);
+
 std::vector<identity::Backend> BuildChain(const std::vector<std::string>& configured, eks::AuthenticationMode mode,
                                           const MappingSources& sources,
                                           const std::function<std::vector<std::string>(std::string_view)>& reserved_prefixes);

@@ -346,5 +346,31 @@ TEST_F(ObjectApiTest, RbacWritesCannotEscalate) {  // K36, K37, K38
                  {}, &root).status, 201);
 }
 
+TEST_F(ObjectApiTest, AwsAuthWritesCannotLockEveryoneOut) {
+  state::Snapshot nobody_else;  // no administrator outside aws-auth
+  auto call = [&](const std::string& method, const std::string& target, const std::string& body) {
+    auto info = ParseRequestInfo(method, target);
+    return *api_->Serve({method, target, {}, body, ""}, *info, nullptr, nullptr, &nobody_else);
+  };
+  const std::string cms = "/api/v1/namespaces/kube-system/configmaps";
+  auto broken = call("POST", cms, R"({"metadata":{"name":"aws-auth"},"data":{"mapRoles":"- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: admin\n  groups:\n  - system:masters\n- rolearn: arn:aws:iam::111122223333:role/teams/Other\n  username: other\n"}})");
+  ASSERT_EQ(broken.status, 422) << broken.body;
+  auto cause = Cause(broken);
+  EXPECT_EQ(cause.at("field"), "data.mapRoles");
+  EXPECT_TRUE(std::string(cause.at("message").as_string()).starts_with("Invalid value: \"- rolearn: arn:aws:iam::111122223333:role/teams/Other\": line 5: rolearn "))
+      << cause;
+  EXPECT_TRUE(Message(broken).starts_with("ConfigMap \"aws-auth\" is invalid: data.mapRoles: Invalid value:")) << Message(broken);
+  auto no_admin = call("POST", cms, R"({"metadata":{"name":"aws-auth"},"data":{"mapRoles":"- rolearn: arn:aws:iam::111122223333:role/Dev\n  username: dev\n  groups: [devs]\n"}})");
+  EXPECT_EQ(no_admin.status, 422) << no_admin.body;
+  EXPECT_NE(Message(no_admin).find("no mapping grants system:masters"), std::string::npos) << Message(no_admin);
+  auto good = call("POST", cms, R"({"metadata":{"name":"aws-auth"},"data":{"mapRoles":"- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: admin\n  groups:\n  - system:masters\n"}})");
+  ASSERT_EQ(good.status, 201) << good.body;
+  auto removed = call("DELETE", cms + "/aws-auth", "");
+  EXPECT_EQ(removed.status, 422) << removed.body;
+  EXPECT_EQ(Call("GET", cms + "/aws-auth").status, 200);
+  // Other ConfigMaps are not aws-auth's business.
+  EXPECT_EQ(call("POST", cms, R"({"metadata":{"name":"other"},"data":{"mapRoles":"not: [a list"}})").status, 201);
+}
+
 }  // namespace
 }  // namespace kubeiam::kubeapi
