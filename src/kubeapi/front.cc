@@ -2,6 +2,7 @@
 
 #include "kubeapi/discovery.h"
 #include "kubeapi/front_steps.h"
+#include "kubeapi/health.h"
 #include "kubeapi/object_serving.h"
 #include "kubeapi/reviews.h"
 #include "rbac/bootstrap.h"
@@ -29,6 +30,8 @@ Front::Front(AuthSource* auth, FrontOptions options)
 // against one snapshot.
 http::HttpResponse Front::Handle(const http::HttpRequest& request) {
   auto snap = auth_->snapshot();
+  // As the API server: anyone may ask whether it is healthy.
+  if (auto health = ServeHealth(request, snap != nullptr)) return *health;
   const rbac::Authorizer& rbac = snap->rbac ? *snap->rbac : DefaultPolicy();
   const auto& upstream = options_.upstream;
   bool upstream_decides = upstream && options_.upstream_decides;
@@ -45,7 +48,10 @@ http::HttpResponse Front::Handle(const http::HttpRequest& request) {
   if (auto denied = Authorize(rbac, *info, *caller)) return *denied;
   bool review = IsReview(*info);
   if (upstream && !review) return Forwarded(upstream, request, *info, *caller);
-  if (!info->resource_request) return ServeDiscovery(request, *info, object_api_.has_value());
+  if (!info->resource_request) {
+    if (auto check = ServeHealthCheck(*info, true)) return *check;
+    return ServeDiscovery(request, *info, object_api_.has_value());
+  }
   if (review) {
     auto body = ReviewBody(request);
     if (!body) return body.error();

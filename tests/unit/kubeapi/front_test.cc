@@ -102,5 +102,22 @@ TEST_F(FrontPipeline, SelfSubjectReviewNamesTheCaller) {
   EXPECT_NE(r.body.find("system:authenticated"), std::string::npos) << r.body;
 }
 
+TEST_F(FrontPipeline, HealthAnswersWithoutAToken) {
+  auto ready = Call("GET", "/readyz", "");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, "ok");
+  EXPECT_EQ(ready.content_type, "text/plain; charset=utf-8");
+  auto verbose = Call("GET", "/readyz?verbose&exclude=log&exclude=nope", "");
+  EXPECT_EQ(verbose.body, "[+]ping ok\n[+]log excluded: ok\n[+]snapshot ok\n[+]shutdown ok\n"
+                          "warn: some health checks cannot be excluded: no matches for \"nope\"\nreadyz check passed\n");
+  EXPECT_EQ(Call("GET", "/livez", "").body, "ok");
+  // Everything else still needs a token; per-check paths need system:monitoring.
+  EXPECT_EQ(Call("GET", "/api", "").status, 401);
+  EXPECT_EQ(Call("GET", "/readyz/ping", "").status, 401);
+  auto check = Call("GET", "/readyz/ping", alice_);
+  EXPECT_EQ(check.status, 403);
+  EXPECT_EQ(Message(check), "forbidden: User \"alice\" cannot get path \"/readyz/ping\"");
+}
+
 }  // namespace
 }  // namespace kubeiam::kubeapi
