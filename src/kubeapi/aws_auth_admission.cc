@@ -57,8 +57,9 @@ FieldError Cause(const Rendered& r, const identity::LintFinding& f) {
 }  // namespace
 
 std::optional<http::HttpResponse> CheckAwsAuth(const StoredKind& kind, std::string_view ns, std::string_view name,
-                                               const json::object* object, size_t other_admins) {
+                                               const json::object* object, const state::Snapshot& snap) {
   if (kind.kind != "ConfigMap" || ns != "kube-system" || name != "aws-auth") return std::nullopt;
+  size_t other_admins = state::AdministratorsOutsideAwsAuth(snap);
   Rendered r = Render(object);
   FieldErrors errors;
   for (const auto& f : identity::LintAwsAuth(r.text, other_admins)) {

@@ -10,12 +10,13 @@
 
 #include "http/http_server.h"
 #include "kubeapi/stored_kinds.h"
+#include "state/snapshot.h"
 
 namespace kubeiam::kubeapi {
 
-// `object`: the ConfigMap as it would be stored (null: a delete). `other_admins`: administrators
-// outside aws-auth (state::AdministratorsOutsideAwsAuth). nullopt: not aws-auth, or acceptable.
+// `object`: the ConfigMap as it would be stored (null: a delete); `snap` says which
+// administrators exist outside aws-auth. nullopt: not aws-auth, or acceptable.
 std::optional<http::HttpResponse> CheckAwsAuth(const StoredKind& kind, std::string_view ns, std::string_view name,
-                                               const boost::json::object* object, size_t other_admins);
+                                               const boost::json::object* object, const state::Snapshot& snap);
 
 }  // namespace kubeiam::kubeapi

@@ -6,6 +6,7 @@
 
 #include "kubeapi/manifests.h"
 #include "kubeapi/object_meta.h"
+#include "kubeapi/responses.h"
 #include "rbac/aggregation.h"
 #include "rbac/bootstrap.h"
 #include "rbac/loader.h"
@@ -80,29 +81,14 @@ Status CreateAll(ObjectRegistry& registry, const std::vector<Missing>& missing) 
 }
 
 json::array RulesJson(const std::vector<rbac::PolicyRule>& rules) {
-  auto strings = [](const std::vector<std::string>& v) {
-    json::array a;
-    for (const auto& s : v) a.emplace_back(s);
-    return a;
-  };
   json::array out;
-  for (const auto& r : rules) {
-    json::object o{{"verbs", strings(r.verbs)}};
-    if (!r.non_resource_urls.empty()) {
-      o["nonResourceURLs"] = strings(r.non_resource_urls);
-    } else {
-      o["apiGroups"] = strings(r.api_groups);
-      o["resources"] = strings(r.resources);
-      if (!r.resource_names.empty()) o["resourceNames"] = strings(r.resource_names);
-    }
-    out.push_back(std::move(o));
-  }
+  for (const auto& r : rules) out.push_back(PolicyRuleJson(r));
   return out;
 }
 
 // One pass: the aggregated roles whose rules differ from what their selectors give now.
 Result<bool> AggregateOnce(ObjectRegistry& registry) {
-  const StoredKind& kind = *FindStoredKind("rbac.authorization.k8s.io", "clusterroles");
+  const StoredKind& kind = *FindStoredKind(kRbacGroup, "clusterroles");
   auto listed = registry.List(kind, "");
   if (!listed) return std::unexpected(listed.error());
   json::array items;

@@ -13,8 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
-
 // An object's RBAC view, through the manifest loader the authorizer uses.
 rbac::Objects Parsed(const json::object& object) {
   auto parsed = rbac::ParseManifests(json::serialize(object), "request");

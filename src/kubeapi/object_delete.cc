@@ -135,9 +135,7 @@ http::HttpResponse DeleteStored(const VerbContext& c) {
   if (Protected(c)) return Forbidden(c.kind, c.name(), "this namespace may not be deleted");
   if (c.snap) {
     // Deleting aws-auth is leaving it empty: refused when that locks everyone out.
-    if (auto refused = CheckAwsAuth(c.kind, c.ns(), c.name(), nullptr, state::AdministratorsOutsideAwsAuth(*c.snap))) {
-      return *refused;
-    }
+    if (auto refused = CheckAwsAuth(c.kind, c.ns(), c.name(), nullptr, *c.snap)) return *refused;
   }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto current = c.registry.Get(c.kind, c.ns(), c.name());
@@ -157,8 +155,7 @@ http::HttpResponse DeleteStoredCollection(const VerbContext& c) {
   if (c.kind.kind == "Namespace") return StatusResponse(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
   auto dry = DryRun(c.info, "DeleteOptions");
   if (!dry) return dry.error();
-  auto selector = ObjectSelector::Parse(c.info.First("labelSelector") ? *c.info.First("labelSelector") : "",
-                                        c.info.First("fieldSelector") ? *c.info.First("fieldSelector") : "", c.kind.resource,
+  auto selector = ObjectSelector::Parse(c.info.Value("labelSelector"), c.info.Value("fieldSelector"), c.kind.resource,
                                         c.kind.namespaced);
   if (!selector) return BadRequest(selector.error().message);
   auto listed = c.registry.List(c.kind, c.ns());

@@ -9,8 +9,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
-
 json::object& Child(json::object& o, std::string_view key) {
   json::value& v = o[key];
   if (!v.is_object()) v = json::object();
@@ -47,6 +45,11 @@ void DefaultNamespace(json::object& o) {
 }
 
 }  // namespace
+
+std::string StringField(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
+}
 
 std::string MetaString(const json::object& o, std::string_view field) {
   const json::value* meta = o.if_contains("metadata");

@@ -13,6 +13,8 @@
 
 namespace kubeiam::kubeapi {
 
+// o.<key> as a string ("" when absent or not a string).
+std::string StringField(const boost::json::object& o, std::string_view key);
 // metadata.<field> as a string ("" when absent or not a string).
 std::string MetaString(const boost::json::object& o, std::string_view field);
 // The object's metadata, created empty if missing or not an object.

@@ -15,8 +15,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view Or(const std::string* v) { return v ? std::string_view(*v) : std::string_view(); }
-
 http::HttpResponse ListOptionsInvalid(const FieldError& e) {
   return StatusResponse(422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: " + e.Text(),
                         json::object{{"group", "meta.k8s.io"}, {"kind", "ListOptions"},
@@ -25,8 +23,8 @@ http::HttpResponse ListOptionsInvalid(const FieldError& e) {
 
 // The list options the API server refuses before reading (spec/kube-api.md §5.3).
 std::optional<http::HttpResponse> CheckListOptions(const RequestInfo& info) {
-  std::string_view rv = Or(info.First("resourceVersion")), match = Or(info.First("resourceVersionMatch"));
-  bool has_continue = !Or(info.First("continue")).empty();
+  std::string_view rv = info.Value("resourceVersion"), match = info.Value("resourceVersionMatch");
+  bool has_continue = !info.Value("continue").empty();
   const char* field = "resourceVersionMatch";
   if (info.First("sendInitialEvents")) return ListOptionsInvalid(ForbiddenField("sendInitialEvents", "sendInitialEvents is forbidden for list"));
   if (!match.empty() && match != "Exact" && match != "NotOlderThan") {
@@ -112,7 +110,7 @@ http::HttpResponse ListAnswer(const VerbContext& c, Page page, int64_t revision)
   for (const auto& i : page.items) objects.push_back(&i.object);
   std::string rv = std::to_string(revision);
   if (WantsTable(c.request.Header("Accept"))) {
-    std::string include = std::string(Or(c.info.First("includeObject")));
+    std::string include = std::string(c.info.Value("includeObject"));
     if (!include.empty() && include != "None" && include != "Object" && include != "Metadata") {
       return BadRequest("unrecognized includeObject value: " + GoQuote(include));
     }
@@ -172,11 +170,11 @@ http::HttpResponse GetStored(const VerbContext& c) {
 
 http::HttpResponse ListStored(const VerbContext& c) {
   if (auto refused = CheckListOptions(c.info)) return *refused;
-  auto selector = ObjectSelector::Parse(Or(c.info.First("labelSelector")), Or(c.info.First("fieldSelector")), c.kind.resource,
+  auto selector = ObjectSelector::Parse(c.info.Value("labelSelector"), c.info.Value("fieldSelector"), c.kind.resource,
                                         c.kind.namespaced);
   if (!selector) return BadRequest(selector.error().message);
   Continue from;
-  if (std::string_view token = Or(c.info.First("continue")); !token.empty()) {
+  if (std::string_view token = c.info.Value("continue"); !token.empty()) {
     auto decoded = DecodeContinue(token);
     if (!decoded) return decoded.error();
     from = *decoded;

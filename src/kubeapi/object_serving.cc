@@ -79,8 +79,6 @@ class ObjectWatch : public http::ResponseStream {
   std::chrono::steady_clock::time_point deadline_;
 };
 
-std::string_view Or(const std::string* value) { return value ? std::string_view(*value) : std::string_view(); }
-
 bool ClusterScoped(const std::string& group, const std::string& resource) {
   for (const auto& r : rbac::StandardResources()) {
     if (r.group == group && r.resource == resource) return !r.namespaced;
@@ -164,8 +162,8 @@ http::HttpResponse ServeObjects(ObjectVersions& versions, const http::HttpReques
   const std::string* accept = request.Header("Accept");
   bool table = accept && accept->find("as=Table") != std::string::npos;
   auto selector = info.verb == "get" ? Result<ObjectSelector>()
-                                     : ObjectSelector::Parse(Or(info.First("labelSelector")),
-                                                                      Or(info.First("fieldSelector")), resource, !cluster_scoped);
+                                     : ObjectSelector::Parse(info.Value("labelSelector"),
+                                                                      info.Value("fieldSelector"), resource, !cluster_scoped);
   if (!selector) return StatusResponse(400, "BadRequest", selector.error().message);
   if (info.verb == "watch") return WatchObjects(versions, request, info, {group, resource, ns, info.name, table, *selector});
   auto objects = versions.Current();

@@ -13,7 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
 constexpr char kLabelDetail[] =
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with "
     "an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -42,11 +41,6 @@ bool Matches(std::string_view s, const char* pattern) {
 
 bool IsDnsLabel(std::string_view s) { return Matches(s, "[a-z0-9]([-a-z0-9]*[a-z0-9])?"); }
 bool IsDnsSubdomain(std::string_view s) { return Matches(s, "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"); }
-
-std::string Str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
 
 // Label and annotation keys: an optional DNS-subdomain prefix and '/', then a name of at most 63.
 void ValidateQualifiedName(std::string_view key, const std::string& field, FieldErrors& out) {
@@ -97,7 +91,7 @@ void ValidateMetadata(const StoredKind& kind, const json::object& o, FieldErrors
   const json::value* m = o.if_contains("metadata");
   static const json::object kEmpty;
   const json::object& meta = m && m->is_object() ? m->as_object() : kEmpty;
-  std::string name = Str(meta, "name");
+  std::string name = StringField(meta, "name");
   if (name.empty()) {
     out.push_back(RequiredField("metadata.name", "name or generateName is required"));
   } else {

@@ -17,8 +17,6 @@ namespace {
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
-std::string_view Or(const std::string* v) { return v ? std::string_view(*v) : std::string_view(); }
-
 json::object ExpiredEvent(const std::string& message) {
   return {{"type", "ERROR"},
           {"object", json::object{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
@@ -143,11 +141,11 @@ http::HttpResponse Gone(std::string_view rv, int64_t current) {
 
 http::HttpResponse WatchStored(const VerbContext& c) {
   if (auto refused = CheckWatchOptions(c.info)) return *refused;
-  auto selector = ObjectSelector::Parse(Or(c.info.First("labelSelector")), Or(c.info.First("fieldSelector")), c.kind.resource,
+  auto selector = ObjectSelector::Parse(c.info.Value("labelSelector"), c.info.Value("fieldSelector"), c.kind.resource,
                                         c.kind.namespaced);
   if (!selector) return BadRequest(selector.error().message);
   if (c.request.method == "HEAD") return {200, "application/json", "", {}};
-  std::string_view rv = Or(c.info.First("resourceVersion"));
+  std::string_view rv = c.info.Value("resourceVersion");
   int64_t from = 0;
   bool initial = rv.empty() || rv == "0";
   if (!initial && (std::from_chars(rv.data(), rv.data() + rv.size(), from).ec != std::errc() || from <= 0)) {

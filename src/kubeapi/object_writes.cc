@@ -37,9 +37,7 @@ std::optional<http::HttpResponse> CheckNamespaceOpen(const VerbContext& c, const
 // Escalation prevention for the RBAC kinds (trusted callers pass no caller).
 std::optional<http::HttpResponse> Admit(const VerbContext& c, const json::object& o, const json::object* old) {
   if (c.snap) {
-    if (auto refused = CheckAwsAuth(c.kind, c.ns(), MetaString(o, "name"), &o, state::AdministratorsOutsideAwsAuth(*c.snap))) {
-      return refused;
-    }
+    if (auto refused = CheckAwsAuth(c.kind, c.ns(), MetaString(o, "name"), &o, *c.snap)) return refused;
   }
   if (!c.caller || !c.rbac) return std::nullopt;
   return CheckEscalation(c.kind, o, old, c.ns(), *c.caller, *c.rbac);
@@ -185,7 +183,7 @@ http::HttpResponse UpdateStored(const VerbContext& c) {
     auto current = c.registry.Get(c.kind, c.ns(), c.name());
     if (!current) return StoreFailure(current.error());
     // An update of a missing RBAC object creates it, as the API server allows for those kinds.
-    if (!*current && c.kind.group == "rbac.authorization.k8s.io") return CreateStored(c);
+    if (!*current && c.kind.group == kRbacGroup) return CreateStored(c);
     if (!*current) return NotFound(c.kind, c.name());
     if (!wanted.empty() && wanted != std::to_string((*current)->revision)) return Conflict(c.kind, c.name(), kStaleObject);
     if (auto done = WriteUpdate(c, body->object, **current, body->warnings, *dry)) return *done;

@@ -2,19 +2,13 @@
 
 #include <boost/json/array.hpp>
 
+#include "kubeapi/object_meta.h"
 #include "kubeapi/object_validation.h"
 
 namespace kubeiam::kubeapi {
 namespace {
 
 namespace json = boost::json;
-
-constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
-
-std::string Str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
 
 bool NonEmptyList(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -66,7 +60,7 @@ void ValidateRoleRef(const StoredKind& kind, const json::object& o, FieldErrors&
   const json::value* v = o.if_contains("roleRef");
   static const json::object kEmpty;
   const json::object& ref = v && v->is_object() ? v->as_object() : kEmpty;
-  std::string group = Str(ref, "apiGroup"), ref_kind = Str(ref, "kind"), name = Str(ref, "name");
+  std::string group = StringField(ref, "apiGroup"), ref_kind = StringField(ref, "kind"), name = StringField(ref, "name");
   if (group != kRbacGroup) out.push_back(NotSupportedField("roleRef.apiGroup", GoQuote(group), {kRbacGroup}));
   bool cluster_binding = kind.kind == "ClusterRoleBinding";
   if (cluster_binding && ref_kind != "ClusterRole") {
@@ -82,14 +76,14 @@ void ValidateRoleRef(const StoredKind& kind, const json::object& o, FieldErrors&
 }
 
 void ValidateSubject(const json::object& s, const std::string& at, bool cluster_binding, FieldErrors& out) {
-  std::string kind = Str(s, "kind"), group = Str(s, "apiGroup"), name = Str(s, "name");
+  std::string kind = StringField(s, "kind"), group = StringField(s, "apiGroup"), name = StringField(s, "name");
   if (name.empty()) out.push_back(RequiredField(at + ".name"));
   if (kind == "ServiceAccount") {
     if (!name.empty() && !ValidateName(*FindStoredKind("", "configmaps"), name).empty()) {
       out.push_back(InvalidField(at + ".name", GoQuote(name), ValidateName(*FindStoredKind("", "configmaps"), name)[0].detail));
     }
     if (!group.empty()) out.push_back(NotSupportedField(at + ".apiGroup", GoQuote(group), {""}));
-    if (cluster_binding && Str(s, "namespace").empty()) out.push_back(RequiredField(at + ".namespace"));
+    if (cluster_binding && StringField(s, "namespace").empty()) out.push_back(RequiredField(at + ".namespace"));
   } else if (kind == "User" || kind == "Group") {
     if (group != kRbacGroup) out.push_back(NotSupportedField(at + ".apiGroup", GoQuote(group), {kRbacGroup}));
     if (name.empty()) out.push_back(InvalidField(at + ".name", "\"\"", kind == "User" ? "user name cannot be empty" : "group name cannot be empty"));
@@ -103,8 +97,8 @@ std::string RoleRefLiteral(const json::object& o) {
   const json::value* v = o.if_contains("roleRef");
   static const json::object kEmpty;
   const json::object& ref = v && v->is_object() ? v->as_object() : kEmpty;
-  return "rbac.RoleRef{APIGroup:" + GoQuote(Str(ref, "apiGroup")) + ", Kind:" + GoQuote(Str(ref, "kind")) +
-         ", Name:" + GoQuote(Str(ref, "name")) + "}";
+  return "rbac.RoleRef{APIGroup:" + GoQuote(StringField(ref, "apiGroup")) + ", Kind:" + GoQuote(StringField(ref, "kind")) +
+         ", Name:" + GoQuote(StringField(ref, "name")) + "}";
 }
 
 void ValidateBinding(const StoredKind& kind, const json::object& o, const json::object* old, FieldErrors& out) {

@@ -23,6 +23,11 @@ struct RequestInfo {
 
   // As the API server decodes list options: the first value of `key`, or null.
   const std::string* First(std::string_view key) const;
+  // The same, "" when absent.
+  std::string_view Value(std::string_view key) const {
+    const std::string* v = First(key);
+    return v ? std::string_view(*v) : std::string_view();
+  }
   // A boolean option: present and not "0" or "false" (any case).
   bool Flag(std::string_view key) const;
 

@@ -28,4 +28,16 @@ json::array JsonStrings(const std::vector<std::string>& v) {
   return a;
 }
 
+json::object PolicyRuleJson(const rbac::PolicyRule& r) {
+  json::object o{{"verbs", JsonStrings(r.verbs)}};
+  if (!r.non_resource_urls.empty()) {
+    o["nonResourceURLs"] = JsonStrings(r.non_resource_urls);
+    return o;
+  }
+  o["apiGroups"] = JsonStrings(r.api_groups);
+  o["resources"] = JsonStrings(r.resources);
+  if (!r.resource_names.empty()) o["resourceNames"] = JsonStrings(r.resource_names);
+  return o;
+}
+
 }  // namespace kubeiam::kubeapi

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/http_server.h"
+#include "rbac/objects.h"
 
 namespace kubeiam::kubeapi {
 
@@ -29,5 +30,8 @@ http::HttpResponse StatusResponse(int code, const std::string& reason, const std
 http::HttpResponse TooManyRequests();
 
 boost::json::array JsonStrings(const std::vector<std::string>& v);
+
+// A policy rule as the RBAC API writes it (empty lists left out as the API server does).
+boost::json::object PolicyRuleJson(const rbac::PolicyRule& r);
 
 }  // namespace kubeiam::kubeapi

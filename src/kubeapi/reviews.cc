@@ -15,18 +15,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::object Rule(const rbac::PolicyRule& r) {
-  json::object o{{"verbs", JsonStrings(r.verbs)}};
-  if (!r.non_resource_urls.empty()) {
-    o["nonResourceURLs"] = JsonStrings(r.non_resource_urls);
-    return o;
-  }
-  o["apiGroups"] = JsonStrings(r.api_groups);
-  o["resources"] = JsonStrings(r.resources);
-  if (!r.resource_names.empty()) o["resourceNames"] = JsonStrings(r.resource_names);
-  return o;
-}
-
 Step<json::object> ParseBody(const std::string& text) {
   boost::system::error_code ec;
   json::parse_options opts;
@@ -127,7 +115,7 @@ http::HttpResponse RulesReview(const ReviewContext& c) {
   if (ns.empty()) return StatusResponse(400, "BadRequest", "no namespace on request");
   auto rules = c.rbac.RulesFor(c.caller.user, ns);
   json::array resource_rules, non_resource_rules;
-  for (const auto& r : rules.rules) (r.non_resource_urls.empty() ? resource_rules : non_resource_rules).push_back(Rule(r));
+  for (const auto& r : rules.rules) (r.non_resource_urls.empty() ? resource_rules : non_resource_rules).push_back(PolicyRuleJson(r));
   // As on EKS: the access-policy webhook cannot list rules, so the answer may be incomplete.
   bool incomplete = eks::UsesAccessEntries(c.snap.authentication_mode);
   json::object status{{"resourceRules", std::move(resource_rules)},

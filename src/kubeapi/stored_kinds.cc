@@ -6,10 +6,10 @@ const std::vector<StoredKind>& StoredKinds() {
   static const std::vector<StoredKind> kinds = {
       {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}},
       {"", "v1", "configmaps", "configmap", "ConfigMap", true, {"cm"}},
-      {"rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, {}},
-      {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, {}},
-      {"rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, {}},
-      {"rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, {}},
+      {kRbacGroup, "v1", "clusterroles", "clusterrole", "ClusterRole", false, {}},
+      {kRbacGroup, "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, {}},
+      {kRbacGroup, "v1", "roles", "role", "Role", true, {}},
+      {kRbacGroup, "v1", "rolebindings", "rolebinding", "RoleBinding", true, {}},
   };
   return kinds;
 }

@@ -8,6 +8,8 @@
 
 namespace kubeiam::kubeapi {
 
+inline constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
+
 struct StoredKind {
   std::string group;     // "" for core
   std::string version;   // "v1"
