@@ -1,6 +1,8 @@
 #include "aws/client_config.h"
 
 #include <boost/url/parse.hpp>
+#include <cctype>
+#include <optional>
 
 #include "aws/imds.h"
 #include "aws/partitions.h"
@@ -29,27 +31,53 @@ Result<std::string> CheckEndpointUrl(std::string url, const std::string& where) 
 
 }  // namespace
 
+namespace {
+
+// A configured endpoint for a service (`service` as in AWS_ENDPOINT_URL_<SERVICE>, lower case
+// in the services section), in the SDKs' order; nullopt when none is configured.
+std::optional<Result<std::string>> ConfiguredEndpoint(const std::string& service, const SharedConfig& shared,
+                                                      const Section& profile) {
+  if (IsTruthy(GetEnv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+      IsTruthy(ProfileValue(profile, "ignore_configured_endpoint_urls"))) {
+    return std::nullopt;
+  }
+  std::string upper = service, lower = service;
+  for (auto& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  if (auto v = GetEnv(("AWS_ENDPOINT_URL_" + upper).c_str()); !v.empty()) return CheckEndpointUrl(v, "AWS_ENDPOINT_URL_" + upper);
+  if (auto v = GetEnv("AWS_ENDPOINT_URL"); !v.empty()) return CheckEndpointUrl(v, "AWS_ENDPOINT_URL");
+  if (auto services = ProfileValue(profile, "services"); !services.empty()) {
+    if (const Section* s = shared.Services(services)) {
+      if (auto it = s->find(lower + ".endpoint_url"); it != s->end()) {
+        return CheckEndpointUrl(it->second, "services " + services + " " + lower + ".endpoint_url");
+      }
+    }
+  }
+  if (auto v = ProfileValue(profile, "endpoint_url"); !v.empty()) return CheckEndpointUrl(v, "profile endpoint_url");
+  return std::nullopt;
+}
+
+Status CheckRegion(const std::string& region) {
+  if (IsValidRegionIdentifier(region)) return {};
+  return Fail(ErrorCode::kInvalidArgument,
+              "region \"" + region + "\" is not a valid region identifier (letters, digits and inner dashes)");
+}
+
+}  // namespace
+
+Result<std::string> ResolveEksUrl(const std::string& region, const std::string& flag, const SharedConfig& shared,
+                                  const Section& profile) {
+  if (!flag.empty()) return CheckEndpointUrl(flag, "--endpoint-url");
+  if (auto configured = ConfiguredEndpoint("eks", shared, profile)) return *configured;
+  if (auto ok = CheckRegion(region); !ok) return std::unexpected(ok.error());
+  return "https://eks." + region + "." + std::string(PartitionForRegion(region).dns_suffix);
+}
+
 Result<std::string> ResolveStsUrl(const std::string& region, const std::string& flag, const SharedConfig& shared,
                                   const Section& profile) {
   if (!flag.empty()) return CheckEndpointUrl(flag, "--sts-endpoint");
-  bool ignore = IsTruthy(GetEnv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
-                IsTruthy(ProfileValue(profile, "ignore_configured_endpoint_urls"));
-  if (!ignore) {
-    if (auto v = GetEnv("AWS_ENDPOINT_URL_STS"); !v.empty()) return CheckEndpointUrl(v, "AWS_ENDPOINT_URL_STS");
-    if (auto v = GetEnv("AWS_ENDPOINT_URL"); !v.empty()) return CheckEndpointUrl(v, "AWS_ENDPOINT_URL");
-    if (auto services = ProfileValue(profile, "services"); !services.empty()) {
-      if (const Section* s = shared.Services(services)) {
-        if (auto it = s->find("sts.endpoint_url"); it != s->end()) {
-          return CheckEndpointUrl(it->second, "services " + services + " sts.endpoint_url");
-        }
-      }
-    }
-    if (auto v = ProfileValue(profile, "endpoint_url"); !v.empty()) return CheckEndpointUrl(v, "profile endpoint_url");
-  }
-  if (!IsValidRegionIdentifier(region)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "region \"" + region + "\" is not a valid region identifier (letters, digits and inner dashes)");
-  }
+  if (auto configured = ConfiguredEndpoint("sts", shared, profile)) return *configured;
+  if (auto ok = CheckRegion(region); !ok) return std::unexpected(ok.error());
   EndpointVariant v;
   std::string fips = GetEnv("AWS_USE_FIPS_ENDPOINT");
   v.fips = IsTruthy(fips.empty() ? ProfileValue(profile, "use_fips_endpoint") : fips);

@@ -39,4 +39,9 @@ Result<ClientConfig> ResolveClientConfig(const ClientOptions& options);
 Result<std::string> ResolveStsUrl(const std::string& region, const std::string& flag, const SharedConfig& shared,
                                   const Section& profile);
 
+// The EKS API URL: --endpoint-url, AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL, the profile's services
+// section (eks.endpoint_url) and endpoint_url, else https://eks.<region>.<partition's domain>.
+Result<std::string> ResolveEksUrl(const std::string& region, const std::string& flag, const SharedConfig& shared,
+                                  const Section& profile);
+
 }  // namespace kubeiam::aws

@@ -93,15 +93,15 @@ void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespa
   cmd->add_flag("-A,--all-namespaces", o.all_namespaces, all_namespaces_help);
 }
 
-Result<std::shared_ptr<store::AccessStore>> OpenStoreToRead(const std::string& path, const std::string& cluster) {
+Result<StoreToRead> OpenStoreToRead(const std::string& path, const std::string& cluster) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::shared_ptr<store::AccessStore>();
+  if (!std::filesystem::exists(path, ec)) return StoreToRead{};
   auto kv = store::SqliteKv::Open(path);
   if (!kv) return std::unexpected(kv.error());
   auto opened = store::KvAccessStore::OpenExisting(*kv, cluster);
-  if (!opened && opened.error().code == ErrorCode::kNotFound) return std::shared_ptr<store::AccessStore>();
+  if (!opened && opened.error().code == ErrorCode::kNotFound) return StoreToRead{*kv, nullptr};
   if (!opened) return std::unexpected(opened.error().Wrap(path));
-  return std::shared_ptr<store::AccessStore>(std::move(*opened));
+  return StoreToRead{*kv, std::shared_ptr<store::AccessStore>(std::move(*opened))};
 }
 
 namespace {
@@ -112,19 +112,19 @@ void AddBackend(state::SourceSettings& s, std::string_view backend) {
   }
 }
 
-// --config's sources (its store opened to read when `open_store`), or none.
-Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSources(const std::string& path,
-                                                                                      bool open_store) {
+// --config's sources (its store opened to read: access entries, and the objects its front keeps),
+// or none.
+Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSources(const std::string& path) {
   if (path.empty()) return std::make_pair(state::SourceSettings{}, std::optional<config::Config>());
   auto cfg = config::LoadConfig(path);
   if (!cfg) return std::unexpected(cfg.error());
-  std::shared_ptr<store::AccessStore> store;
-  if (open_store && !cfg->access_entries_store.empty()) {
+  StoreToRead store;
+  if (!cfg->access_entries_store.empty()) {
     auto opened = OpenStoreToRead(cfg->access_entries_store, cfg->cluster_id);
     if (!opened) return std::unexpected(opened.error());
-    store = *opened;
+    store = std::move(*opened);
   }
-  auto settings = state::SettingsOf(*cfg, store);
+  auto settings = state::SettingsOf(*cfg, store.access, store.kv);
   if (!settings) return std::unexpected(settings.error());
   return std::make_pair(std::move(*settings), std::optional<config::Config>(std::move(*cfg)));
 }
@@ -132,7 +132,7 @@ Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSo
 }  // namespace
 
 Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart part) {
-  auto base = ConfigSources(o.config, part == StatePart::kMappings);
+  auto base = ConfigSources(o.config);
   if (!base) return std::unexpected(base.error());
   auto& [s, cfg] = *base;
   if (part == StatePart::kRbac) {
@@ -141,6 +141,7 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart p
     rbac.rbac = true;
     rbac.rbac_paths = o.rbac.empty() ? s.rbac_paths : o.rbac;
     rbac.bootstrap_policy = s.bootstrap_policy && !o.no_bootstrap;
+    if (o.rbac.empty()) rbac.objects = s.objects;  // RBAC the front keeps (the default policy among it)
     return rbac;
   }
   std::optional<eks::AuthenticationMode> mode;
@@ -157,7 +158,7 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart p
   if (!o.store.empty()) {
     auto opened = OpenStoreToRead(o.store, cfg ? cfg->cluster_id : "");
     if (!opened) return std::unexpected(opened.error());
-    s.store = *opened;
+    s.store = opened->access;
     s.access_entries_file.clear();
   }
   if (entries_by_flag) {

@@ -89,7 +89,11 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart p
 
 // An access-entry store to read: nothing when the file does not exist yet (no entries), or when
 // it holds no state for `cluster` (empty: the only cluster it holds).
-Result<std::shared_ptr<store::AccessStore>> OpenStoreToRead(const std::string& path, const std::string& cluster);
+struct StoreToRead {
+  std::shared_ptr<store::KvStore> kv;           // null when the file does not exist
+  std::shared_ptr<store::AccessStore> access;   // null when it holds no such cluster
+};
+Result<StoreToRead> OpenStoreToRead(const std::string& path, const std::string& cluster);
 
 // Administrators a server config (and --store) give outside aws-auth: the config's own
 // system:masters mappings and access entries with AmazonEKSClusterAdminPolicy at cluster scope.

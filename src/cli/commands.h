@@ -23,5 +23,6 @@ Runner AddAccessEntryCommand(CLI::App& app);
 Runner AddMappingCommand(CLI::App& app);
 Runner AddLintCommand(CLI::App& app);
 Runner AddMigrateCommand(CLI::App& app);
+Runner AddUpdateKubeconfigCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

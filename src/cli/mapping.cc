@@ -1,13 +1,15 @@
-// kubeiam mapping create|get|delete --aws-auth FILE ...: eksctl's iamidentitymapping on an
-// aws-auth ConfigMap manifest (spec/eks-access.md §6): the same flags, checks, duplicate and
-// shadowing rules, log lines and table. Writes keep every other key of the manifest and refuse
-// to remove the last system:masters mapping.
+// kubeiam mapping create|get|delete: eksctl's iamidentitymapping (spec/eks-access.md §6) on the
+// cluster's kube-system/aws-auth through the Kubernetes API, or on a manifest file (--aws-auth):
+// the same flags, checks, duplicate and shadowing rules, log lines and table. Writes keep every
+// other key and refuse to remove the last system:masters mapping (the server's admission does
+// so for the cluster).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <iostream>
 
 #include "cli/analysis.h"
+#include "cli/aws_auth_location.h"
 #include "cli/commands.h"
 #include "identity/identity_mapping.h"
 #include "util/file.h"
@@ -17,7 +19,7 @@ namespace kubeiam::cli {
 namespace {
 
 struct Options {
-  std::string op, aws_auth, cluster, arn, username, account, output = "table", config, store;
+  std::string op, aws_auth, kubeconfig, context, cluster, arn, username, account, output = "table", config, store;
   std::vector<std::string> groups;
   bool no_duplicate_arns = false, all = false;
 };
@@ -77,60 +79,85 @@ int Get(const identity::AwsAuthManifest& m, const Options& o) {
   return 0;
 }
 
-int Run(const Options& o) {
-  std::string text;
-  if (auto read = ReadFile(o.aws_auth); read) {
-    text = std::move(*read);
-  } else if (read.error().code != ErrorCode::kNotFound || o.op != "create") {
-    std::cerr << "Error: " << read.error().message << "\n";
-    return 1;
+// The edit `o` asks for, applied to `manifest`. Ok(false): nothing to write (a duplicate
+// create that eksctl also skips). Errors carry the exit code in their code.
+Result<bool> Edit(identity::AwsAuthManifest& manifest, const Options& o, identity::EditLog& log) {
+  if (o.op == "create") {
+    return identity::CreateIdentityMapping(manifest, {o.arn, o.username, o.groups, o.account, o.no_duplicate_arns}, log);
   }
-  auto manifest = identity::AwsAuthManifest::Parse(text);
-  if (!manifest) {
-    std::cerr << "Error: " << o.aws_auth << ": " << manifest.error().message << "\n";
-    return 1;
+  if (auto ok = identity::DeleteIdentityMapping(manifest, o.arn, o.account, o.all, log); !ok) return std::unexpected(ok.error());
+  return true;
+}
+
+int Report(const Error& e) {
+  std::cerr << "Error: " << e.message << "\n";
+  return e.code == ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
+// One get-edit-write round. kConflict: the ConfigMap changed meanwhile; the caller starts again.
+Result<WriteOutcome> Round(AwsAuthLocation& where, const Options& o, int* exit_code) {
+  auto text = where.Read();
+  if (!text && text.error().code == ErrorCode::kNotFound && o.op == "create") text = std::string();
+  if (!text) return std::unexpected(text.error());
+  auto manifest = identity::AwsAuthManifest::Parse(*text);
+  if (!manifest) return std::unexpected(manifest.error().Wrap(where.Name()));
+  if (o.op == "get") {
+    *exit_code = Get(*manifest, o);
+    return WriteOutcome::kWritten;
   }
-  if (o.op == "get") return Get(*manifest, o);
   size_t masters_before = Masters(*manifest);
   identity::EditLog log;
-  bool write = true;
-  if (o.op == "create") {
-    auto created = identity::CreateIdentityMapping(*manifest, {o.arn, o.username, o.groups, o.account, o.no_duplicate_arns}, log);
-    if (!created) {
-      std::cerr << "Error: " << created.error().message << "\n";
-      return created.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
-    }
-    write = *created;
-  } else if (auto ok = identity::DeleteIdentityMapping(*manifest, o.arn, o.account, o.all, log); !ok) {
-    std::cerr << "Error: " << ok.error().message << "\n";
-    return ok.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
-  }
-  if (masters_before > 0 && Masters(*manifest) == 0 && AdministratorsOutsideAwsAuth(o.config, o.store) == 0) {
-    std::cerr << "Error: refusing to remove the last system:masters mapping from " << o.aws_auth
-              << ": the cluster would have no administrator through aws-auth\n";
-    return 1;
+  auto write = Edit(*manifest, o, log);
+  if (!write) return std::unexpected(write.error());
+  // Through the API, the server's aws-auth admission refuses a lock-out with its own reasons.
+  if (!o.aws_auth.empty() && masters_before > 0 && Masters(*manifest) == 0 &&
+      AdministratorsOutsideAwsAuth(o.config, o.store) == 0) {
+    return Fail(ErrorCode::kPermissionDenied, "refusing to remove the last system:masters mapping from " + o.aws_auth +
+                                                  ": the cluster would have no administrator through aws-auth");
   }
   for (const auto& w : log.warnings) std::cerr << "warning: " << w << "\n";
-  if (!write) return 0;
-  if (auto ok = WriteFileAtomic(o.aws_auth, manifest->Serialize(), 0644); !ok) {
-    std::cerr << "Error: " << ok.error().message << "\n";
-    return 1;
+  if (*write) {
+    auto outcome = where.Write(manifest->Serialize());
+    if (!outcome || *outcome == WriteOutcome::kConflict) return outcome;
   }
   for (const auto& i : log.info) std::cerr << i << "\n";
-  return 0;
+  *exit_code = 0;
+  return WriteOutcome::kWritten;
+}
+
+Result<std::unique_ptr<AwsAuthLocation>> Locate(const Options& o) {
+  if (!o.aws_auth.empty()) return AwsAuthFile(o.aws_auth);
+  return AwsAuthInCluster({o.kubeconfig, o.context, o.cluster});
+}
+
+int Run(const Options& o) {
+  auto where = Locate(o);
+  if (!where) return Report(where.error());
+  int exit_code = 1;
+  for (int attempt = 0; attempt < 5; ++attempt) {  // eksctl retries a conflicting update too
+    auto outcome = Round(**where, o, &exit_code);
+    if (!outcome) return Report(outcome.error());
+    if (*outcome == WriteOutcome::kWritten) return exit_code;
+  }
+  std::cerr << "Error: " << (*where)->Name() << " kept changing: 5 updates conflicted; try again\n";
+  return 1;
 }
 
 }  // namespace
 
 Runner AddMappingCommand(CLI::App& app) {
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("mapping", "eksctl iamidentitymapping on an aws-auth ConfigMap manifest");
+  auto* cmd = app.add_subcommand("mapping", "eksctl iamidentitymapping on the cluster's aws-auth ConfigMap (or a manifest file)");
   cmd->require_subcommand(1);
   for (const char* name : {"create", "get", "delete"}) {
     auto* sub = cmd->add_subcommand(name, std::string(name) + " IAM identity mappings");
     sub->callback([o, n = std::string(name)] { o->op = n; });
-    sub->add_option("--aws-auth", o->aws_auth, "The aws-auth ConfigMap manifest to edit")->required();
-    sub->add_option("--cluster", o->cluster, "Cluster name (accepted for eksctl compatibility)");
+    auto* file = sub->add_option("--aws-auth", o->aws_auth, "An aws-auth ConfigMap manifest to edit instead of the cluster's");
+    sub->add_option("--kubeconfig", o->kubeconfig, "Kubeconfig of the cluster (default: KUBECONFIG, ~/.kube/config)")
+        ->excludes(file);
+    sub->add_option("--context", o->context, "Kubeconfig context (default: the current one)")->excludes(file);
+    sub->add_option("--cluster,--cluster-name", o->cluster,
+                    "EKS cluster name: the kubeconfig context that reaches it (ignored with --aws-auth)");
     sub->add_option("--arn,--role", o->arn, "IAM user or role ARN");
     sub->add_option("--config", o->config, "Server config whose other administrators count against a lock-out");
     sub->add_option("--store", o->store, "Access-entry store whose cluster administrators count against a lock-out");

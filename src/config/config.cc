@@ -212,6 +212,7 @@ UpstreamConfig ReadUpstream(Reader& r, const YAML::Node& up, const std::string& 
               "clientCert and clientKey go together");
   }
   if (!k.objects.empty()) r.Problem("kubeAPI.objects", "cannot be combined with kubeAPI.upstream (objects come from the upstream)");
+  if (!k.seed.empty()) r.Problem("kubeAPI.seed", "cannot be combined with kubeAPI.upstream (objects come from the upstream)");
   u.ca_file = Resolve(base, u.ca_file);
   u.client_cert = Resolve(base, u.client_cert);
   u.client_key = Resolve(base, u.client_key);
@@ -225,6 +226,8 @@ void ReadKubeApi(Reader& r, const YAML::Node& doc, const std::string& base, Conf
     r.Listener(kube, "kubeAPI", k.address, k.port);
     r.String(kube, "objects", "kubeAPI.objects", k.objects);
     k.objects = Resolve(base, k.objects);
+    r.String(kube, "seed", "kubeAPI.seed", k.seed);
+    k.seed = Resolve(base, k.seed);
     if (YAML::Node up = Get(kube, "upstream")) k.upstream = ReadUpstream(r, up, base, k);
     c.kube_api = k;
   }

@@ -50,6 +50,9 @@ struct KubeApiConfig {
   std::string address = "127.0.0.1";
   int port = 6443;
   std::string objects;  // manifests served read-only (watched)
+  // Manifests (a file or a folder) of stored kinds created in the store on its first start, as
+  // a new cluster comes with its aws-auth; later starts leave the store as it is.
+  std::string seed;
   std::optional<UpstreamConfig> upstream;
   bool operator==(const KubeApiConfig&) const = default;
 };

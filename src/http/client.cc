@@ -180,7 +180,9 @@ Result<Response> Fetch(const Request& request) {
   auto target = ParseTarget(request.url);
   if (!target) return std::unexpected(target.error());
   std::shared_ptr<asio::ssl::context> ssl;
-  if (target->tls) {
+  if (target->tls && request.tls) {
+    ssl = request.tls;
+  } else if (target->tls) {
     auto s = MakeTlsClientContext({.ca_file = request.ca_file});
     if (!s) return std::unexpected(s.error());
     ssl = *s;

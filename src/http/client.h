@@ -12,6 +12,10 @@
 #include <vector>
 
 #include "http/headers.h"
+
+namespace boost::asio::ssl {
+class context;
+}
 #include "util/error.h"
 
 namespace kubeiam::http {
@@ -24,6 +28,8 @@ struct Request {
   std::chrono::milliseconds timeout{10000};  // for the whole exchange
   std::string ca_file;        // PEM bundle to trust instead of the system store
   size_t max_body = 4u << 20;
+  // A prepared TLS setup (client certificates, a CA given as data); replaces ca_file. Fetch only.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 struct Response {

@@ -17,6 +17,9 @@ Result<std::shared_ptr<ssl::context>> MakeTlsClientContext(const TlsClientFiles&
   if (!files.ca_file.empty()) {
     ctx->load_verify_file(files.ca_file, ec);
     if (ec) return problem(labels.ca, files.ca_file, ec);
+  } else if (!files.ca_pem.empty()) {
+    ctx->add_certificate_authority(boost::asio::buffer(files.ca_pem), ec);
+    if (ec) return problem(labels.ca, "its PEM data", ec);
   } else {
     ctx->set_default_verify_paths(ec);
   }
@@ -26,6 +29,11 @@ Result<std::shared_ptr<ssl::context>> MakeTlsClientContext(const TlsClientFiles&
     if (ec) return problem(labels.cert, files.cert_file, ec);
     ctx->use_private_key_file(files.key_file, ssl::context::pem, ec);
     if (ec) return problem(labels.key, files.key_file, ec);
+  } else if (!files.cert_pem.empty()) {
+    ctx->use_certificate_chain(boost::asio::buffer(files.cert_pem), ec);
+    if (ec) return problem(labels.cert, "its PEM data", ec);
+    ctx->use_private_key(boost::asio::buffer(files.key_pem), ssl::context::pem, ec);
+    if (ec) return problem(labels.key, "its PEM data", ec);
   }
   return ctx;
 }

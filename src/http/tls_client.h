@@ -20,6 +20,8 @@ struct TlsClientFiles {
   std::string ca_file;    // PEM bundle the peer must chain to; empty: the system's store
   std::string cert_file;  // kubeiam's client certificate chain and its key: both or neither
   std::string key_file;
+  // The same as PEM text (a kubeconfig's *-data fields); used when the file is empty.
+  std::string ca_pem, cert_pem, key_pem;
 };
 
 // How errors name each file, e.g. {"kubeAPI.upstream.caFile", ...} for a config's fields.

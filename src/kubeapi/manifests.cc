@@ -1,8 +1,12 @@
 #include "kubeapi/manifests.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
+#include "util/file.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace kubeiam::kubeapi {
 namespace {
@@ -99,6 +103,39 @@ Result<std::vector<json::object>> ParseManifestObjects(std::string_view text, co
       if (auto ok = CheckObject(item.as_object(), where); !ok) return std::unexpected(ok.error());
       out.push_back(std::move(item.as_object()));
     }
+  }
+  return out;
+}
+
+namespace {
+
+Result<std::vector<std::string>> ManifestFiles(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return std::vector<std::string>{path};
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::string ext = it->path().extension().string();
+    if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) files.push_back(it->path().string());
+  }
+  if (ec) return Fail(ErrorCode::kPermissionDenied, path + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+Result<std::vector<boost::json::object>> ReadManifestFiles(const std::string& path) {
+  auto files = ManifestFiles(path);
+  if (!files) return std::unexpected(files.error());
+  std::vector<boost::json::object> out;
+  for (const auto& f : *files) {
+    auto text = ReadFile(f, 64u << 20);
+    if (!text) return std::unexpected(text.error());
+    if (auto ok = ValidateUtf8(*text, f); !ok) return std::unexpected(ok.error());
+    auto objects = ParseManifestObjects(*text, f);
+    if (!objects) return std::unexpected(objects.error());
+    for (auto& o : *objects) out.push_back(std::move(o));
   }
   return out;
 }

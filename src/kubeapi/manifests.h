@@ -20,4 +20,8 @@ boost::json::value YamlToJson(const YAML::Node& n, int depth = 0);
 // Errors (kInvalidArgument) name `file_name` and the document number.
 Result<std::vector<boost::json::object>> ParseManifestObjects(std::string_view text, const std::string& file_name);
 
+// Every object of a manifest file, or of the .yaml/.yml/.json files under a folder (recursively,
+// in name order). A folder read halfway (permissions) is an error, never fewer objects.
+Result<std::vector<boost::json::object>> ReadManifestFiles(const std::string& path);
+
 }  // namespace kubeiam::kubeapi

@@ -32,30 +32,16 @@ Result<Objects> Objects::Load(const std::string& folder) {
   if (!fs::is_directory(folder, ec)) {
     return Fail(ErrorCode::kInvalidArgument, folder + ": not a readable folder" + (ec ? ": " + ec.message() : ""));
   }
-  std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(folder, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    std::string ext = it->path().extension().string();
-    if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) files.push_back(it->path().string());
-  }
-  // A folder read halfway (permissions) is not a folder with fewer objects: watchers would see
-  // deletions that did not happen.
-  if (ec) return Fail(ErrorCode::kPermissionDenied, folder + ": " + ec.message());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    auto text = ReadFile(f, 64u << 20);
-    if (!text) return std::unexpected(text.error());
-    if (auto ok = ValidateUtf8(*text, f); !ok) return std::unexpected(ok.error());
-    auto objects = ParseManifestObjects(*text, f);
-    if (!objects) return std::unexpected(objects.error());
-    for (auto& o : *objects) {
-      std::string api(o.at("apiVersion").as_string()), kind(o.at("kind").as_string());
-      const json::object& meta = o.at("metadata").as_object();
-      std::string name(meta.at("name").as_string());
-      std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
-      const json::value* n = meta.if_contains("namespace");
-      std::string ns = n && n->is_string() ? std::string(n->as_string()) : "";
-      out.objects_[{group, ResourceOf(group, kind), ns, name}] = std::move(o);
-    }
+  auto objects = ReadManifestFiles(folder);
+  if (!objects) return std::unexpected(objects.error());
+  for (auto& o : *objects) {
+    std::string api(o.at("apiVersion").as_string()), kind(o.at("kind").as_string());
+    const json::object& meta = o.at("metadata").as_object();
+    std::string name(meta.at("name").as_string());
+    std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
+    const json::value* n = meta.if_contains("namespace");
+    std::string ns = n && n->is_string() ? std::string(n->as_string()) : "";
+    out.objects_[{group, ResourceOf(group, kind), ns, name}] = std::move(o);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 
+#include "kubeapi/folder_table.h"
 #include "kubeapi/object_selector.h"
 #include "kubeapi/responses.h"
 #include "rbac/resources.h"
@@ -22,27 +23,10 @@ json::object Versioned(const json::object& o, uint64_t version) {
   return out;
 }
 
-// A list as kubectl's server-side printing wants it (Accept: ...;as=Table): name and age.
-json::value Table(const std::vector<const json::object*>& items, uint64_t version) {
-  json::array rows;
-  for (const auto* o : items) {
-    json::object meta = o->at("metadata").as_object();
-    meta["resourceVersion"] = std::to_string(version);
-    json::value created = meta.contains("creationTimestamp") ? meta.at("creationTimestamp") : json::value(nullptr);
-    rows.push_back(json::object{{"cells", json::array{meta.at("name"), created}},
-                                {"object", json::object{{"kind", "PartialObjectMetadata"},
-                                                        {"apiVersion", "meta.k8s.io/v1"},
-                                                        {"metadata", std::move(meta)}}}});
-  }
-  return json::object{
-      {"kind", "Table"},
-      {"apiVersion", "meta.k8s.io/v1"},
-      {"metadata", json::object{{"resourceVersion", std::to_string(version)}}},
-      {"columnDefinitions",
-       json::array{json::object{{"name", "Name"}, {"type", "string"}, {"format", "name"}, {"description", "Name"}, {"priority", 0}},
-                   json::object{{"name", "Created At"}, {"type", "date"}, {"format", ""}, {"description", "Creation time"},
-                                {"priority", 0}}}},
-      {"rows", std::move(rows)}};
+// A list as kubectl's server-side printing wants it (Accept: ...;as=Table).
+json::value Table(const std::string& group, const std::string& resource, const std::vector<const json::object*>& items,
+                  uint64_t version) {
+  return FolderTable(group.empty() ? resource : group + "/" + resource, items, std::to_string(version), Clock::now());
 }
 
 // A watch on the objects folder: the changes since the client's resourceVersion (every object
@@ -64,7 +48,7 @@ class ObjectWatch : public http::ResponseStream {
       for (const auto& c : now.objects->ChangesSince(sent_ ? sent_->objects.get() : nullptr, view_.group, view_.resource,
                                                      view_.ns, view_.name)) {
         if (!view_.selector.Matches(*c.object)) continue;
-        json::value object = view_.table ? Table({c.object}, now.version) : json::value(Versioned(*c.object, now.version));
+        json::value object = view_.table ? Table(view_.group, view_.resource, {c.object}, now.version) : json::value(Versioned(*c.object, now.version));
         out += json::serialize(json::object{{"type", c.type}, {"object", std::move(object)}}) + "\n";
       }
       sent_ = now;
@@ -131,7 +115,7 @@ http::HttpResponse ListObjects(const VersionedObjects& objects, const RequestInf
     std::erase_if(items, [&](const json::object* o) { return o->at("metadata").at("name") != json::value(info.name); });
   }
   std::erase_if(items, [&](const json::object* o) { return !selector.Matches(*o); });
-  if (table) return JsonResponse(200, Table(items, objects.version));
+  if (table) return JsonResponse(200, Table(group, resource, items, objects.version));
   std::string kind = resource;
   for (const auto& r : rbac::StandardResources()) {
     if (r.group == group && r.resource == resource) kind = r.kind;

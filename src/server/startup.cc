@@ -1,6 +1,8 @@
 #include "server/startup.h"
 
 #include "kubeapi/default_objects.h"
+#include "kubeapi/manifests.h"
+#include "kubeapi/stored_kinds.h"
 #include "state/source_settings.h"
 #include "store/kv_access_store.h"
 #include "store/sqlite_kv.h"
@@ -56,9 +58,27 @@ Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& conf
   return opened->access;
 }
 
+namespace {
+
+// kubeAPI.seed's objects when the store holds no objects yet (no `default` namespace): a fresh
+// cluster. Afterwards what users deleted stays deleted.
+Result<std::vector<boost::json::object>> FirstStartSeeds(const config::Config& config, kubeapi::ObjectRegistry& registry) {
+  if (!config.kube_api || config.kube_api->seed.empty()) return std::vector<boost::json::object>{};
+  auto existing = registry.Get(*kubeapi::FindStoredKind("", "namespaces"), "", "default");
+  if (!existing) return std::unexpected(existing.error());
+  if (*existing) return std::vector<boost::json::object>{};
+  auto seeds = kubeapi::ReadManifestFiles(config.kube_api->seed);
+  if (!seeds) return std::unexpected(seeds.error().Wrap("kubeAPI.seed"));
+  return std::move(*seeds);
+}
+
+}  // namespace
+
 Result<std::shared_ptr<kubeapi::ObjectRegistry>> OpenObjects(const config::Config& config, std::shared_ptr<store::KvStore> kv) {
   auto registry = std::make_shared<kubeapi::ObjectRegistry>(std::move(kv), config.cluster_id);
-  if (auto ok = kubeapi::EnsureDefaultObjects(*registry, {}, Clock::now()); !ok) {
+  auto seeds = FirstStartSeeds(config, *registry);
+  if (!seeds) return std::unexpected(seeds.error());
+  if (auto ok = kubeapi::EnsureDefaultObjects(*registry, *seeds, Clock::now()); !ok) {
     return std::unexpected(ok.error().Wrap("seeding the Kubernetes objects in " + config.access_entries_store));
   }
   return registry;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -201,6 +202,85 @@ TEST_F(FrontObjects, UpdateKubeconfigPointsAtTheFront) {
   ASSERT_EQ(token.exit_code, 0) << token.err;
   Outcome ns = Kubectl(written, {"--token", token.out.substr(0, token.out.find('\n')), "--user", "", "get", "ns", "default", "-o", "name"});
   EXPECT_EQ(ns.out, "namespace/default\n") << ns.err;
+}
+
+// kubeiam update-kubeconfig merges into a kubeconfig that holds other clusters (kept), makes its
+// context current, writes 0600, says what it did as awscli says it, and --dry-run changes
+// nothing; kubectl then reaches the front through `kubeiam token`.
+TEST_F(FrontObjects, KubeiamUpdateKubeconfigMerges) {
+  std::string file = dir_.Write("merged-kubeconfig", R"(apiVersion: v1
+kind: Config
+clusters:
+- name: other
+  cluster: {server: "https://10.9.9.9:6443"}
+contexts:
+- name: other
+  context: {cluster: other, user: other}
+current-context: other
+users:
+- name: other
+  user: {token: abc}
+)");
+  std::string bin = std::filesystem::path(KUBEIAM_BINARY).parent_path().string();
+  std::map<std::string, std::string> env = {
+      {"HOME", dir_.path()}, {"PATH", bin + ":/usr/bin:/bin"}, {"AWS_EC2_METADATA_DISABLED", "true"},
+      {"AWS_CONFIG_FILE", "/dev/null"}, {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
+      {"AWS_ACCESS_KEY_ID", "AKIAEXAMPLEVIEWER001"}, {"AWS_SECRET_ACCESS_KEY", "kubeiamViewerSecretKeyDoNotUseAnywhere00"},
+      {"AWS_CA_BUNDLE", dir_.path() + "/state/ca.crt"}, {"AWS_DEFAULT_REGION", "us-east-1"},
+      {"AWS_ENDPOINT_URL_STS", "https://127.0.0.1:" + std::to_string(sts_port_)},
+      {"AWS_ENDPOINT_URL_EKS", "https://127.0.0.1:" + std::to_string(eks_port_)}};
+  std::vector<std::string> args = {KUBEIAM_BINARY, "update-kubeconfig", "--name", "demo", "--kubeconfig", file, "--alias", "lab"};
+  Outcome dry = testing::Run({KUBEIAM_BINARY, "update-kubeconfig", "--name", "demo", "--kubeconfig", file, "--dry-run"}, env);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("current-context: arn:aws:eks:us-east-1:111122223333:cluster/demo"), std::string::npos) << dry.out;
+  Outcome added = testing::Run(args, env);
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(added.out, "Added new context lab to " + file + "\n");
+  EXPECT_EQ(testing::Run(args, env).out, "Updated context lab in " + file + "\n");
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("https://10.9.9.9:6443"), std::string::npos) << text;
+  EXPECT_NE(text.find("current-context: lab"), std::string::npos) << text;
+  EXPECT_NE(text.find("command: kubeiam"), std::string::npos) << text;
+  Outcome ns = testing::Run({"kubectl", "--kubeconfig", file, "get", "ns", "default", "-o", "name"}, env);
+  EXPECT_EQ(ns.out, "namespace/default\n") << ns.err;
+  // A cluster the EKS API does not know: awscli's message.
+  Outcome missing = testing::Run({KUBEIAM_BINARY, "update-kubeconfig", "--name", "nope", "--kubeconfig", file}, env);
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("An error occurred (ResourceNotFoundException) when calling the DescribeCluster operation"),
+            std::string::npos) << missing.err;
+}
+
+// `kubeiam mapping` through the API, as eksctl: several writers at once each get, change and
+// update with the resourceVersion they read; a conflict makes them read again, so none is lost.
+TEST_F(FrontObjects, MappingThroughTheApiLosesNoConcurrentWrite) {
+  std::map<std::string, std::string> env = {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"},
+                                            {"AWS_CONFIG_FILE", "/dev/null"}, {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
+                                            {"PATH", "/usr/bin:/bin"}};
+  std::vector<std::thread> writers;
+  std::vector<Outcome> outcomes(6);
+  for (int i = 0; i < 6; ++i) {
+    writers.emplace_back([&, i] {
+      outcomes[i] = testing::Run({KUBEIAM_BINARY, "mapping", "create", "--kubeconfig", admin_, "--arn",
+                                  "arn:aws:iam::111122223333:user/u" + std::to_string(i), "--group", "team"}, env);
+    });
+  }
+  for (auto& t : writers) t.join();
+  for (const auto& o : outcomes) EXPECT_EQ(o.exit_code, 0) << o.err;
+  Outcome listed = testing::Run({KUBEIAM_BINARY, "mapping", "get", "--kubeconfig", admin_, "-o", "json"}, env);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_NE(listed.out.find("user/u" + std::to_string(i) + "\""), std::string::npos) << listed.out;
+  }
+  // A malformed ARN is refused, and nothing is written.
+  Outcome bad = testing::Run({KUBEIAM_BINARY, "mapping", "create", "--kubeconfig", admin_, "--arn", "not-an-arn",
+                              "--group", "team"}, env);
+  EXPECT_NE(bad.exit_code, 0);
+  // Someone without rights: kubectl's words.
+  Outcome denied = testing::Run({KUBEIAM_BINARY, "mapping", "get", "--kubeconfig", testuser_}, env);
+  EXPECT_NE(denied.err.find("You must be logged in to the server (Unauthorized)"), std::string::npos) << denied.err;
 }
 
 }  // namespace

@@ -1,0 +1,35 @@
+// Where `kubeiam mapping` finds aws-auth: a manifest file (--aws-auth), or the cluster's
+// kube-system/aws-auth ConfigMap through the Kubernetes API (--kubeconfig/--context/--cluster),
+// read and written back as eksctl does: a get, then an update carrying the resourceVersion read
+// (or a create when there is none), so a concurrent change is a conflict, never lost.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "util/error.h"
+
+namespace kubeiam::cli {
+
+enum class WriteOutcome { kWritten, kConflict };
+
+class AwsAuthLocation {
+ public:
+  virtual ~AwsAuthLocation() = default;
+  // The manifest as YAML or JSON text; "" when there is none yet.
+  virtual Result<std::string> Read() = 0;
+  // Writes a manifest derived from the last Read(). kConflict: someone changed it meanwhile.
+  virtual Result<WriteOutcome> Write(const std::string& manifest) = 0;
+  // How messages name it: the file, or "configmap kube-system/aws-auth".
+  virtual std::string Name() const = 0;
+};
+
+std::unique_ptr<AwsAuthLocation> AwsAuthFile(const std::string& path);
+
+struct ClusterSelection {
+  std::string kubeconfig, context, cluster_name;
+};
+// Errors: the kubeconfig cannot be read or names no usable context.
+Result<std::unique_ptr<AwsAuthLocation>> AwsAuthInCluster(const ClusterSelection& selection);
+
+}  // namespace kubeiam::cli

@@ -1,0 +1,208 @@
+#include "kubeclient/kubeconfig.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "util/encoding.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace kubeiam::kubeclient {
+
+std::vector<std::string> KubeconfigFiles(const KubeconfigSelection& selection) {
+  if (!selection.kubeconfig.empty()) return {selection.kubeconfig};
+  if (const char* env = std::getenv("KUBECONFIG"); env && *env) {
+    std::vector<std::string> files;
+    for (std::string_view f : Split(env, ':')) {
+      if (!f.empty()) files.emplace_back(f);
+    }
+    if (!files.empty()) return files;
+  }
+  const char* home = std::getenv("HOME");
+  return {std::string(home ? home : "") + "/.kube/config"};
+}
+
+namespace {
+
+// A named entry (cluster, user or context) with the folder of the file that defined it.
+struct Entry {
+  YAML::Node body;
+  std::string dir;
+};
+
+struct Merged {
+  std::map<std::string, Entry> clusters, users, contexts;
+  std::string current_context;
+  size_t files_read = 0;
+};
+
+std::string Str(const YAML::Node& n, const char* key) {
+  YAML::Node v = n[key];
+  return v && v.IsScalar() ? v.as<std::string>() : std::string();
+}
+
+std::string Resolve(const std::string& path, const std::string& dir) {
+  if (path.empty() || path.front() == '/') return path;
+  return (std::filesystem::path(dir) / path).lexically_normal().string();
+}
+
+void AddNamed(std::map<std::string, Entry>& into, const YAML::Node& list, const char* field, const std::string& dir) {
+  if (!list || !list.IsSequence()) return;
+  for (const auto& item : list) {
+    std::string name = item.IsMap() ? Str(item, "name") : "";
+    if (!name.empty() && !into.count(name)) into[name] = Entry{item[field], dir};
+  }
+}
+
+Status ReadInto(Merged& m, const std::string& file, bool must_exist) {
+  auto text = ReadFile(file);
+  if (!text) {
+    if (!must_exist && text.error().code == ErrorCode::kNotFound) return {};
+    return std::unexpected(text.error());
+  }
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(*text);
+  } catch (const YAML::Exception& e) {
+    return Fail(ErrorCode::kInvalidArgument, "error loading config file \"" + file + "\": line " +
+                                                 std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  ++m.files_read;
+  if (!doc.IsMap()) return {};
+  std::string dir = std::filesystem::path(file).parent_path().string();
+  AddNamed(m.clusters, doc["clusters"], "cluster", dir);
+  AddNamed(m.users, doc["users"], "user", dir);
+  AddNamed(m.contexts, doc["contexts"], "context", dir);
+  if (m.current_context.empty()) m.current_context = Str(doc, "current-context");
+  return {};
+}
+
+Result<std::string> Pem(const YAML::Node& n, const char* key, const std::string& where) {
+  std::string data = Str(n, key);
+  if (data.empty()) return std::string();
+  auto pem = Base64Decode(data);
+  if (!pem) return Fail(ErrorCode::kInvalidArgument, where + ": " + key + " is not valid base64");
+  return *pem;
+}
+
+Status ReadCluster(KubeContext& c, const Entry& e) {
+  std::string where = "cluster \"" + c.cluster_name + "\"";
+  c.server = Str(e.body, "server");
+  if (c.server.empty()) return Fail(ErrorCode::kInvalidArgument, "no server found for cluster \"" + c.cluster_name + "\"");
+  if (Str(e.body, "insecure-skip-tls-verify") == "true") {
+    return Fail(ErrorCode::kInvalidArgument,
+                where + ": insecure-skip-tls-verify is refused: give the cluster's certificate-authority");
+  }
+  c.ca_file = Resolve(Str(e.body, "certificate-authority"), e.dir);
+  auto ca = Pem(e.body, "certificate-authority-data", where);
+  if (!ca) return std::unexpected(ca.error());
+  c.ca_pem = *ca;
+  return {};
+}
+
+Result<ExecPlugin> ReadExec(const YAML::Node& n, const std::string& where) {
+  ExecPlugin p{Str(n, "apiVersion"), Str(n, "command"), {}, {}};
+  if (p.command.empty()) return Fail(ErrorCode::kInvalidArgument, where + ": exec.command is required");
+  if (p.api_version.empty()) return Fail(ErrorCode::kInvalidArgument, where + ": exec.apiVersion is required");
+  for (const auto& a : n["args"]) p.args.push_back(a.as<std::string>());
+  for (const auto& v : n["env"]) p.env.emplace_back(Str(v, "name"), Str(v, "value"));
+  return p;
+}
+
+Status ReadUser(KubeContext& c, const Entry& e) {
+  std::string where = "user \"" + c.user_name + "\"";
+  c.token = Str(e.body, "token");
+  c.token_file = Resolve(Str(e.body, "tokenFile"), e.dir);
+  c.cert_file = Resolve(Str(e.body, "client-certificate"), e.dir);
+  c.key_file = Resolve(Str(e.body, "client-key"), e.dir);
+  for (auto [key, into] : {std::pair{"client-certificate-data", &c.cert_pem}, std::pair{"client-key-data", &c.key_pem}}) {
+    auto pem = Pem(e.body, key, where);
+    if (!pem) return std::unexpected(pem.error());
+    *into = *pem;
+  }
+  if ((c.cert_file.empty() && c.cert_pem.empty()) != (c.key_file.empty() && c.key_pem.empty())) {
+    return Fail(ErrorCode::kInvalidArgument, where + ": client-certificate and client-key go together");
+  }
+  if (YAML::Node exec = e.body["exec"]; exec && exec.IsMap()) {
+    auto p = ReadExec(exec, where);
+    if (!p) return std::unexpected(p.error());
+    c.exec = std::move(*p);
+  }
+  return {};
+}
+
+Result<KubeContext> Resolve(const Merged& m, const std::string& wanted) {
+  std::string name = wanted.empty() ? m.current_context : wanted;
+  if (name.empty()) return Fail(ErrorCode::kNotFound, "current-context is not set and no --context was given");
+  auto ctx = m.contexts.find(name);
+  if (ctx == m.contexts.end()) return Fail(ErrorCode::kNotFound, "context \"" + name + "\" does not exist");
+  KubeContext c;
+  c.context_name = name;
+  c.cluster_name = Str(ctx->second.body, "cluster");
+  c.user_name = Str(ctx->second.body, "user");
+  if (std::string ns = Str(ctx->second.body, "namespace"); !ns.empty()) c.namespace_name = ns;
+  auto cluster = m.clusters.find(c.cluster_name);
+  if (cluster == m.clusters.end()) return Fail(ErrorCode::kNotFound, "cluster \"" + c.cluster_name + "\" does not exist");
+  if (auto ok = ReadCluster(c, cluster->second); !ok) return std::unexpected(ok.error());
+  if (auto user = m.users.find(c.user_name); user != m.users.end()) {
+    if (auto ok = ReadUser(c, user->second); !ok) return std::unexpected(ok.error());
+  }
+  return c;
+}
+
+Result<Merged> ReadAll(const KubeconfigSelection& selection) {
+  Merged m;
+  for (const auto& file : KubeconfigFiles(selection)) {
+    if (auto ok = ReadInto(m, file, !selection.kubeconfig.empty()); !ok) return std::unexpected(ok.error());
+  }
+  if (m.files_read == 0) {
+    return Fail(ErrorCode::kNotFound, "no kubeconfig found (give --kubeconfig or set KUBECONFIG)");
+  }
+  return m;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+bool NamesCluster(const std::string& entry, const std::string& cluster_name) {
+  return entry == cluster_name || entry.ends_with(":cluster/" + cluster_name);
+}
+
+}  // namespace
+
+Result<std::string> ContextForCluster(const KubeconfigSelection& selection, const std::string& cluster_name) {
+  auto m = ReadAll(selection);
+  if (!m) return std::unexpected(m.error());
+  std::vector<std::string> matching;
+  for (const auto& [name, entry] : m->contexts) {
+    if (NamesCluster(Str(entry.body, "cluster"), cluster_name)) matching.push_back(name);
+  }
+  if (std::find(matching.begin(), matching.end(), m->current_context) != matching.end()) return m->current_context;
+  if (matching.size() == 1) return matching.front();
+  if (matching.empty()) {
+    return Fail(ErrorCode::kNotFound, "no context of the kubeconfig reaches cluster \"" + cluster_name +
+                                          "\" (run aws eks update-kubeconfig --name " + cluster_name + ")");
+  }
+  return Fail(ErrorCode::kInvalidArgument, std::to_string(matching.size()) + " contexts reach cluster \"" +
+                                               cluster_name + "\" (" + JoinNames(matching) +
+                                               "): choose one with --context");
+}
+
+Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection) {
+  auto m = ReadAll(selection);
+  if (!m) return std::unexpected(m.error());
+  try {
+    return Resolve(*m, selection.context);
+  } catch (const YAML::Exception& e) {
+    return Fail(ErrorCode::kInvalidArgument, "kubeconfig: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+}  // namespace kubeiam::kubeclient

@@ -1,0 +1,53 @@
+// A kubeconfig read as kubectl reads it: `--kubeconfig`, else every file of `KUBECONFIG`
+// (':'-separated; for each named cluster, user and context the first file that defines it wins,
+// as does the first current-context), else ~/.kube/config. Relative paths in a file are taken
+// from that file's folder. The result is one resolved context: where to connect and as whom.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/error.h"
+
+namespace kubeiam::kubeclient {
+
+// users[].user.exec: a credential plugin (client.authentication.k8s.io).
+struct ExecPlugin {
+  std::string api_version;
+  std::string command;
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
+struct KubeContext {
+  std::string context_name, cluster_name, user_name, namespace_name = "default";
+  std::string server;                      // https://host:port
+  std::string ca_file, ca_pem;             // certificate-authority(-data); both empty: system store
+  std::string cert_file, cert_pem;         // client-certificate(-data)
+  std::string key_file, key_pem;           // client-key(-data)
+  std::string token, token_file;           // a bearer token, or a file re-read on each use
+  std::optional<ExecPlugin> exec;
+};
+
+struct KubeconfigSelection {
+  std::string kubeconfig;  // --kubeconfig; empty: KUBECONFIG, then ~/.kube/config
+  std::string context;     // --context; empty: current-context
+};
+
+// Errors (kInvalidArgument or kNotFound) name the file and the entry, as kubectl does:
+// `context "x" does not exist`, `no server found for cluster "x"`,
+// `insecure-skip-tls-verify is refused: give the cluster's certificate-authority`.
+Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection);
+
+// The context to use for an EKS cluster name (eksctl's --cluster): the current context when its
+// cluster is `cluster_name` (or an EKS cluster ARN ending in cluster/<name>, as
+// `aws eks update-kubeconfig` names it), else the only context that is. Several, or none: an
+// error listing them and asking for --context.
+Result<std::string> ContextForCluster(const KubeconfigSelection& selection, const std::string& cluster_name);
+
+// The files a selection reads, in order (what a write through it would update first).
+std::vector<std::string> KubeconfigFiles(const KubeconfigSelection& selection);
+
+}  // namespace kubeiam::kubeclient
