@@ -15,7 +15,7 @@ namespace {
 namespace json = boost::json;
 
 // What a resource answers: reviews are created; the stored kinds take every verb when the front
-// keeps them; the rest is read-only.
+// keeps them; the folder's are read-only.
 json::array Verbs(const rbac::ResourceType& r, bool writable) {
   if (r.resource.ends_with("reviews")) return {"create"};
   if (writable && FindStoredKind(r.group, r.resource)) {
@@ -24,11 +24,11 @@ json::array Verbs(const rbac::ResourceType& r, bool writable) {
   return {"get", "list", "watch"};
 }
 
-// The groups and versions served: the standard resources (users and groups are not served).
-std::map<std::string, std::string> GroupVersions() {
+// The groups and versions with a resource served.
+std::map<std::string, std::string> GroupVersions(const DiscoveryScope& scope) {
   std::map<std::string, std::string> out;
   for (const auto& r : rbac::StandardResources()) {
-    if (r.served && !r.group.empty()) out[r.group] = r.version;
+    if (scope.Serves(r) && !r.group.empty()) out[r.group] = r.version;
   }
   return out;
 }
@@ -52,16 +52,16 @@ bool WantsAggregatedDiscovery(const std::string* accept) {
   return false;
 }
 
-json::value AggregatedDiscovery(bool core, bool writable) {
+json::value AggregatedDiscovery(bool core, const DiscoveryScope& scope) {
   std::map<std::string, json::array> groups;  // group -> resources of its served version
   std::map<std::string, std::string> versions;
   for (const auto& r : rbac::StandardResources()) {
-    if (!r.served || r.group.empty() != core) continue;
+    if (!scope.Serves(r) || r.group.empty() != core) continue;
     json::object x{{"resource", r.resource},
                    {"responseKind", json::object{{"group", r.group}, {"version", r.version}, {"kind", r.kind}}},
                    {"scope", r.namespaced ? "Namespaced" : "Cluster"},
                    {"singularResource", r.singular},
-                   {"verbs", Verbs(r, writable)}};
+                   {"verbs", Verbs(r, scope.writable)}};
     if (!r.short_names.empty()) x["shortNames"] = JsonStrings(r.short_names);
     groups[r.group].push_back(std::move(x));
     versions[r.group] = r.version;
@@ -79,7 +79,7 @@ json::value AggregatedDiscovery(bool core, bool writable) {
                       {"items", std::move(items)}};
 }
 
-json::value Discovery(const RequestInfo& info, const std::string& host, bool writable) {
+json::value Discovery(const RequestInfo& info, const std::string& host, const DiscoveryScope& scope) {
   if (info.path == "/version") {
     return json::object{{"major", "1"}, {"minor", "31"}, {"gitVersion", "v1.31.0+kubeiam"}, {"gitCommit", ""},
                         {"gitTreeState", "clean"}, {"buildDate", ""}, {"goVersion", ""}, {"compiler", ""},
@@ -93,7 +93,7 @@ json::value Discovery(const RequestInfo& info, const std::string& host, bool wri
   }
   if (info.path == "/apis" || info.path == "/apis/") {
     json::array groups;
-    for (const auto& [g, v] : GroupVersions()) {
+    for (const auto& [g, v] : GroupVersions(scope)) {
       json::object gv{{"groupVersion", g + "/" + v}, {"version", v}};
       groups.push_back(json::object{{"name", g}, {"versions", json::array{gv}}, {"preferredVersion", gv}});
     }
@@ -104,32 +104,39 @@ json::value Discovery(const RequestInfo& info, const std::string& host, bool wri
   if (version.empty()) return nullptr;
   json::array resources;
   for (const auto& r : rbac::StandardResources()) {
-    if (!r.served || r.group != group || r.version != version) continue;
+    if (!scope.Serves(r) || r.group != group || r.version != version) continue;
     json::object x{{"name", r.resource},
                    {"singularName", r.singular},
                    {"namespaced", r.namespaced},
                    {"kind", r.kind},
-                   {"verbs", Verbs(r, writable)}};
+                   {"verbs", Verbs(r, scope.writable)}};
     if (!r.short_names.empty()) x["shortNames"] = JsonStrings(r.short_names);
     resources.push_back(std::move(x));
   }
-  if (resources.empty()) return nullptr;
+  if (resources.empty() && !(group.empty() && version == "v1")) return nullptr;  // /api always lists v1
   std::string gv = group.empty() ? version : group + "/" + version;
   return json::object{{"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", gv}, {"resources", std::move(resources)}};
 }
 
 }  // namespace
 
+bool DiscoveryScope::Serves(const rbac::ResourceType& r) const {
+  if (!r.served) return false;
+  if (r.resource.ends_with("reviews")) return true;
+  if (writable && FindStoredKind(r.group, r.resource)) return true;
+  return folder && folder->Holds(r.group, r.resource);
+}
+
 // Health and discovery documents.
-http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, bool writable) {
+http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, const DiscoveryScope& scope) {
   if (info.path == "/healthz" || info.path == "/livez" || info.path == "/readyz") return {200, "text/plain", "ok", {}};
   if (auto doc = ServeOpenApi(info.path)) return *doc;
   bool root = info.path == "/api" || info.path == "/api/" || info.path == "/apis" || info.path == "/apis/";
   if (root && WantsAggregatedDiscovery(request.Header("Accept"))) {
-    return {200, kAggregatedDiscoveryType, json::serialize(AggregatedDiscovery(info.path == "/api" || info.path == "/api/", writable)), {}};
+    return {200, kAggregatedDiscoveryType, json::serialize(AggregatedDiscovery(info.path == "/api" || info.path == "/api/", scope)), {}};
   }
   const std::string* host = request.Header("Host");
-  json::value doc = Discovery(info, host ? *host : "", writable);
+  json::value doc = Discovery(info, host ? *host : "", scope);
   if (doc.is_null()) return StatusResponse(404, "NotFound", "the server could not find the requested resource");
   return JsonResponse(200, doc);
 }

@@ -4,12 +4,21 @@
 #pragma once
 
 #include "http/http_server.h"
+#include "kubeapi/object_folder.h"
 #include "kubeapi/request_info.h"
+#include "rbac/resources.h"
 
 namespace kubeiam::kubeapi {
 
-// /healthz, /livez, /readyz, discovery and OpenAPI; 404 NotFound for any other non-resource
-// path. `writable`: the front keeps the stored kinds (they take every verb).
-http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, bool writable);
+// What the front serves, so discovery lists exactly that: the review APIs always, the stored
+// kinds when it keeps them (every verb), and the kinds the objects folder holds now (read-only).
+struct DiscoveryScope {
+  bool writable = false;
+  const Objects* folder = nullptr;
+  bool Serves(const rbac::ResourceType& r) const;
+};
+
+// /healthz, /livez, /readyz, discovery and OpenAPI; 404 NotFound for any other non-resource path.
+http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, const DiscoveryScope& scope);
 
 }  // namespace kubeiam::kubeapi

@@ -50,7 +50,8 @@ http::HttpResponse Front::Handle(const http::HttpRequest& request) {
   if (upstream && !review) return Forwarded(upstream, request, *info, *caller);
   if (!info->resource_request) {
     if (auto check = ServeHealthCheck(*info, true)) return *check;
-    return ServeDiscovery(request, *info, object_api_.has_value());
+    VersionedObjects folder = objects_.Current();
+    return ServeDiscovery(request, *info, {object_api_.has_value(), folder.objects.get()});
   }
   if (review) {
     auto body = ReviewBody(request);

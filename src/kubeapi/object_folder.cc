@@ -46,6 +46,11 @@ Result<Objects> Objects::Load(const std::string& folder) {
   return out;
 }
 
+bool Objects::Holds(const std::string& group, const std::string& resource) const {
+  auto it = objects_.lower_bound({group, resource, "", ""});
+  return it != objects_.end() && std::get<0>(it->first) == group && std::get<1>(it->first) == resource;
+}
+
 std::vector<const json::object*> Objects::List(const std::string& group, const std::string& resource,
                                                const std::string& ns) const {
   std::vector<const json::object*> out;

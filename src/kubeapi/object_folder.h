@@ -24,6 +24,8 @@ class Objects {
   const boost::json::object* Get(const std::string& group, const std::string& resource, const std::string& ns,
                                  const std::string& name) const;
   size_t size() const { return objects_.size(); }
+  // Whether any object of this kind is here (the front advertises and serves only those kinds).
+  bool Holds(const std::string& group, const std::string& resource) const;
 
   // A watch event: what happened to which object (a deleted one as it was).
   struct Change {

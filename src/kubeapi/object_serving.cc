@@ -135,7 +135,9 @@ http::HttpResponse ListObjects(const VersionedObjects& objects, const RequestInf
 http::HttpResponse ServeObjects(ObjectVersions& versions, const http::HttpRequest& request, const RequestInfo& info) {
   const std::string& group = info.api_group;
   const std::string& resource = info.resource;
-  if (!info.subresource.empty()) return StatusResponse(404, "NotFound", "the server could not find the requested resource");
+  if (!info.subresource.empty() || !versions.Current().objects->Holds(group, resource)) {
+    return StatusResponse(404, "NotFound", "the server could not find the requested resource");  // as for an unknown kind
+  }
   if (info.verb != "get" && info.verb != "list" && info.verb != "watch") {
     return StatusResponse(405, "MethodNotAllowed",
                   "kubeiam's API front serves objects read-only (" + info.verb + " " + resource + " is not supported)");

@@ -161,8 +161,8 @@ roleRef: {kind: Role, name: role-editor}
   std::string editor = dir_.Write("editor.sh", "#!/bin/sh\nsed -i 's/system:masters/nobody/' \"$1\"\n", 0755);
   ASSERT_EQ(Kubectl(admin_, {"edit", "cm", "-n", "kube-system", "aws-auth"}, {{"KUBE_EDITOR", editor}}).exit_code, 0);
   WaitForCanI({"create", "roles"}, "yes");
-  Outcome escalate = Kubectl(testuser_, {"create", "role", "secrets", "--verb=get", "--resource=secrets"});
-  EXPECT_NE(escalate.err.find("roles.rbac.authorization.k8s.io \"secrets\" is forbidden: user \"testuser\" (groups=[\"nobody\" "
+  Outcome escalate = Kubectl(testuser_, {"create", "role", "cms", "--verb=get", "--resource=configmaps"});
+  EXPECT_NE(escalate.err.find("roles.rbac.authorization.k8s.io \"cms\" is forbidden: user \"testuser\" (groups=[\"nobody\" "
                               "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"),
             std::string::npos) << escalate.err;
 }

@@ -123,6 +123,10 @@ TEST_F(KubeApiFront, SeedScenarioWithRealKubectl) {
   Outcome nodes = Kubectl(testuser, {"get", "nodes"});
   ASSERT_EQ(nodes.exit_code, 0) << nodes.err;
   EXPECT_NE(nodes.out.find("ip-10-0-1-23.ec2.internal"), std::string::npos) << nodes.out;
+  // Nothing the front does not serve is advertised (no deployments in the folder).
+  Outcome deployments = Kubectl(testuser, {"get", "deployments"});
+  EXPECT_NE(deployments.err.find("the server doesn't have a resource type \"deployments\""), std::string::npos)
+      << deployments.err;
   Outcome whoami = Kubectl(testuser, {"auth", "whoami", "-o", "json"});
   ASSERT_EQ(whoami.exit_code, 0) << whoami.err;
   auto who = boost::json::parse(whoami.out);
@@ -331,7 +335,10 @@ TEST_F(KubeApiFront, AggregatedDiscovery) {
   EXPECT_TRUE(pods);
   auto groups = get("/apis");
   ASSERT_TRUE(groups);
-  EXPECT_NE(groups->body.find(R"({"metadata":{"name":"apps","creationTimestamp":null})"), std::string::npos) << groups->body;
+  // Only what is served: the review APIs, not apps (the objects folder holds no deployments).
+  EXPECT_NE(groups->body.find(R"({"metadata":{"name":"authorization.k8s.io","creationTimestamp":null})"), std::string::npos)
+      << groups->body;
+  EXPECT_EQ(groups->body.find(R"("name":"apps")"), std::string::npos) << groups->body;
   EXPECT_EQ(groups->body.find(R"("name":"")"), std::string::npos);
   // Without asking for it: the legacy documents.
   auto legacy = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(api_port_) + "/api",
