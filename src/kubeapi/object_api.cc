@@ -30,6 +30,15 @@ http::HttpResponse Route(const VerbContext& c) {
   return MethodNotAllowed();
 }
 
+// The subresources the API server has for these kinds: a Namespace's status (get, update, patch)
+// and finalize (update).
+bool Served(const StoredKind& kind, const RequestInfo& info) {
+  if (info.subresource.empty()) return true;
+  if (kind.kind != "Namespace" || info.name.empty()) return false;
+  if (info.subresource == "status") return info.verb == "get" || info.verb == "update" || info.verb == "patch";
+  return info.subresource == "finalize" && info.verb == "update";
+}
+
 }  // namespace
 
 std::optional<http::HttpResponse> ObjectApi::Serve(const http::HttpRequest& request, const RequestInfo& info,
@@ -37,7 +46,11 @@ std::optional<http::HttpResponse> ObjectApi::Serve(const http::HttpRequest& requ
                                                    const state::Snapshot* snap) {
   const StoredKind* kind = FindStoredKind(info.api_group, info.resource);
   if (!kind) return std::nullopt;
-  if (info.api_version != kind->version || !info.subresource.empty()) return NotServed();
+  if (info.api_version != kind->version) return NotServed();
+  if (!Served(*kind, info)) {
+    bool known = kind->kind == "Namespace" && (info.subresource == "status" || info.subresource == "finalize");
+    return known ? MethodNotAllowed() : NotServed();
+  }
   http::HttpResponse r = Route({*registry_, request, info, *kind, Clock::now(), caller, rbac, snap});
   // As the controller manager's aggregation controller: a ClusterRole written changes the roles
   // that aggregate it.

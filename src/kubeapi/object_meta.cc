@@ -85,7 +85,38 @@ Status PrepareCreate(json::object& o, const StoredKind& kind, std::string_view n
   return {};
 }
 
-void CarryOver(json::object& next, const json::object& current, const StoredKind& kind) {
+namespace {
+
+// `current` with only the subresource's part taken from `next`.
+json::object WithSubresource(const json::object& current, const json::object& next, std::string_view subresource) {
+  json::object out = current;
+  if (subresource == "status") {
+    if (const json::value* status = next.if_contains("status")) {
+      out["status"] = *status;
+    } else {
+      out.erase("status");
+    }
+    return out;
+  }
+  const json::value* spec = next.if_contains("spec");
+  const json::value* finalizers = spec && spec->is_object() ? spec->as_object().if_contains("finalizers") : nullptr;
+  json::value& out_spec = out["spec"];
+  if (!out_spec.is_object()) out_spec = json::object();
+  if (finalizers) {
+    out_spec.as_object()["finalizers"] = *finalizers;
+  } else {
+    out_spec.as_object().erase("finalizers");
+  }
+  return out;
+}
+
+}  // namespace
+
+void CarryOver(json::object& next, const json::object& current, const StoredKind& kind, std::string_view subresource) {
+  if (!subresource.empty()) {
+    next = WithSubresource(current, next, subresource);
+    return;  // everything but the subresource's part is `current`'s already
+  }
   next["apiVersion"] = kind.ApiVersion();
   next["kind"] = kind.kind;
   json::object& meta = Metadata(next);

@@ -26,8 +26,11 @@ boost::json::object& Metadata(boost::json::object& o);
 Status PrepareCreate(boost::json::object& o, const StoredKind& kind, std::string_view ns, TimePoint now);
 
 // An update: the fields the server owns (uid, creationTimestamp, deletion fields, a
-// Namespace's spec.finalizers and status) carried over from `current`.
-void CarryOver(boost::json::object& next, const boost::json::object& current, const StoredKind& kind);
+// Namespace's spec.finalizers and status) carried over from `current`. Through a subresource
+// (a Namespace's "status" or "finalize") only that part (status, spec.finalizers) comes from
+// `next`; everything else stays as it is.
+void CarryOver(boost::json::object& next, const boost::json::object& current, const StoredKind& kind,
+               std::string_view subresource = "");
 
 // Defaults applied before validation, on create and update.
 void ApplyDefaults(boost::json::object& o, const StoredKind& kind);

@@ -99,7 +99,7 @@ http::HttpResponse CreateOnce(const VerbContext& c, json::object o, const std::v
 // Writes `next` (computed from `current`): 200, or nullopt when another writer came first.
 std::optional<http::HttpResponse> WriteUpdate(const VerbContext& c, json::object next, const StoredObject& current,
                                               const std::vector<std::string>& warnings, bool dry) {
-  CarryOver(next, current.object, c.kind);
+  CarryOver(next, current.object, c.kind, c.info.subresource);
   ApplyDefaults(next, c.kind);
   if (auto refused = Admit(c, next, &current.object)) return *refused;
   if (auto errors = ValidateObject(c.kind, next, &current.object); !errors.empty()) return Invalid(c.kind, c.name(), errors);

@@ -374,3 +374,33 @@ TEST_F(ObjectApiTest, AwsAuthWritesCannotLockEveryoneOut) {
 
 }  // namespace
 }  // namespace kubeiam::kubeapi
+
+namespace kubeiam::kubeapi {
+namespace {
+
+// A Namespace's status and finalize subresources change only their part, as the API server's
+// strategies for them do; the main resource keeps both; other subresources do not exist.
+TEST_F(ObjectApiTest, NamespaceStatusAndFinalizeSubresources) {
+  auto status = Call("PUT", "/api/v1/namespaces/dev/status",
+                     R"({"metadata":{"name":"dev","labels":{"ignored":"yes"}},"status":{"phase":"Terminating"}})");
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(Body(status).at("status").at("phase"), "Terminating");
+  EXPECT_FALSE(Body(status).at("metadata").at("labels").as_object().contains("ignored"));
+  auto finalize = Call("PUT", "/api/v1/namespaces/dev/finalize",
+                       R"({"metadata":{"name":"dev"},"spec":{"finalizers":[]},"status":{"phase":"Active"}})");
+  ASSERT_EQ(finalize.status, 200) << finalize.body;
+  EXPECT_EQ(Body(finalize).at("spec").at("finalizers").as_array().size(), 0u);
+  EXPECT_EQ(Body(finalize).at("status").at("phase"), "Terminating");
+  // Through the main resource both stay as they are.
+  auto main = Call("PUT", "/api/v1/namespaces/dev",
+                   R"({"metadata":{"name":"dev"},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}})");
+  ASSERT_EQ(main.status, 200) << main.body;
+  EXPECT_EQ(Body(main).at("spec").at("finalizers").as_array().size(), 0u);
+  EXPECT_EQ(Body(main).at("status").at("phase"), "Terminating");
+  EXPECT_EQ(Call("GET", "/api/v1/namespaces/dev/status").status, 200);
+  EXPECT_EQ(Call("PATCH", "/api/v1/namespaces/dev/finalize", "{}", {{"Content-Type", "application/merge-patch+json"}}).status, 405);
+  EXPECT_EQ(Call("GET", std::string(kCM) + "/app/status").status, 404);
+}
+
+}  // namespace
+}  // namespace kubeiam::kubeapi
