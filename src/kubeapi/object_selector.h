@@ -20,6 +20,8 @@ class ObjectSelector {
   static Result<ObjectSelector> Parse(std::string_view labels, std::string_view fields, std::string_view resource,
                                       bool namespaced);
   bool Matches(const boost::json::object& object) const;
+  // Selects everything (then no object can enter or leave it).
+  bool Empty() const { return labels_.Empty() && fields_.Empty(); }
 
  private:
   LabelSelector labels_;

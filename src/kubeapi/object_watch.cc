@@ -1,9 +1,12 @@
 // watch of the stored kinds: the store's own watch from a resourceVersion, as the API server's
 // event stream (spec/kube-api.md §5): ADDED, MODIFIED, DELETED (the last state, at the deletion's
 // revision), BOOKMARK when asked for, and an ERROR 410 event for a start the store no longer
-// has, so that clients list again.
+// has, so that clients list again. With a selector, an object that comes to match it is ADDED
+// and one that stops matching is DELETED (in its new state), as the API server's watch cache
+// sends them.
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <set>
 
 #include "kubeapi/api_errors.h"
 #include "kubeapi/object_meta.h"
@@ -36,9 +39,14 @@ class StoredWatch : public http::ResponseStream {
               TimePoint now)
       : kind_(kind), options_(std::move(options)), watcher_(std::move(watcher)), revision_(revision), now_(now) {}
 
-  // Objects that exist at the start, as ADDED events.
-  void Initial(std::vector<StoredObject> items) {
-    for (auto& i : items) Send("ADDED", std::move(i.object));
+  // Objects that exist at the start: sent as ADDED events, or (a watch from a resourceVersion)
+  // only remembered as the ones the selector holds.
+  void Initial(std::vector<StoredObject> items, bool announce) {
+    for (auto& i : items) {
+      if (!options_.selector.Matches(i.object)) continue;
+      matching_.insert(Identity(i.object));
+      if (announce) Send("ADDED", std::move(i.object));
+    }
   }
 
   bool Poll(std::string& out) override {
@@ -64,13 +72,23 @@ class StoredWatch : public http::ResponseStream {
     kv.mod_revision = e.kv.mod_revision;  // a deletion carries the deletion's revision
     auto decoded = ObjectRegistry::Decode(kv);
     if (!decoded) return;
-    const char* type = deleted ? "DELETED" : e.kv.create_revision == e.kv.mod_revision ? "ADDED" : "MODIFIED";
-    Send(type, std::move(decoded->object));
+    json::object& object = decoded->object;
+    if (!options_.name.empty() && MetaString(object, "name") != options_.name) return;
+    std::string id = Identity(object);
+    bool matches = options_.selector.Matches(object), was = matching_.erase(id) > 0;
+    if (deleted) {
+      if (matches || was) Send("DELETED", std::move(object));
+      return;
+    }
+    if (matches) matching_.insert(id);
+    if (matches && !was && !options_.selector.Empty()) return Send("ADDED", std::move(object));  // entered
+    if (!matches && was) return Send("DELETED", std::move(object));                               // left
+    if (matches) Send(e.kv.create_revision == e.kv.mod_revision ? "ADDED" : "MODIFIED", std::move(object));
   }
 
+  static std::string Identity(const json::object& o) { return MetaString(o, "namespace") + "/" + MetaString(o, "name"); }
+
   void Send(const char* type, json::object object) {
-    if (!options_.name.empty() && MetaString(object, "name") != options_.name) return;
-    if (!options_.selector.Matches(object)) return;
     json::value shown = object;
     if (options_.table) {
       json::object table = TableOf(kind_, {&object}, MetaString(object, "resourceVersion"), now_);
@@ -103,6 +121,7 @@ class StoredWatch : public http::ResponseStream {
   int64_t revision_;
   TimePoint now_;
   std::string pending_;
+  std::set<std::string> matching_;  // namespace/name of the objects the selector holds
   bool done_ = false, sent_table_ = false;
   Clock::time_point last_bookmark_ = Clock::now();
 };
@@ -152,10 +171,11 @@ http::HttpResponse WatchStored(const VerbContext& c) {
     return BadRequest("resourceVersion: Invalid value: " + GoQuote(rv) + ": must be a valid resource version");
   }
   std::vector<StoredObject> existing;
-  if (initial) {
+  // From a resourceVersion with a selector, what matches now stands in for what matched then.
+  if (initial || !selector->Empty()) {
     auto listed = c.registry.List(c.kind, c.ns());
     if (!listed) return StoreFailure(listed.error());
-    from = listed->revision;
+    if (initial) from = listed->revision;
     existing = std::move(listed->items);
   }
   auto watcher = c.registry.Watch(c.kind, c.ns(), from);
@@ -164,7 +184,7 @@ http::HttpResponse WatchStored(const VerbContext& c) {
   bool table = WantsTable(c.request.Header("Accept"));
   WatchOptions options{std::move(*selector), c.name(), table, c.info.Flag("allowWatchBookmarks"), Deadline(c.info)};
   auto stream = std::make_shared<StoredWatch>(c.kind, std::move(options), std::move(*watcher), from, c.now);
-  stream->Initial(std::move(existing));
+  stream->Initial(std::move(existing), initial);
   http::HttpResponse r{200, table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json", "", {}};
   r.stream = std::move(stream);
   return r;

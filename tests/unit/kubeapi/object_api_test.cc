@@ -404,3 +404,36 @@ TEST_F(ObjectApiTest, NamespaceStatusAndFinalizeSubresources) {
 
 }  // namespace
 }  // namespace kubeiam::kubeapi
+
+namespace kubeiam::kubeapi {
+namespace {
+
+// A watch with a label selector: an object labelled into it arrives as ADDED, changes in it as
+// MODIFIED, and labelled out of it as DELETED (in its new state), as the API server sends them.
+TEST_F(ObjectApiTest, WatchSelectorsSeeObjectsEnterAndLeave) {
+  auto watch = Call("GET", std::string(kCM) + "?watch=true&labelSelector=tier%3Dweb&resourceVersion=" + rv_);
+  ASSERT_TRUE(watch.stream);
+  auto merge = [&](const std::string& patch) {
+    return Call("PATCH", std::string(kCM) + "/app", patch, {{"Content-Type", "application/merge-patch+json"}}).status;
+  };
+  ASSERT_EQ(merge(R"({"data":{"a":"2"}})"), 200);                          // not selected: nothing
+  ASSERT_EQ(merge(R"({"metadata":{"labels":{"tier":"web"}}})"), 200);       // enters
+  ASSERT_EQ(merge(R"({"data":{"a":"3"}})"), 200);                          // changes inside
+  ASSERT_EQ(merge(R"({"metadata":{"labels":{"tier":"db"}}})"), 200);        // leaves
+  ASSERT_EQ(Call("DELETE", std::string(kCM) + "/app").status, 200);         // gone, already out
+  std::string out;
+  for (int i = 0; i < 50 && std::count(out.begin(), out.end(), '\n') < 3; ++i) {
+    watch.stream->Poll(out);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  watch.stream->Poll(out);
+  std::vector<std::string> types;
+  for (size_t at = 0, nl; (nl = out.find('\n', at)) != std::string::npos; at = nl + 1) {
+    types.emplace_back(json::parse(out.substr(at, nl - at)).at("type").as_string());
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"ADDED", "MODIFIED", "DELETED"})) << out;
+  EXPECT_NE(out.rfind("\"tier\":\"db\""), std::string::npos) << out;  // the leaving event shows the new labels
+}
+
+}  // namespace
+}  // namespace kubeiam::kubeapi
