@@ -1,6 +1,7 @@
 #include "kubeapi/object_api.h"
 
 #include "kubeapi/default_objects.h"
+#include "kubeapi/managed_fields.h"
 #include "kubeapi/object_verbs.h"
 
 namespace kubeiam::kubeapi {
@@ -51,7 +52,9 @@ std::optional<http::HttpResponse> ObjectApi::Serve(const http::HttpRequest& requ
     bool known = kind->kind == "Namespace" && (info.subresource == "status" || info.subresource == "finalize");
     return known ? MethodNotAllowed() : NotServed();
   }
-  http::HttpResponse r = Route({*registry_, request, info, *kind, Clock::now(), caller, rbac, snap});
+  auto manager = FieldManagerOf(request, info);
+  if (!manager) return StatusResponse(422, "Invalid", manager.error().message);
+  http::HttpResponse r = Route({*registry_, request, info, *kind, Clock::now(), caller, rbac, snap, *manager});
   // As the controller manager's aggregation controller: a ClusterRole written changes the roles
   // that aggregate it.
   bool wrote = info.verb != "get" && info.verb != "list" && info.verb != "watch" && !info.First("dryRun");

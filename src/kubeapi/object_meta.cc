@@ -131,6 +131,12 @@ void CarryOver(json::object& next, const json::object& current, const StoredKind
   }
   meta.erase("generation");
   meta.erase("selfLink");
+  // Clients' managedFields are discarded: the server records who wrote what (managed_fields.h).
+  if (const json::value* managed = was && was->is_object() ? was->as_object().if_contains("managedFields") : nullptr) {
+    meta["managedFields"] = *managed;
+  } else {
+    meta.erase("managedFields");
+  }
   if (kind.kind == "Namespace") {
     // Main-resource updates keep spec.finalizers and status (only /finalize and /status change them).
     for (const char* owned : {"spec", "status"}) {

@@ -32,6 +32,8 @@ struct VerbContext {
   const rbac::Authorizer* rbac = nullptr;
   // The request's snapshot: how many administrators exist outside aws-auth (null: not checked).
   const state::Snapshot* snap = nullptr;
+  // Who writes, for metadata.managedFields (?fieldManager, else the User-Agent's product).
+  std::string field_manager;
 
   // The request's namespace for namespaced kinds ("" for cluster-scoped ones).
   std::string ns() const { return kind.namespaced ? info.namespace_ : ""; }

@@ -6,6 +6,7 @@
 #include "kubeapi/aws_auth_admission.h"
 #include "kubeapi/escalation_admission.h"
 #include "kubeapi/json_patch.h"
+#include "kubeapi/managed_fields.h"
 #include "kubeapi/object_body.h"
 #include "kubeapi/object_meta.h"
 #include "kubeapi/object_validation.h"
@@ -89,6 +90,7 @@ http::HttpResponse CreateOnce(const VerbContext& c, json::object o, const std::v
   ApplyDefaults(o, c.kind);
   if (auto refused = Admit(c, o, nullptr)) return *refused;
   if (auto errors = ValidateObject(c.kind, o, nullptr); !errors.empty()) return Invalid(c.kind, *name, errors);
+  RecordManagedFields(o, nullptr, c.field_manager, c.now);
   if (dry) return ObjectAnswer(201, o, warnings);
   auto written = c.registry.Write({{&c.kind, c.ns(), *name, o, 0}});
   if (!written) return StoreFailure(written.error());
@@ -103,7 +105,9 @@ std::optional<http::HttpResponse> WriteUpdate(const VerbContext& c, json::object
   ApplyDefaults(next, c.kind);
   if (auto refused = Admit(c, next, &current.object)) return *refused;
   if (auto errors = ValidateObject(c.kind, next, &current.object); !errors.empty()) return Invalid(c.kind, c.name(), errors);
-  if (SameContent(next, current.object) || dry) return ObjectAnswer(200, dry ? WithRevision(next, current.revision) : current.object, warnings);
+  if (SameContent(next, current.object)) return ObjectAnswer(200, current.object, warnings);
+  RecordManagedFields(next, &current.object, c.field_manager, c.now);
+  if (dry) return ObjectAnswer(200, WithRevision(next, current.revision), warnings);
   auto written = c.registry.Write({{&c.kind, c.ns(), c.name(), next, current.revision}});
   if (!written) return StoreFailure(written.error());
   if (!*written) return std::nullopt;

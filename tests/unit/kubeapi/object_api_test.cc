@@ -437,3 +437,27 @@ TEST_F(ObjectApiTest, WatchSelectorsSeeObjectsEnterAndLeave) {
 
 }  // namespace
 }  // namespace kubeiam::kubeapi
+
+namespace kubeiam::kubeapi {
+namespace {
+
+// Writes record who wrote what; what clients send as managedFields is not taken.
+TEST_F(ObjectApiTest, WritesRecordManagedFields) {
+  auto created = Call("POST", std::string(kCM) + "?fieldManager=kubectl-create",
+                      R"({"metadata":{"name":"mf","managedFields":[{"manager":"forged"}]},"data":{"k":"v"}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto entries = Body(created).at("metadata").at("managedFields").as_array();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries.at(0).at("manager"), "kubectl-create");
+  auto labelled = Call("PATCH", std::string(kCM) + "/mf?fieldManager=kubectl-label", R"({"metadata":{"labels":{"a":"b"}}})",
+                       {{"Content-Type", "application/merge-patch+json"}});
+  ASSERT_EQ(labelled.status, 200);
+  EXPECT_EQ(Body(labelled).at("metadata").at("managedFields").as_array().size(), 2u);
+  // The server's own: kept as they were when a client sends others.
+  auto replaced = Call("PUT", std::string(kCM) + "/mf", R"({"metadata":{"name":"mf","labels":{"a":"b"},"managedFields":[]},"data":{"k":"v"}})");
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_EQ(Body(replaced).at("metadata").at("managedFields").as_array().size(), 2u);
+}
+
+}  // namespace
+}  // namespace kubeiam::kubeapi
