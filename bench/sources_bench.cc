@@ -1,13 +1,17 @@
 // The Sources layer: how long a store write in another process takes to reach the published
-// snapshot (p50/p99), and building a snapshot from scratch at 10,000 access entries and at 100k
-// RBAC bindings.
+// snapshot (p50/p99) — an access entry through the store, and a ClusterRoleBinding or aws-auth
+// written through another replica's Kubernetes front until it authorizes or maps here — and
+// building a snapshot from scratch at 10,000 access entries and at 100k RBAC bindings.
 #include <benchmark/benchmark.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "kubeapi/default_objects.h"
+#include "kubeapi/object_api.h"
 #include "percentiles.h"
 #include "rbac_cluster.h"
 #include "state/sources.h"
@@ -83,6 +87,107 @@ void BM_StoreWriteToSnapshot(benchmark::State& state) {
   state.SetLabel("write committed in another process -> published snapshot");
 }
 BENCHMARK(BM_StoreWriteToSnapshot)->Arg(100)->Arg(10000)->UseManualTime()->Iterations(200)->Unit(benchmark::kMillisecond);
+
+// Another replica's front: for each byte read, writes through the object API either the binding
+// "bench" to group g<n> (`rbac`) or aws-auth mapping user/bench to username u<n>, and answers
+// with the time the write returned.
+pid_t StartFrontWriter(const std::string& db, bool rbac, int to_child[2], int from_child[2]) {
+  pid_t child = fork();
+  if (child != 0) {
+    close(to_child[0]);
+    close(from_child[1]);
+    return child;
+  }
+  close(to_child[1]);
+  close(from_child[0]);
+  auto registry = std::make_shared<kubeapi::ObjectRegistry>(*store::SqliteKv::Open(db), "demo");
+  kubeapi::ObjectApi api(registry);
+  char c;
+  for (int n = 0; read(to_child[0], &c, 1) == 1; ++n) {
+    std::string g = std::to_string(n);
+    std::string target = rbac ? "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/bench"
+                              : "/api/v1/namespaces/kube-system/configmaps/aws-auth";
+    std::string body = rbac ? R"({"metadata":{"name":"bench"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole",)"
+                              R"("name":"view"},"subjects":[{"kind":"Group","name":"g)" + g + R"("}]})"
+                            : R"({"metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapUsers":)"
+                              R"("- userarn: arn:aws:iam::111122223333:user/bench\n  username: u)" + g +
+                                  R"(\n  groups: [g]\n"}})";
+    auto info = kubeapi::ParseRequestInfo("PUT", target);
+    (void)api.Serve({"PUT", target, {}, body, ""}, *info);
+    int64_t at = MonotonicNs();
+    if (write(from_child[1], &at, sizeof at) != sizeof at) break;
+  }
+  _exit(0);
+}
+
+// Whether this replica's snapshot shows write n: the binding authorizes group g<n>, or aws-auth
+// maps the user to u<n>.
+bool Shows(const Snapshot& snap, bool rbac, int n) {
+  if (rbac) {
+    rbac::Attributes a{.user = {.name = "someone", .groups = {"g" + std::to_string(n)}}, .verb = "list",
+                       .namespace_ = "default", .resource = "pods"};
+    return snap.rbac && snap.rbac->Authorize(a).allowed;
+  }
+  identity::Identity id{.arn = "arn:aws:iam::111122223333:user/bench", .canonical_arn = "arn:aws:iam::111122223333:user/bench",
+                        .account_id = "111122223333"};
+  for (const auto& b : snap.chain) {
+    auto found = b.table ? b.table->Find(id) : Result<std::optional<identity::MappedEntry>>();
+    if (found && *found && (*found)->username == "u" + std::to_string(n)) return true;
+  }
+  return false;
+}
+
+void BM_FrontWriteToSnapshot(benchmark::State& state) {
+  bool rbac = state.range(0) == 0;
+  std::string dir = std::filesystem::temp_directory_path() / ("kubeiam-front-bench-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto registry = std::make_shared<kubeapi::ObjectRegistry>(*store::SqliteKv::Open(dir + "/s.db"), "demo");
+    boost::json::object aws_auth{{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                                 {"metadata", boost::json::object{{"name", "aws-auth"}, {"namespace", "kube-system"}}}};
+    (void)kubeapi::EnsureDefaultObjects(*registry, {aws_auth}, Clock::now());
+  }
+  int to_child[2], from_child[2];
+  if (pipe(to_child) != 0 || pipe(from_child) != 0) return state.SkipWithError("pipe");
+  pid_t child = StartFrontWriter(dir + "/s.db", rbac, to_child, from_child);  // before any thread starts
+  SourceSettings settings;
+  settings.backend_modes = {"EKSConfigMap"};
+  settings.objects = {*store::SqliteKv::Open(dir + "/s.db"), "demo"};
+  settings.rbac = true;
+  auto sources = Sources::Open(settings);
+  if (!sources) return state.SkipWithError(sources.error().message.c_str());
+  (*sources)->Watch(nullptr);
+  Percentiles p;
+  int n = 0;
+  for (auto _ : state) {
+    int64_t committed = 0;
+    if (write(to_child[1], "x", 1) != 1 || read(from_child[0], &committed, sizeof committed) != sizeof committed) {
+      return state.SkipWithError("the writer stopped");
+    }
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!Shows(*(*sources)->snapshot(), rbac, n)) {
+      if (std::chrono::steady_clock::now() > give_up) {
+        close(to_child[1]);
+        waitpid(child, nullptr, 0);
+        return state.SkipWithError("the write never reached the snapshot");
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    ++n;
+    auto seen = std::chrono::nanoseconds(MonotonicNs() - committed);
+    state.SetIterationTime(std::chrono::duration<double>(seen).count());
+    p.Add(seen);
+  }
+  close(to_child[1]);
+  close(from_child[0]);
+  waitpid(child, nullptr, 0);
+  (*sources)->StopWatching();
+  std::filesystem::remove_all(dir);
+  p.Report(state);
+  state.SetLabel(rbac ? "ClusterRoleBinding written by another front -> authorizes here"
+                      : "aws-auth written by another front -> maps here");
+}
+BENCHMARK(BM_FrontWriteToSnapshot)->Arg(0)->Arg(1)->UseManualTime()->Iterations(200)->Unit(benchmark::kMillisecond);
 
 void BM_SnapshotFromStore(benchmark::State& state) {
   store::Fixture f(int(state.range(0)));
