@@ -21,13 +21,15 @@ std::string Member(const boost::json::object& o, const char* key) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-Result<ExecCredential> ParseOutput(const std::string& out, const ExecPlugin& plugin) {
+}  // namespace
+
+Result<ExecCredential> ParseExecCredential(const std::string& out, const std::string& api_version) {
   boost::system::error_code ec;
   auto doc = boost::json::parse(out, ec);
   const boost::json::object* root = ec ? nullptr : doc.if_object();
   if (!root) return Fail(ErrorCode::kFormat, "exec plugin: decoding stdout: not a JSON object");
-  if (Member(*root, "kind") != "ExecCredential" || Member(*root, "apiVersion") != plugin.api_version) {
-    return Fail(ErrorCode::kFormat, "exec plugin: expected an ExecCredential of apiVersion " + plugin.api_version);
+  if (Member(*root, "kind") != "ExecCredential" || Member(*root, "apiVersion") != api_version) {
+    return Fail(ErrorCode::kFormat, "exec plugin: expected an ExecCredential of apiVersion " + api_version);
   }
   const auto* status = root->if_contains("status");
   if (!status || !status->is_object()) return Fail(ErrorCode::kFormat, "exec plugin: invalid output: status is missing");
@@ -43,8 +45,6 @@ Result<ExecCredential> ParseOutput(const std::string& out, const ExecPlugin& plu
   }
   return c;
 }
-
-}  // namespace
 
 Result<ExecCredential> RunExecPlugin(const ExecPlugin& plugin) {
   std::vector<std::string> argv = {plugin.command};
@@ -62,7 +62,7 @@ Result<ExecCredential> RunExecPlugin(const ExecPlugin& plugin) {
     return Fail(ErrorCode::kUnauthenticated, "exec: executable " + plugin.command + " failed with exit code " +
                                                  std::to_string(run->exit_code));
   }
-  return ParseOutput(run->out, plugin);
+  return ParseExecCredential(run->out, plugin.api_version);
 }
 
 }  // namespace kubeiam::kubeclient

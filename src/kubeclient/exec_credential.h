@@ -22,4 +22,7 @@ struct ExecCredential {
 // "exec: executable kubeiam failed with exit code 1", "exec plugin: ... status is missing".
 Result<ExecCredential> RunExecPlugin(const ExecPlugin& plugin);
 
+// A plugin's standard output, which must be an ExecCredential of `api_version`.
+Result<ExecCredential> ParseExecCredential(const std::string& out, const std::string& api_version);
+
 }  // namespace kubeiam::kubeclient

@@ -58,15 +58,10 @@ void AddNamed(std::map<std::string, Entry>& into, const YAML::Node& list, const 
   }
 }
 
-Status ReadInto(Merged& m, const std::string& file, bool must_exist) {
-  auto text = ReadFile(file);
-  if (!text) {
-    if (!must_exist && text.error().code == ErrorCode::kNotFound) return {};
-    return std::unexpected(text.error());
-  }
+Status ReadText(Merged& m, const std::string& text, const std::string& file) {
   YAML::Node doc;
   try {
-    doc = YAML::Load(*text);
+    doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     return Fail(ErrorCode::kInvalidArgument, "error loading config file \"" + file + "\": line " +
                                                  std::to_string(e.mark.line + 1) + ": " + e.msg);
@@ -79,6 +74,15 @@ Status ReadInto(Merged& m, const std::string& file, bool must_exist) {
   AddNamed(m.contexts, doc["contexts"], "context", dir);
   if (m.current_context.empty()) m.current_context = Str(doc, "current-context");
   return {};
+}
+
+Status ReadInto(Merged& m, const std::string& file, bool must_exist) {
+  auto text = ReadFile(file);
+  if (!text) {
+    if (!must_exist && text.error().code == ErrorCode::kNotFound) return {};
+    return std::unexpected(text.error());
+  }
+  return ReadText(m, *text, file);
 }
 
 Result<std::string> Pem(const YAML::Node& n, const char* key, const std::string& where) {
@@ -193,6 +197,16 @@ Result<std::string> ContextForCluster(const KubeconfigSelection& selection, cons
   return Fail(ErrorCode::kInvalidArgument, std::to_string(matching.size()) + " contexts reach cluster \"" +
                                                cluster_name + "\" (" + JoinNames(matching) +
                                                "): choose one with --context");
+}
+
+Result<KubeContext> KubeContextFromText(const std::string& text, const std::string& context) {
+  Merged m;
+  if (auto ok = ReadText(m, text, "kubeconfig"); !ok) return std::unexpected(ok.error());
+  try {
+    return Resolve(m, context);
+  } catch (const YAML::Exception& e) {
+    return Fail(ErrorCode::kInvalidArgument, "kubeconfig: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
 }
 
 Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection) {

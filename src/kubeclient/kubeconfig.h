@@ -41,6 +41,9 @@ struct KubeconfigSelection {
 // `insecure-skip-tls-verify is refused: give the cluster's certificate-authority`.
 Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection);
 
+// One kubeconfig's text (relative paths stay as written): what LoadKubeContext does per file.
+Result<KubeContext> KubeContextFromText(const std::string& text, const std::string& context);
+
 // The context to use for an EKS cluster name (eksctl's --cluster): the current context when its
 // cluster is `cluster_name` (or an EKS cluster ARN ending in cluster/<name>, as
 // `aws eks update-kubeconfig` names it), else the only context that is. Several, or none: an
