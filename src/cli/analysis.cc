@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "authz/chain.h"
@@ -13,6 +14,7 @@
 #include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
 #include "identity/dynamic_file.h"
+#include "kubeclient/cluster_reader.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
 #include "config/config.h"
@@ -34,6 +36,8 @@ void AddStateOptions(CLI::App* cmd, StateOptions& o) {
   cmd->add_option("--store", o.store, "Access-entry store (SQLite file) whose entries, policies and mode apply");
   cmd->add_option("--authentication-mode", o.authentication_mode, "CONFIG_MAP, API_AND_CONFIG_MAP or API")
       ->check(CLI::IsMember({"CONFIG_MAP", "API_AND_CONFIG_MAP", "API"}));
+  cmd->add_option("--kubeconfig", o.kubeconfig, "Read RBAC and aws-auth from this kubeconfig's cluster (its current context)");
+  cmd->add_option("--context", o.context, "Read RBAC and aws-auth from this kubeconfig context's cluster");
 }
 
 void AddWhoOptions(CLI::App* cmd, WhoOptions& o) {
@@ -131,10 +135,28 @@ Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSo
 
 }  // namespace
 
+Result<std::shared_ptr<state::ClusterObjects>> OpenLiveCluster(const StateOptions& o) {
+  static std::map<std::pair<std::string, std::string>, std::shared_ptr<state::ClusterObjects>> opened;
+  auto& cluster = opened[{o.kubeconfig, o.context}];
+  if (cluster) return cluster;
+  auto context = kubeclient::LoadKubeContext({o.kubeconfig, o.context});
+  if (!context) return std::unexpected(context.error());
+  auto client = kubeclient::KubeClient::Open(std::move(*context));
+  if (!client) return std::unexpected(client.error());
+  cluster = kubeclient::ReadClusterObjects(std::move(*client));
+  return cluster;
+}
+
 Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart part) {
   auto base = ConfigSources(o.config);
   if (!base) return std::unexpected(base.error());
   auto& [s, cfg] = *base;
+  if (o.LiveCluster()) {
+    auto cluster = OpenLiveCluster(o);
+    if (!cluster) return std::unexpected(cluster.error());
+    s.cluster = *cluster;
+    AddBackend(s, identity::kEksConfigMap);
+  }
   if (part == StatePart::kRbac) {
     // RBAC alone: a broken mapping source must not stop a question about a Kubernetes user.
     state::SourceSettings rbac;
@@ -142,6 +164,7 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart p
     rbac.rbac_paths = o.rbac.empty() ? s.rbac_paths : o.rbac;
     rbac.bootstrap_policy = s.bootstrap_policy && !o.no_bootstrap;
     if (o.rbac.empty()) rbac.objects = s.objects;  // RBAC the front keeps (the default policy among it)
+    rbac.cluster = s.cluster;
     return rbac;
   }
   std::optional<eks::AuthenticationMode> mode;

@@ -1,6 +1,6 @@
 // What the analysis commands (can-i, who-can, ...) share: the flags naming the cluster state
 // (--rbac, --no-bootstrap, --config, --aws-auth, --access-entries, --store,
-// --authentication-mode), loading it through the same Sources as the server, and reading a
+// --authentication-mode, and a live cluster's --kubeconfig/--context), loading it through the same Sources as the server, and reading a
 // request target the way kubectl auth can-i does.
 #pragma once
 
@@ -21,10 +21,18 @@ struct StateOptions {
   std::vector<std::string> rbac;
   bool no_bootstrap = false;
   std::string config, aws_auth, access_entries, store, authentication_mode;
-  bool HasMappings() const { return !config.empty() || !aws_auth.empty() || !access_entries.empty() || !store.empty(); }
+  std::string kubeconfig, context;  // a live cluster: its RBAC and aws-auth through its API server
+  bool LiveCluster() const { return !kubeconfig.empty() || !context.empty(); }
+  bool HasMappings() const {
+    return !config.empty() || !aws_auth.empty() || !access_entries.empty() || !store.empty() || LiveCluster();
+  }
 };
 
 void AddStateOptions(CLI::App* cmd, StateOptions& o);
+
+// The live cluster --kubeconfig/--context name, opened once per command (the RBAC and the
+// mappings read it with one credential). Errors: the kubeconfig's.
+Result<std::shared_ptr<state::ClusterObjects>> OpenLiveCluster(const StateOptions& o);
 
 // VERB (TYPE | TYPE/NAME | /URL) [--subresource S] [-n NS | -A]
 struct RequestOptions {

@@ -1,5 +1,6 @@
 // kubeiam lint aws-auth.yaml [--config FILE] [-o json]: the mistakes that silently break an
-// aws-auth ConfigMap, each with its line and a fix; exit 1 when any is an error.
+// aws-auth ConfigMap, each with its line and a fix; exit 1 when any is an error. With
+// --kubeconfig/--context instead of a file: the live cluster's kube-system/aws-auth.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -15,10 +16,26 @@ namespace {
 
 struct Options {
   std::string file, config, store, output;
+  StateOptions cluster;  // --kubeconfig / --context
 };
 
-int Run(const Options& o) {
-  auto text = ReadFile(o.file);
+// The manifest: the file, or the live cluster's aws-auth (named "kube-system/aws-auth").
+Result<std::string> ReadManifest(Options& o) {
+  if (!o.file.empty()) return ReadFile(o.file);
+  if (!o.cluster.LiveCluster()) {
+    return Fail(ErrorCode::kInvalidArgument, "give an aws-auth manifest, or --kubeconfig/--context to lint the cluster's");
+  }
+  auto cluster = OpenLiveCluster(o.cluster);
+  if (!cluster) return std::unexpected(cluster.error());
+  auto text = (*cluster)->AwsAuth();
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return Fail(ErrorCode::kNotFound, "the cluster has no kube-system/aws-auth ConfigMap");
+  o.file = "kube-system/aws-auth";
+  return **text;
+}
+
+int Run(Options o) {
+  auto text = ReadManifest(o);
   if (!text) {
     std::cerr << "error: " << text.error().message << "\n";
     return 2;
@@ -46,7 +63,9 @@ int Run(const Options& o) {
 Runner AddLintCommand(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("lint", "Find the mistakes and lock-out risks in an aws-auth ConfigMap");
-  cmd->add_option("file", o->file, "aws-auth ConfigMap manifest")->required();
+  auto* file = cmd->add_option("file", o->file, "aws-auth ConfigMap manifest (or --kubeconfig/--context: the cluster's)");
+  cmd->add_option("--kubeconfig", o->cluster.kubeconfig, "Lint the aws-auth of this kubeconfig's cluster")->excludes(file);
+  cmd->add_option("--context", o->cluster.context, "Lint the aws-auth of this kubeconfig context's cluster")->excludes(file);
   cmd->add_option("--config", o->config, "Server config whose other administrators count (config, access entries)");
   cmd->add_option("--store", o->store, "Access-entry store whose cluster administrators count");
   cmd->add_option("-o,--output", o->output, "json")->check(CLI::IsMember({"json"}));

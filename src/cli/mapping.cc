@@ -6,7 +6,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 #include <iostream>
+#include <random>
+#include <thread>
 
 #include "cli/analysis.h"
 #include "cli/aws_auth_location.h"
@@ -125,6 +128,8 @@ Result<WriteOutcome> Round(AwsAuthLocation& where, const Options& o, int* exit_c
   return WriteOutcome::kWritten;
 }
 
+constexpr int kAttempts = 10;
+
 Result<std::unique_ptr<AwsAuthLocation>> Locate(const Options& o) {
   if (!o.aws_auth.empty()) return AwsAuthFile(o.aws_auth);
   return AwsAuthInCluster({o.kubeconfig, o.context, o.cluster});
@@ -134,12 +139,17 @@ int Run(const Options& o) {
   auto where = Locate(o);
   if (!where) return Report(where.error());
   int exit_code = 1;
-  for (int attempt = 0; attempt < 5; ++attempt) {  // eksctl retries a conflicting update too
+  // As eksctl (client-go's RetryOnConflict): read again after a conflict, with a growing,
+  // jittered pause so that writers racing each other spread out.
+  std::minstd_rand jitter(std::random_device{}());
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto outcome = Round(**where, o, &exit_code);
     if (!outcome) return Report(outcome.error());
     if (*outcome == WriteOutcome::kWritten) return exit_code;
+    int ceiling_ms = std::min(500, 10 << attempt);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, ceiling_ms)(jitter)));
   }
-  std::cerr << "Error: " << (*where)->Name() << " kept changing: 5 updates conflicted; try again\n";
+  std::cerr << "Error: " << (*where)->Name() << " kept changing: " << kAttempts << " updates conflicted; try again\n";
   return 1;
 }
 

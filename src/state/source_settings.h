@@ -12,6 +12,7 @@
 #include "eks/authentication_mode.h"
 #include "identity/mapping_table.h"
 #include "config/config.h"
+#include "state/cluster_objects.h"
 #include "state/stored_objects.h"
 #include "store/access_store.h"
 
@@ -28,6 +29,10 @@ struct SourceSettings {
   // default policy among them) authorize beside rbac_paths, and its kube-system/aws-auth is the
   // EKSConfigMap source unless aws_auth_file names a file.
   StoredObjects objects;
+  // A live cluster read through its API server (null: none). When set, its RBAC replaces the
+  // bootstrap policy (the cluster has its own) and its aws-auth is the EKSConfigMap source unless
+  // aws_auth_file names a file. Read on full loads only: commands read the cluster once.
+  std::shared_ptr<ClusterObjects> cluster;
   eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
   bool store_sets_mode = true;  // the store's mode wins over authentication_mode (as in the server)
   std::set<std::string> scrubbed_accounts;

@@ -127,11 +127,21 @@ Status Sources::LoadStoredAwsAuthTable(bool& changed) {
   if (!objects_dirty_) return {};
   auto text = LoadStoredAwsAuth(settings_.objects);
   if (!text) return std::unexpected(text.error().Wrap("the store"));
+  return SetAwsAuthTable(*text, changed);
+}
+
+Status Sources::LoadClusterAwsAuthTable(bool& changed) {
+  auto text = settings_.cluster->AwsAuth();
+  if (!text) return std::unexpected(text.error());
+  return SetAwsAuthTable(*text, changed);
+}
+
+Status Sources::SetAwsAuthTable(const std::optional<std::string>& text, bool& changed) {
   changed = true;
   const std::string where = "kube-system/aws-auth";
   Result<identity::MappingTable> table = identity::MappingTable();
-  if (*text) {
-    auto parsed = identity::ParseAwsAuthConfigMap(**text);
+  if (text) {
+    auto parsed = identity::ParseAwsAuthConfigMap(*text);
     if (!parsed) return std::unexpected(parsed.error().Wrap(where));
     for (const auto& p : parsed->problems) {
       if (settings_.on_problem) settings_.on_problem(where, p);
@@ -146,6 +156,7 @@ Status Sources::LoadStoredAwsAuthTable(bool& changed) {
 Status Sources::LoadAwsAuth(bool force, bool& changed) {
   Status result;
   if (!Has(settings_.backend_modes, identity::kEksConfigMap)) return result;
+  if (settings_.cluster && settings_.aws_auth_file.empty()) return force ? LoadClusterAwsAuthTable(changed) : result;
   if (settings_.objects.kv && settings_.aws_auth_file.empty()) return LoadStoredAwsAuthTable(changed);
   if (settings_.aws_auth_file.empty()) return result;
   const std::string& path = settings_.aws_auth_file;
@@ -228,8 +239,14 @@ Status Sources::LoadRbac(bool force, bool& changed) {
     if (!loaded) return std::unexpected(loaded.error());
     objects.Append(std::move(*loaded));
   }
-  // The objects the front keeps, the default policy among them, beside the files.
+  // The objects the front keeps, or a live cluster's, the default policy among them, beside the files.
   bool bootstrap = settings_.bootstrap_policy;
+  if (settings_.cluster) {
+    auto live = settings_.cluster->Rbac();
+    if (!live) return std::unexpected(live.error());
+    objects.Append(std::move(*live));
+    bootstrap = false;
+  }
   if (settings_.objects.kv) {
     auto stored = LoadStoredRbac(settings_.objects);
     if (!stored) return std::unexpected(stored.error().Wrap("the store"));

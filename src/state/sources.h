@@ -55,6 +55,8 @@ class Sources {
   Status LoadRbac(bool force, bool& changed);
   Status CheckStoredObjects(bool force);
   Status LoadStoredAwsAuthTable(bool& changed);
+  Status LoadClusterAwsAuthTable(bool& changed);
+  Status SetAwsAuthTable(const std::optional<std::string>& text, bool& changed);
   void Publish();
   std::vector<std::string> WatchedPaths() const;
 

@@ -70,15 +70,18 @@ class FrontObjects : public ::testing::Test {
   std::string admin_, testuser_;
 };
 
-constexpr char kAwsAuth[] = R"(apiVersion: v1
+// kube-system/aws-auth mapping testuser into `group`.
+std::string AwsAuthFor(const std::string& group) {
+  return R"(apiVersion: v1
 kind: ConfigMap
 metadata: {name: aws-auth, namespace: kube-system}
 data:
   mapUsers: |
     - userarn: arn:aws:iam::111122223333:user/testuser
       username: testuser
-      groups: [system:masters]
+      groups: [)" + group + R"(]
 )";
+}
 
 constexpr char kRole[] = R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -99,7 +102,7 @@ TEST_F(FrontObjects, TheLabsCommandsWorkAndTakeEffect) {
   EXPECT_NE(ns.out.find("Active"), std::string::npos);
 
   // aws-auth written through the API maps testuser at once.
-  Outcome created = Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", kAwsAuth)});
+  Outcome created = Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("system:masters"))});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   WaitForCanI({"delete", "nodes"}, "yes");
   // kubectl edit: system:masters becomes cm-viewer.
@@ -145,7 +148,7 @@ TEST_F(FrontObjects, RefusalsInTheApiServersWords) {
   Outcome protected_ns = Kubectl(admin_, {"delete", "ns", "default"});
   EXPECT_NE(protected_ns.err.find("namespaces \"default\" is forbidden: this namespace may not be deleted"), std::string::npos) << protected_ns.err;
   // testuser may create roles in its namespace, but only grant what it holds.
-  ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", kAwsAuth)}).exit_code, 0);
+  ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("system:masters"))}).exit_code, 0);
   Outcome grant = Kubectl(admin_, {"create", "-f", dir_.Write("editor.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: role-editor, namespace: default}
@@ -281,6 +284,56 @@ TEST_F(FrontObjects, MappingThroughTheApiLosesNoConcurrentWrite) {
   // Someone without rights: kubectl's words.
   Outcome denied = testing::Run({KUBEIAM_BINARY, "mapping", "get", "--kubeconfig", testuser_}, env);
   EXPECT_NE(denied.err.find("You must be logged in to the server (Unauthorized)"), std::string::npos) << denied.err;
+}
+
+// kubectl get -w on a stored kind: the list, then what others write, as it happens.
+TEST_F(FrontObjects, KubectlGetWatchSeesWrites) {
+  Outcome watched;
+  std::thread watcher([&] {
+    watched = Kubectl(admin_, {"get", "configmaps", "-n", "default", "-w", "-o", "name", "--request-timeout=4s"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // kubectl started and listed
+  Outcome created = Kubectl(admin_, {"create", "configmap", "watched", "--from-literal=a=b"});
+  watcher.join();
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_NE(watched.out.find("configmap/watched"), std::string::npos) << watched.out << watched.err;
+}
+
+// The analysis commands on a live cluster (here kubeiam's own front, reached as any API server
+// is): its RBAC and aws-auth read through --kubeconfig, so `kubeiam can-i --arn` answers what
+// the cluster would, and `who-can` names who the cluster's bindings name.
+TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
+  ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("cm-readers"))}).exit_code, 0);
+  ASSERT_EQ(Kubectl(admin_, {"create", "clusterrole", "cm-reader", "--verb=get,list", "--resource=configmaps"}).exit_code, 0);
+  ASSERT_EQ(Kubectl(admin_, {"create", "clusterrolebinding", "cm-readers", "--clusterrole=cm-reader", "--group=cm-readers"}).exit_code, 0);
+  std::map<std::string, std::string> env = {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"},
+                                            {"AWS_CONFIG_FILE", "/dev/null"}, {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}};
+  const std::string testuser = "arn:aws:iam::111122223333:user/testuser";
+  auto can_i = [&](const std::string& verb, const std::string& resource) {
+    return testing::Run({KUBEIAM_BINARY, "can-i", verb, resource, "--kubeconfig", admin_, "--arn", testuser}, env);
+  };
+  Outcome yes = can_i("list", "configmaps");
+  EXPECT_EQ(yes.out, "yes\n") << yes.err;
+  EXPECT_EQ(can_i("delete", "configmaps").out, "no\n");
+  // The cluster's default policy came with it: system:masters may do anything.
+  Outcome masters = testing::Run({KUBEIAM_BINARY, "can-i", "delete", "nodes", "--kubeconfig", admin_, "--as", "x",
+                                  "--as-group", "system:masters"}, env);
+  EXPECT_EQ(masters.out, "yes\n") << masters.err;
+  Outcome who = testing::Run({KUBEIAM_BINARY, "who-can", "list", "configmaps", "--kubeconfig", admin_}, env);
+  EXPECT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_NE(who.out.find("cm-readers"), std::string::npos) << who.out;
+  // lint reads the cluster's aws-auth: here nobody administers through it (viewer does through
+  // the server's config, which the cluster's API does not show).
+  Outcome linted = testing::Run({KUBEIAM_BINARY, "lint", "--kubeconfig", admin_}, env);
+  EXPECT_EQ(linted.exit_code, 1) << linted.out << linted.err;
+  EXPECT_NE(linted.out.find("kube-system/aws-auth: error: no mapping grants system:masters"), std::string::npos) << linted.out;
+  Outcome nothing = testing::Run({KUBEIAM_BINARY, "lint"}, env);
+  EXPECT_EQ(nothing.err, "error: give an aws-auth manifest, or --kubeconfig/--context to lint the cluster's\n");
+  // An identity the cluster refuses: what it said, and what kubeiam needed.
+  Outcome refused = testing::Run({KUBEIAM_BINARY, "can-i", "list", "pods", "--kubeconfig", testuser_, "--as", "x"}, env);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("cannot list clusterroles: kubeiam needs get/list on the RBAC kinds"), std::string::npos)
+      << refused.err;
 }
 
 }  // namespace

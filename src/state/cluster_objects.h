@@ -1,0 +1,24 @@
+// A live cluster's objects that decide access — its RBAC and kube-system/aws-auth — read from
+// its API server, so that the analysis commands answer for the cluster itself rather than for
+// exported files (kubeclient/cluster_reader.h reads them through a kubeconfig context).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "rbac/loader.h"
+#include "util/error.h"
+
+namespace kubeiam::state {
+
+class ClusterObjects {
+ public:
+  virtual ~ClusterObjects() = default;
+  // Every ClusterRole, ClusterRoleBinding, Role and RoleBinding (the cluster's default policy
+  // among them). Errors name the cluster, the identity and the permission it lacks.
+  virtual Result<rbac::Objects> Rbac() = 0;
+  // kube-system/aws-auth as JSON text, or nullopt when the cluster has none.
+  virtual Result<std::optional<std::string>> AwsAuth() = 0;
+};
+
+}  // namespace kubeiam::state
