@@ -9,11 +9,14 @@
 #include <set>
 
 #include "authz/chain.h"
+#include "aws/client_config.h"
 #include "authz/impersonation.h"
 #include "eks/access_entries.h"
 #include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
 #include "identity/dynamic_file.h"
+#include "cli/eks_client.h"
+#include "cli/live_eks_access.h"
 #include "kubeclient/cluster_reader.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
@@ -38,6 +41,11 @@ void AddStateOptions(CLI::App* cmd, StateOptions& o) {
       ->check(CLI::IsMember({"CONFIG_MAP", "API_AND_CONFIG_MAP", "API"}));
   cmd->add_option("--kubeconfig", o.kubeconfig, "Read RBAC and aws-auth from this kubeconfig's cluster (its current context)");
   cmd->add_option("--context", o.context, "Read RBAC and aws-auth from this kubeconfig context's cluster");
+  cmd->add_option("--cluster-name", o.cluster_name,
+                  "Read this EKS cluster's access entries and authentication mode from the EKS API (default: the "
+                  "context's aws eks get-token --cluster-name)");
+  cmd->add_option("--region", o.region, "The EKS cluster's region (default: the context's, else AWS_REGION ...)");
+  cmd->add_option("--eks-endpoint-url", o.eks_endpoint, "EKS API endpoint (default: AWS_ENDPOINT_URL_EKS, or the region's)");
 }
 
 void AddWhoOptions(CLI::App* cmd, WhoOptions& o) {
@@ -135,16 +143,54 @@ Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSo
 
 }  // namespace
 
-Result<std::shared_ptr<state::ClusterObjects>> OpenLiveCluster(const StateOptions& o) {
-  static std::map<std::pair<std::string, std::string>, std::shared_ptr<state::ClusterObjects>> opened;
-  auto& cluster = opened[{o.kubeconfig, o.context}];
-  if (cluster) return cluster;
+namespace {
+
+struct LiveCluster {
+  std::shared_ptr<state::ClusterObjects> objects;
+  std::optional<kubeclient::EksClusterHint> eks;  // from the context's exec plugin
+};
+
+// Opened once per command: the RBAC and the mappings read it with one credential.
+Result<const LiveCluster*> OpenLive(const StateOptions& o) {
+  static std::map<std::pair<std::string, std::string>, LiveCluster> opened;
+  auto& live = opened[{o.kubeconfig, o.context}];
+  if (live.objects) return &live;
   auto context = kubeclient::LoadKubeContext({o.kubeconfig, o.context});
   if (!context) return std::unexpected(context.error());
+  live.eks = kubeclient::EksClusterOf(*context);
   auto client = kubeclient::KubeClient::Open(std::move(*context));
   if (!client) return std::unexpected(client.error());
-  cluster = kubeclient::ReadClusterObjects(std::move(*client));
-  return cluster;
+  live.objects = kubeclient::ReadClusterObjects(std::move(*client));
+  return &live;
+}
+
+// --cluster-name's (else the live context's) EKS access entries and mode, or null for none.
+Result<std::shared_ptr<store::AccessStore>> LiveEksAccess(const StateOptions& o) {
+  std::string name = o.cluster_name, region = o.region;
+  if (name.empty() && o.LiveCluster()) {
+    auto live = OpenLive(o);
+    if (!live) return std::unexpected(live.error());
+    if ((*live)->eks) name = (*live)->eks->name;
+    if ((*live)->eks && region.empty()) region = (*live)->eks->region;
+  }
+  if (name.empty()) return std::shared_ptr<store::AccessStore>();
+  auto cfg = aws::ResolveClientConfig({"", region, ""});
+  if (!cfg) return std::unexpected(cfg.error());
+  auto url = aws::ResolveEksUrl(cfg->region, o.eks_endpoint, cfg->shared, cfg->profile);
+  if (!url) return std::unexpected(url.error());
+  auto client = EksClient::Open(EksTarget{.endpoint = *url, .region = cfg->region});
+  if (!client) return std::unexpected(client.error());
+  auto access = ReadLiveEksAccess(*client, name);
+  if (!access) return std::unexpected(access.error().Wrap("EKS cluster " + name));
+  return *access;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<state::ClusterObjects>> OpenLiveCluster(const StateOptions& o) {
+  auto live = OpenLive(o);
+  if (!live) return std::unexpected(live.error());
+  return (*live)->objects;
 }
 
 Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart part) {
@@ -184,8 +230,19 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart p
     s.store = opened->access;
     s.access_entries_file.clear();
   }
+  auto eks = o.access_entries.empty() && o.store.empty() ? LiveEksAccess(o) : std::shared_ptr<store::AccessStore>();
+  if (!eks) return std::unexpected(eks.error());
+  if (*eks) {
+    s.store = *eks;
+    s.access_entries_file.clear();
+    entries_by_flag = true;
+  }
   if (entries_by_flag) {
-    AddBackend(s, identity::kAccessEntry);
+    // Where EKS puts them: before aws-auth (the mode drops either as it says).
+    auto& b = s.backend_modes;
+    if (std::find(b.begin(), b.end(), identity::kAccessEntry) == b.end()) {
+      b.insert(std::find(b.begin(), b.end(), identity::kEksConfigMap), std::string(identity::kAccessEntry));
+    }
     if (cfg && cfg->access_entries_file.empty() && cfg->access_entries_store.empty()) mode.reset();  // default below
   }
   bool has_entries = !s.access_entries_file.empty() || s.store || entries_by_flag;

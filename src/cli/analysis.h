@@ -22,9 +22,12 @@ struct StateOptions {
   bool no_bootstrap = false;
   std::string config, aws_auth, access_entries, store, authentication_mode;
   std::string kubeconfig, context;  // a live cluster: its RBAC and aws-auth through its API server
+  // A live EKS cluster's access entries and mode (default: the context's `get-token` arguments).
+  std::string cluster_name, region, eks_endpoint;
   bool LiveCluster() const { return !kubeconfig.empty() || !context.empty(); }
   bool HasMappings() const {
-    return !config.empty() || !aws_auth.empty() || !access_entries.empty() || !store.empty() || LiveCluster();
+    return !config.empty() || !aws_auth.empty() || !access_entries.empty() || !store.empty() || LiveCluster() ||
+           !cluster_name.empty();
   }
 };
 

@@ -41,6 +41,7 @@ struct Merged {
 };
 
 std::string Str(const YAML::Node& n, const char* key) {
+  if (!n.IsDefined() || !n.IsMap()) return "";
   YAML::Node v = n[key];
   return v && v.IsScalar() ? v.as<std::string>() : std::string();
 }
@@ -54,25 +55,25 @@ void AddNamed(std::map<std::string, Entry>& into, const YAML::Node& list, const 
   if (!list || !list.IsSequence()) return;
   for (const auto& item : list) {
     std::string name = item.IsMap() ? Str(item, "name") : "";
-    if (!name.empty() && !into.count(name)) into[name] = Entry{item[field], dir};
+    YAML::Node body = item.IsMap() ? item[field] : YAML::Node();
+    if (!name.empty() && !into.count(name)) into[name] = Entry{body.IsDefined() && body.IsMap() ? body : YAML::Node(YAML::NodeType::Map), dir};
   }
 }
 
 Status ReadText(Merged& m, const std::string& text, const std::string& file) {
-  YAML::Node doc;
   try {
-    doc = YAML::Load(text);
+    YAML::Node doc = YAML::Load(text);
+    ++m.files_read;
+    if (!doc.IsMap()) return {};
+    std::string dir = std::filesystem::path(file).parent_path().string();
+    AddNamed(m.clusters, doc["clusters"], "cluster", dir);
+    AddNamed(m.users, doc["users"], "user", dir);
+    AddNamed(m.contexts, doc["contexts"], "context", dir);
+    if (m.current_context.empty()) m.current_context = Str(doc, "current-context");
   } catch (const YAML::Exception& e) {
     return Fail(ErrorCode::kInvalidArgument, "error loading config file \"" + file + "\": line " +
                                                  std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-  ++m.files_read;
-  if (!doc.IsMap()) return {};
-  std::string dir = std::filesystem::path(file).parent_path().string();
-  AddNamed(m.clusters, doc["clusters"], "cluster", dir);
-  AddNamed(m.users, doc["users"], "user", dir);
-  AddNamed(m.contexts, doc["contexts"], "context", dir);
-  if (m.current_context.empty()) m.current_context = Str(doc, "current-context");
   return {};
 }
 
@@ -112,8 +113,15 @@ Result<ExecPlugin> ReadExec(const YAML::Node& n, const std::string& where) {
   ExecPlugin p{Str(n, "apiVersion"), Str(n, "command"), {}, {}};
   if (p.command.empty()) return Fail(ErrorCode::kInvalidArgument, where + ": exec.command is required");
   if (p.api_version.empty()) return Fail(ErrorCode::kInvalidArgument, where + ": exec.apiVersion is required");
-  for (const auto& a : n["args"]) p.args.push_back(a.as<std::string>());
-  for (const auto& v : n["env"]) p.env.emplace_back(Str(v, "name"), Str(v, "value"));
+  YAML::Node args = n["args"], env = n["env"];
+  if ((args && !args.IsSequence()) || (env && !env.IsSequence())) {
+    return Fail(ErrorCode::kInvalidArgument, where + ": exec.args and exec.env must be lists");
+  }
+  for (const auto& a : args) {
+    if (!a.IsScalar()) return Fail(ErrorCode::kInvalidArgument, where + ": exec.args must be strings");
+    p.args.push_back(a.Scalar());
+  }
+  for (const auto& v : env) p.env.emplace_back(Str(v, "name"), Str(v, "value"));
   return p;
 }
 
@@ -217,6 +225,28 @@ Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection) {
   } catch (const YAML::Exception& e) {
     return Fail(ErrorCode::kInvalidArgument, "kubeconfig: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+}
+
+std::optional<EksClusterHint> EksClusterOf(const KubeContext& context) {
+  if (!context.exec) return std::nullopt;
+  const auto& args = context.exec->args;
+  std::string program = std::filesystem::path(context.exec->command).filename().string();
+  auto value_of = [&](std::initializer_list<std::string_view> flags) -> std::string {
+    for (size_t i = 0; i < args.size(); ++i) {
+      for (auto flag : flags) {
+        if (args[i] == flag && i + 1 < args.size()) return args[i + 1];
+        if (args[i].starts_with(std::string(flag) + "=")) return args[i].substr(flag.size() + 1);
+      }
+    }
+    return "";
+  };
+  bool aws = program == "aws" && std::find(args.begin(), args.end(), "get-token") != args.end();
+  bool token = (program == "kubeiam" || program == "aws-iam-authenticator") &&
+               std::find(args.begin(), args.end(), "token") != args.end();
+  if (!aws && !token) return std::nullopt;
+  std::string name = aws ? value_of({"--cluster-name"}) : value_of({"-i", "--cluster-id", "--cluster-name"});
+  if (name.empty()) return std::nullopt;
+  return EksClusterHint{name, value_of({"--region"})};
 }
 
 }  // namespace kubeiam::kubeclient

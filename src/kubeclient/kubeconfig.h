@@ -50,6 +50,13 @@ Result<KubeContext> KubeContextFromText(const std::string& text, const std::stri
 // error listing them and asking for --context.
 Result<std::string> ContextForCluster(const KubeconfigSelection& selection, const std::string& cluster_name);
 
+// The EKS cluster a context's exec plugin gets tokens for: `aws eks get-token --cluster-name X
+// [--region Y]`, `kubeiam token -i X` / `--cluster-name X`, `aws-iam-authenticator token -i X`.
+struct EksClusterHint {
+  std::string name, region;  // region empty: not given
+};
+std::optional<EksClusterHint> EksClusterOf(const KubeContext& context);
+
 // The files a selection reads, in order (what a write through it would update first).
 std::vector<std::string> KubeconfigFiles(const KubeconfigSelection& selection);
 

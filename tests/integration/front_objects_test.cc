@@ -303,11 +303,27 @@ TEST_F(FrontObjects, KubectlGetWatchSeesWrites) {
 // is): its RBAC and aws-auth read through --kubeconfig, so `kubeiam can-i --arn` answers what
 // the cluster would, and `who-can` names who the cluster's bindings name.
 TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
+  {
+    // An identity the cluster refuses (testuser is not mapped yet): what it said, and what kubeiam needed.
+    std::map<std::string, std::string> bare = {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"},
+                                                {"AWS_CONFIG_FILE", "/dev/null"}, {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
+                                                {"AWS_ENDPOINT_URL_EKS", "https://127.0.0.1:" + std::to_string(eks_port_)}};
+    Outcome refused = testing::Run({KUBEIAM_BINARY, "can-i", "list", "pods", "--kubeconfig", testuser_, "--as", "x"}, bare);
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_NE(refused.err.find("cannot list clusterroles: kubeiam needs get/list on the RBAC kinds"), std::string::npos)
+        << refused.err;
+  }
   ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("cm-readers"))}).exit_code, 0);
   ASSERT_EQ(Kubectl(admin_, {"create", "clusterrole", "cm-reader", "--verb=get,list", "--resource=configmaps"}).exit_code, 0);
   ASSERT_EQ(Kubectl(admin_, {"create", "clusterrolebinding", "cm-readers", "--clusterrole=cm-reader", "--group=cm-readers"}).exit_code, 0);
-  std::map<std::string, std::string> env = {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"},
-                                            {"AWS_CONFIG_FILE", "/dev/null"}, {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}};
+  // The kubeconfig's plugin is `kubeiam token -i demo`: the EKS cluster "demo", whose access
+  // entries are read from the EKS API (kubeiam's own here), as the cluster's administrator.
+  std::map<std::string, std::string> env = {
+      {"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+      {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}, {"AWS_CA_BUNDLE", dir_.path() + "/state/ca.crt"},
+      {"AWS_ENDPOINT_URL_EKS", "https://127.0.0.1:" + std::to_string(eks_port_)}, {"AWS_DEFAULT_REGION", "us-east-1"},
+      {"AWS_ACCESS_KEY_ID", "AKIAEXAMPLEVIEWER001"}, {"AWS_SECRET_ACCESS_KEY", "kubeiamViewerSecretKeyDoNotUseAnywhere00"},
+      {"PATH", "/usr/bin:/bin:" + std::string(getenv("PATH") ? getenv("PATH") : "")}};
   const std::string testuser = "arn:aws:iam::111122223333:user/testuser";
   auto can_i = [&](const std::string& verb, const std::string& resource) {
     return testing::Run({KUBEIAM_BINARY, "can-i", verb, resource, "--kubeconfig", admin_, "--arn", testuser}, env);
@@ -329,11 +345,26 @@ TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
   EXPECT_NE(linted.out.find("kube-system/aws-auth: error: no mapping grants system:masters"), std::string::npos) << linted.out;
   Outcome nothing = testing::Run({KUBEIAM_BINARY, "lint"}, env);
   EXPECT_EQ(nothing.err, "error: give an aws-auth manifest, or --kubeconfig/--context to lint the cluster's\n");
-  // An identity the cluster refuses: what it said, and what kubeiam needed.
-  Outcome refused = testing::Run({KUBEIAM_BINARY, "can-i", "list", "pods", "--kubeconfig", testuser_, "--as", "x"}, env);
-  EXPECT_NE(refused.exit_code, 0);
-  EXPECT_NE(refused.err.find("cannot list clusterroles: kubeiam needs get/list on the RBAC kinds"), std::string::npos)
-      << refused.err;
+  // An access entry with AmazonEKSClusterAdminPolicy, read from EKS: it comes before aws-auth.
+  for (std::vector<std::string> call : {std::vector<std::string>{"create-access-entry", "--principal-arn", testuser},
+                                        std::vector<std::string>{"associate-access-policy", "--principal-arn", testuser,
+                                                                 "--policy-arn",
+                                                                 "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                                                                 "--access-scope", "type=cluster"}}) {
+    call.insert(call.begin(), {"aws", "eks"});
+    call.insert(call.end(), {"--cluster-name", "demo"});
+    Outcome o = testing::Run(call, env);
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+  }
+  Outcome by_policy = testing::Run({KUBEIAM_BINARY, "can-i", "delete", "configmaps", "--kubeconfig", admin_, "--arn",
+                                    testuser, "--explain"}, env);
+  EXPECT_EQ(by_policy.exit_code, 0) << by_policy.out << by_policy.err;
+  EXPECT_NE(by_policy.out.find("AmazonEKSClusterAdminPolicy"), std::string::npos) << by_policy.out;
+  Outcome named = testing::Run({KUBEIAM_BINARY, "can-i", "delete", "configmaps", "--cluster-name", "nope", "--arn", testuser},
+                               env);
+  EXPECT_NE(named.err.find("EKS cluster nope: An error occurred (ResourceNotFoundException) when calling the "
+                           "DescribeCluster operation"),
+            std::string::npos) << named.err;
 }
 
 }  // namespace

@@ -114,5 +114,20 @@ contexts:
             "2 contexts reach cluster \"demo\" (admin, testuser): choose one with --context");
 }
 
+TEST(Kubeconfig, TheEksClusterOfAnExecPlugin) {
+  auto hint = [](std::string command, std::vector<std::string> args) {
+    KubeContext c;
+    c.exec = ExecPlugin{"client.authentication.k8s.io/v1beta1", std::move(command), std::move(args), {}};
+    auto h = EksClusterOf(c);
+    return h ? h->name + "@" + h->region : std::string("none");
+  };
+  EXPECT_EQ(hint("aws", {"--region", "eu-west-1", "eks", "get-token", "--cluster-name", "prod", "--output", "json"}), "prod@eu-west-1");
+  EXPECT_EQ(hint("/usr/local/bin/kubeiam", {"token", "-i", "demo"}), "demo@");
+  EXPECT_EQ(hint("aws-iam-authenticator", {"token", "--cluster-id=lab", "--region=us-west-2"}), "lab@us-west-2");
+  EXPECT_EQ(hint("gke-gcloud-auth-plugin", {}), "none");
+  EXPECT_EQ(hint("aws", {"sts", "get-caller-identity"}), "none");
+  EXPECT_FALSE(EksClusterOf(KubeContext{}));
+}
+
 }  // namespace
 }  // namespace kubeiam::kubeclient
