@@ -1,7 +1,10 @@
 #include "kubeclient/cluster_reader.h"
 
+#include <unistd.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <iostream>
 
 #include "aws/sigv4.h"
 
@@ -28,6 +31,7 @@ class ApiClusterObjects : public state::ClusterObjects {
     for (const auto& k : kRbacKinds) {
       if (auto ok = ListInto(k, items); !ok) return std::unexpected(ok.error());
     }
+    if (progress_shown_) std::cerr << "\r\033[K" << std::flush;  // the progress line is done
     std::string list = json::serialize(json::object{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)}});
     return rbac::ParseManifests(list, "context " + client_.context().context_name);
   }
@@ -62,11 +66,20 @@ class ApiClusterObjects : public state::ClusterObjects {
         o["kind"] = k.kind;
         out.push_back(std::move(o));
       }
+      ShowProgress(k.resource, out.size());
       const json::value* meta = list->if_contains("metadata");
       const json::value* cont = meta && meta->is_object() ? meta->as_object().if_contains("continue") : nullptr;
       next = cont && cont->is_string() ? std::string(cont->as_string()) : "";
     } while (!next.empty());
     return {};
+  }
+
+  // A large cluster takes a while: on a terminal, one line that says how far the read is.
+  void ShowProgress(const char* resource, size_t count) {
+    if (count < 500 || !isatty(STDERR_FILENO)) return;
+    progress_shown_ = true;
+    std::cerr << "\rreading RBAC from context " << client_.context().context_name << ": " << count << " objects ("
+              << resource << ")" << std::flush;
   }
 
   Error Refused(const http::Response& r, const char* verb, const std::string& resource, const std::string& name) const {
@@ -78,6 +91,7 @@ class ApiClusterObjects : public state::ClusterObjects {
   }
 
   KubeClient client_;
+  bool progress_shown_ = false;
 };
 
 }  // namespace
