@@ -217,8 +217,32 @@ Result<KubeContext> KubeContextFromText(const std::string& text, const std::stri
   }
 }
 
+Result<KubeContext> InClusterContext(const std::string& dir) {
+  const char* host = std::getenv("KUBERNETES_SERVICE_HOST");
+  const char* port = std::getenv("KUBERNETES_SERVICE_PORT");
+  if (!host || !*host || !port || !*port) {
+    return Fail(ErrorCode::kNotFound, "not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/token", ec)) {
+    return Fail(ErrorCode::kNotFound, "in-cluster: no service account token at " + dir + "/token");
+  }
+  KubeContext c;
+  c.context_name = "in-cluster";
+  c.cluster_name = "in-cluster";
+  c.user_name = "service account";
+  std::string h = host;
+  c.server = "https://" + (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + port;  // IPv6 in brackets
+  c.ca_file = dir + "/ca.crt";
+  c.token_file = dir + "/token";
+  if (auto ns = ReadFile(dir + "/namespace", 4096); ns && !Trim(*ns).empty()) c.namespace_name = std::string(Trim(*ns));
+  return c;
+}
+
 Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection) {
   auto m = ReadAll(selection);
+  bool no_file = !m && m.error().code == ErrorCode::kNotFound && selection.kubeconfig.empty();
+  if (no_file && selection.context.empty() && std::getenv("KUBERNETES_SERVICE_HOST")) return InClusterContext();
   if (!m) return std::unexpected(m.error());
   try {
     return Resolve(*m, selection.context);

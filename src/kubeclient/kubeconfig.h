@@ -39,7 +39,15 @@ struct KubeconfigSelection {
 // Errors (kInvalidArgument or kNotFound) name the file and the entry, as kubectl does:
 // `context "x" does not exist`, `no server found for cluster "x"`,
 // `insecure-skip-tls-verify is refused: give the cluster's certificate-authority`.
+// Inside a pod with no kubeconfig (nor --kubeconfig, --context): the in-cluster context.
 Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection);
+
+// The pod's service account, as client-go's rest.InClusterConfig reads it:
+// https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT, trusting `dir`/ca.crt, with the
+// token of `dir`/token (read again on every request: the kubelet rotates it) and the pod's
+// namespace. Errors: not in a cluster (no KUBERNETES_SERVICE_HOST), or no token file.
+inline constexpr char kServiceAccountDir[] = "/var/run/secrets/kubernetes.io/serviceaccount";
+Result<KubeContext> InClusterContext(const std::string& dir = kServiceAccountDir);
 
 // One kubeconfig's text (relative paths stay as written): what LoadKubeContext does per file.
 Result<KubeContext> KubeContextFromText(const std::string& text, const std::string& context);

@@ -131,3 +131,29 @@ TEST(Kubeconfig, TheEksClusterOfAnExecPlugin) {
 
 }  // namespace
 }  // namespace kubeiam::kubeclient
+
+namespace kubeiam::kubeclient {
+namespace {
+
+// Inside a pod: the API server from the environment, the mounted CA, token and namespace.
+TEST(Kubeconfig, InClusterServiceAccount) {
+  testing::TempDir dir;
+  testing::ScopedEnv env;
+  env.Unset("KUBERNETES_SERVICE_HOST").Unset("KUBERNETES_SERVICE_PORT");
+  EXPECT_EQ(InClusterContext(dir.path()).error().message,
+            "not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set");
+  env.Set("KUBERNETES_SERVICE_HOST", "fd00::1").Set("KUBERNETES_SERVICE_PORT", "443");
+  EXPECT_EQ(InClusterContext(dir.path()).error().message, "in-cluster: no service account token at " + dir.path() + "/token");
+  dir.Write("token", "eyJhbGciOi...\n");
+  dir.Write("namespace", "kube-system");
+  auto c = InClusterContext(dir.path());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->server, "https://[fd00::1]:443");
+  EXPECT_EQ(c->ca_file, dir.path() + "/ca.crt");
+  EXPECT_EQ(c->token_file, dir.path() + "/token");
+  EXPECT_EQ(c->namespace_name, "kube-system");
+  EXPECT_FALSE(c->exec);
+}
+
+}  // namespace
+}  // namespace kubeiam::kubeclient
