@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <thread>
 
@@ -24,9 +25,13 @@ int64_t MonotonicNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// A child process that, for each byte it reads, changes r0's groups to "g<n>" and answers with
-// the time the write committed (steady_clock is the machine's monotonic clock, shared by both).
-pid_t StartWriter(const std::string& db, int to_child[2], int from_child[2]) {
+using Writer = std::function<void(int n)>;
+
+// A child process that opens its store (`open`, in the child) and then, for each byte it reads,
+// runs write n and answers with the time it returned (steady_clock is the machine's monotonic
+// clock, shared by both). Forked before any thread of ours starts: a child must not inherit a
+// held lock.
+pid_t StartWriter(int to_child[2], int from_child[2], const std::function<Writer()>& open) {
   pid_t child = fork();
   if (child != 0) {
     close(to_child[0]);
@@ -35,19 +40,27 @@ pid_t StartWriter(const std::string& db, int to_child[2], int from_child[2]) {
   }
   close(to_child[1]);
   close(from_child[0]);
-  int commands = to_child[0], answers = from_child[1];
-  auto kv = store::SqliteKv::Open(db);
-  auto s = store::KvAccessStore::Open(*kv, eks::ClusterAccess{});
+  Writer write_one = open();
   char c;
-  for (int n = 0; read(commands, &c, 1) == 1; ++n) {
-    (void)(*s)->Update([&](eks::ClusterAccess& a) {
-      return eks::UpdateEntry(a, "arn:aws:iam::111122223333:role/r0", std::vector<std::string>{"g" + std::to_string(n)},
-                              std::nullopt, Clock::now());
-    });
+  for (int n = 0; read(to_child[0], &c, 1) == 1; ++n) {
+    write_one(n);
     int64_t at = MonotonicNs();
-    if (write(answers, &at, sizeof at) != sizeof at) break;
+    if (write(from_child[1], &at, sizeof at) != sizeof at) break;
   }
   _exit(0);
+}
+
+// Another process's store write: r0's groups become "g<n>".
+pid_t StartStoreWriter(const std::string& db, int to_child[2], int from_child[2]) {
+  return StartWriter(to_child, from_child, [db]() -> Writer {
+    std::shared_ptr<store::AccessStore> s = std::move(*store::KvAccessStore::Open(*store::SqliteKv::Open(db), eks::ClusterAccess{}));
+    return [s](int n) {
+      (void)s->Update([&](eks::ClusterAccess& a) {
+        return eks::UpdateEntry(a, "arn:aws:iam::111122223333:role/r0", std::vector<std::string>{"g" + std::to_string(n)},
+                                std::nullopt, Clock::now());
+      });
+    };
+  });
 }
 
 void BM_StoreWriteToSnapshot(benchmark::State& state) {
@@ -55,7 +68,7 @@ void BM_StoreWriteToSnapshot(benchmark::State& state) {
   int to_child[2], from_child[2];
   if (pipe(to_child) != 0 || pipe(from_child) != 0) return state.SkipWithError("pipe");
   // Forked before any thread of ours starts (a child must not inherit a held lock).
-  pid_t child = StartWriter(f.dir + "/s.db", to_child, from_child);
+  pid_t child = StartStoreWriter(f.dir + "/s.db", to_child, from_child);
   SourceSettings settings;
   settings.store = f.store;
   auto sources = Sources::Open(settings);
@@ -92,32 +105,21 @@ BENCHMARK(BM_StoreWriteToSnapshot)->Arg(100)->Arg(10000)->UseManualTime()->Itera
 // "bench" to group g<n> (`rbac`) or aws-auth mapping user/bench to username u<n>, and answers
 // with the time the write returned.
 pid_t StartFrontWriter(const std::string& db, bool rbac, int to_child[2], int from_child[2]) {
-  pid_t child = fork();
-  if (child != 0) {
-    close(to_child[0]);
-    close(from_child[1]);
-    return child;
-  }
-  close(to_child[1]);
-  close(from_child[0]);
-  auto registry = std::make_shared<kubeapi::ObjectRegistry>(*store::SqliteKv::Open(db), "demo");
-  kubeapi::ObjectApi api(registry);
-  char c;
-  for (int n = 0; read(to_child[0], &c, 1) == 1; ++n) {
-    std::string g = std::to_string(n);
-    std::string target = rbac ? "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/bench"
-                              : "/api/v1/namespaces/kube-system/configmaps/aws-auth";
-    std::string body = rbac ? R"({"metadata":{"name":"bench"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole",)"
-                              R"("name":"view"},"subjects":[{"kind":"Group","name":"g)" + g + R"("}]})"
-                            : R"({"metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapUsers":)"
-                              R"("- userarn: arn:aws:iam::111122223333:user/bench\n  username: u)" + g +
-                                  R"(\n  groups: [g]\n"}})";
-    auto info = kubeapi::ParseRequestInfo("PUT", target);
-    (void)api.Serve({"PUT", target, {}, body, ""}, *info);
-    int64_t at = MonotonicNs();
-    if (write(from_child[1], &at, sizeof at) != sizeof at) break;
-  }
-  _exit(0);
+  return StartWriter(to_child, from_child, [db, rbac]() -> Writer {
+    auto api = std::make_shared<kubeapi::ObjectApi>(std::make_shared<kubeapi::ObjectRegistry>(*store::SqliteKv::Open(db), "demo"));
+    return [api, rbac](int n) {
+      std::string g = std::to_string(n);
+      std::string target = rbac ? "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/bench"
+                                : "/api/v1/namespaces/kube-system/configmaps/aws-auth";
+      std::string body = rbac ? R"({"metadata":{"name":"bench"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole",)"
+                                R"("name":"view"},"subjects":[{"kind":"Group","name":"g)" + g + R"("}]})"
+                              : R"({"metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapUsers":)"
+                                R"("- userarn: arn:aws:iam::111122223333:user/bench\n  username: u)" + g +
+                                    R"(\n  groups: [g]\n"}})";
+      auto info = kubeapi::ParseRequestInfo("PUT", target);
+      (void)api->Serve({"PUT", target, {}, body, ""}, *info);
+    };
+  });
 }
 
 // Whether this replica's snapshot shows write n: the binding authorizes group g<n>, or aws-auth

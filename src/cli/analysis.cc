@@ -141,10 +141,6 @@ Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSo
   return std::make_pair(std::move(*settings), std::optional<config::Config>(std::move(*cfg)));
 }
 
-}  // namespace
-
-namespace {
-
 struct LiveCluster {
   std::shared_ptr<state::ClusterObjects> objects;
   std::optional<kubeclient::EksClusterHint> eks;  // from the context's exec plugin

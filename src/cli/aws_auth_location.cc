@@ -43,7 +43,7 @@ class ClusterLocation : public AwsAuthLocation {
     auto r = exists_ ? client_.Call("PUT", std::string(kConfigMaps) + "/aws-auth", body)
                      : client_.Call("POST", kConfigMaps, body);
     if (!r) return std::unexpected(r.error());
-    if (r->status == 409) return WriteOutcome::kConflict;  // changed, or created, meanwhile
+    if (kubeclient::IsConflict(*r)) return WriteOutcome::kConflict;  // changed, or created, meanwhile
     if (r->status / 100 != 2) return std::unexpected(kubeclient::ApiError(*r));
     return WriteOutcome::kWritten;
   }

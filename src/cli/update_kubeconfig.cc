@@ -152,9 +152,7 @@ int Run(const Options& o) {
     std::cout << text;
     return 0;
   }
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path().empty()
-                                          ? std::filesystem::path(".")
-                                          : std::filesystem::path(path).parent_path());
+  if (auto dir = std::filesystem::path(path).parent_path(); !dir.empty()) std::filesystem::create_directories(dir);
   if (auto ok = WriteFileAtomic(path, text, 0600); !ok) {
     std::cerr << "\n" << ok.error().message << "\n";
     return 255;

@@ -129,7 +129,6 @@ bool DiscoveryScope::Serves(const rbac::ResourceType& r) const {
 
 // Health and discovery documents.
 http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, const DiscoveryScope& scope) {
-  if (info.path == "/healthz" || info.path == "/livez" || info.path == "/readyz") return {200, "text/plain", "ok", {}};
   if (auto doc = ServeOpenApi(info.path)) return *doc;
   bool root = info.path == "/api" || info.path == "/api/" || info.path == "/apis" || info.path == "/apis/";
   if (root && WantsAggregatedDiscovery(request.Header("Accept"))) {

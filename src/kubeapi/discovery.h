@@ -18,7 +18,7 @@ struct DiscoveryScope {
   bool Serves(const rbac::ResourceType& r) const;
 };
 
-// /healthz, /livez, /readyz, discovery and OpenAPI; 404 NotFound for any other non-resource path.
+// Discovery and OpenAPI; 404 NotFound for any other non-resource path (health is health.h's).
 http::HttpResponse ServeDiscovery(const http::HttpRequest& request, const RequestInfo& info, const DiscoveryScope& scope);
 
 }  // namespace kubeiam::kubeapi

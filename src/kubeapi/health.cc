@@ -1,9 +1,8 @@
 #include "kubeapi/health.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
-
-#include <algorithm>
 
 namespace kubeiam::kubeapi {
 namespace {

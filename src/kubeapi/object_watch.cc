@@ -42,9 +42,10 @@ class StoredWatch : public http::ResponseStream {
   // Objects that exist at the start: sent as ADDED events, or (a watch from a resourceVersion)
   // only remembered as the ones the selector holds.
   void Initial(std::vector<StoredObject> items, bool announce) {
+    bool track = !options_.selector.Empty();
     for (auto& i : items) {
       if (!options_.selector.Matches(i.object)) continue;
-      matching_.insert(Identity(i.object));
+      if (track) matching_.insert(Identity(i.object));
       if (announce) Send("ADDED", std::move(i.object));
     }
   }
@@ -74,16 +75,19 @@ class StoredWatch : public http::ResponseStream {
     if (!decoded) return;
     json::object& object = decoded->object;
     if (!options_.name.empty() && MetaString(object, "name") != options_.name) return;
+    const char* plain = deleted ? "DELETED" : e.kv.create_revision == e.kv.mod_revision ? "ADDED" : "MODIFIED";
+    if (options_.selector.Empty()) return Send(plain, std::move(object));
+    bool matches = options_.selector.Matches(object);
+    // With a selector: what the watch holds decides between entering, changing and leaving.
     std::string id = Identity(object);
-    bool matches = options_.selector.Matches(object), was = matching_.erase(id) > 0;
+    bool was = matching_.erase(id) > 0;
     if (deleted) {
       if (matches || was) Send("DELETED", std::move(object));
       return;
     }
     if (matches) matching_.insert(id);
-    if (matches && !was && !options_.selector.Empty()) return Send("ADDED", std::move(object));  // entered
-    if (!matches && was) return Send("DELETED", std::move(object));                               // left
-    if (matches) Send(e.kv.create_revision == e.kv.mod_revision ? "ADDED" : "MODIFIED", std::move(object));
+    if (matches) return Send(was ? plain : "ADDED", std::move(object));  // changed inside, or entered
+    if (was) Send("DELETED", std::move(object));                        // left
   }
 
   static std::string Identity(const json::object& o) { return MetaString(o, "namespace") + "/" + MetaString(o, "name"); }
@@ -121,7 +125,7 @@ class StoredWatch : public http::ResponseStream {
   int64_t revision_;
   TimePoint now_;
   std::string pending_;
-  std::set<std::string> matching_;  // namespace/name of the objects the selector holds
+  std::set<std::string> matching_;  // with a selector: namespace/name of the objects it holds
   bool done_ = false, sent_table_ = false;
   Clock::time_point last_bookmark_ = Clock::now();
 };

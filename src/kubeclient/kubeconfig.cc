@@ -177,6 +177,15 @@ Result<Merged> ReadAll(const KubeconfigSelection& selection) {
   return m;
 }
 
+// Resolve, with any YAML surprise in an entry's shape turned into an error.
+Result<KubeContext> ResolveChecked(const Merged& m, const std::string& wanted) {
+  try {
+    return Resolve(m, wanted);
+  } catch (const YAML::Exception& e) {
+    return Fail(ErrorCode::kInvalidArgument, "kubeconfig: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -210,11 +219,7 @@ Result<std::string> ContextForCluster(const KubeconfigSelection& selection, cons
 Result<KubeContext> KubeContextFromText(const std::string& text, const std::string& context) {
   Merged m;
   if (auto ok = ReadText(m, text, "kubeconfig"); !ok) return std::unexpected(ok.error());
-  try {
-    return Resolve(m, context);
-  } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, "kubeconfig: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return ResolveChecked(m, context);
 }
 
 Result<KubeContext> InClusterContext(const std::string& dir) {
@@ -244,11 +249,7 @@ Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection) {
   bool no_file = !m && m.error().code == ErrorCode::kNotFound && selection.kubeconfig.empty();
   if (no_file && selection.context.empty() && std::getenv("KUBERNETES_SERVICE_HOST")) return InClusterContext();
   if (!m) return std::unexpected(m.error());
-  try {
-    return Resolve(*m, selection.context);
-  } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, "kubeconfig: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return ResolveChecked(*m, selection.context);
 }
 
 std::optional<EksClusterHint> EksClusterOf(const KubeContext& context) {
