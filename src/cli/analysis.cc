@@ -18,6 +18,7 @@
 #include "cli/eks_client.h"
 #include "cli/live_eks_access.h"
 #include "kubeclient/cluster_reader.h"
+#include "kubeclient/cluster_source.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
 #include "config/config.h"
@@ -136,7 +137,9 @@ Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSo
     if (!opened) return std::unexpected(opened.error());
     store = std::move(*opened);
   }
-  auto settings = state::SettingsOf(*cfg, store.access, store.kv);
+  auto cluster = kubeclient::ReadClusterOf(*cfg);
+  if (!cluster) return std::unexpected(cluster.error());
+  auto settings = state::SettingsOf(*cfg, store.access, store.kv, *cluster);
   if (!settings) return std::unexpected(settings.error());
   return std::make_pair(std::move(*settings), std::optional<config::Config>(std::move(*cfg)));
 }
@@ -197,6 +200,7 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart p
     auto cluster = OpenLiveCluster(o);
     if (!cluster) return std::unexpected(cluster.error());
     s.cluster = *cluster;
+    s.cluster_rbac = s.cluster_aws_auth = true;
     AddBackend(s, identity::kEksConfigMap);
   }
   if (part == StatePart::kRbac) {
@@ -207,6 +211,7 @@ Result<state::SourceSettings> SettingsOfFlags(const StateOptions& o, StatePart p
     rbac.bootstrap_policy = s.bootstrap_policy && !o.no_bootstrap;
     if (o.rbac.empty()) rbac.objects = s.objects;  // RBAC the front keeps (the default policy among it)
     rbac.cluster = s.cluster;
+    rbac.cluster_rbac = s.cluster_rbac;
     return rbac;
   }
   std::optional<eks::AuthenticationMode> mode;

@@ -177,6 +177,12 @@ void ReadServerFiles(Reader& r, const YAML::Node& s, Config& c) {
   r.Bool(s, "dynamicfileUserIDStrict", "server.dynamicfileUserIDStrict", c.dynamic_file_strict);
   r.String(s, "accessEntriesFile", "server.accessEntriesFile", c.access_entries_file);
   r.String(s, "accessEntriesStore", "server.accessEntriesStore", c.access_entries_store);
+  ClusterSourceConfig cluster;
+  r.String(s, "kubeconfig", "server.kubeconfig", cluster.kubeconfig);
+  r.String(s, "kubeconfigContext", "server.kubeconfigContext", cluster.context);
+  r.String(s, "master", "server.master", cluster.master);
+  if (!cluster.master.empty() && !cluster.master.starts_with("https://")) r.Problem("server.master", "must be an https:// URL");
+  if (cluster != ClusterSourceConfig{}) c.aws_auth_cluster = cluster;
 }
 
 void ReadEksApi(Reader& r, const YAML::Node& doc, Config& c) {
@@ -285,14 +291,25 @@ void ReadLimits(Reader& r, const YAML::Node& s, Config& c) {
 }
 
 // Rules across sections: each backend has its file, and the mode does not ignore what is set.
-void CheckBackends(Reader& r, const Config& c) {
+void CheckBackends(Reader& r, Config& c) {
   auto has = [&](std::string_view mode) {
     return std::find(c.backend_modes.begin(), c.backend_modes.end(), mode) != c.backend_modes.end();
   };
   // A Kubernetes front that keeps objects serves kube-system/aws-auth itself.
   bool front_keeps_objects = c.kube_api && !c.kube_api->upstream && c.access_entries_file.empty();
+  // As the reference: EKSConfigMap reads the cluster named by kubeconfig/master, else the one
+  // the pod runs in.
+  bool from_cluster = c.aws_auth_cluster || !GetEnv("KUBERNETES_SERVICE_HOST").empty();
   if (has(identity::kEksConfigMap) && c.aws_auth_file.empty() && !front_keeps_objects) {
-    r.Problem("server.awsAuthFile", "is required when backendMode includes EKSConfigMap");
+    if (!from_cluster) {
+      r.Problem("server.awsAuthFile", "is required when backendMode includes EKSConfigMap, unless server.kubeconfig or "
+                                      "server.master names the cluster to watch kube-system/aws-auth on (or kubeiam runs in a pod)");
+    } else if (!c.aws_auth_cluster) {
+      c.aws_auth_cluster = ClusterSourceConfig{};
+    }
+  }
+  if (c.aws_auth_cluster && (!has(identity::kEksConfigMap) || !c.aws_auth_file.empty() || front_keeps_objects)) {
+    r.Problem("server.kubeconfig", "is set but EKSConfigMap reads kube-system/aws-auth elsewhere (awsAuthFile, the front's store) or is not in backendMode");
   }
   if (!c.aws_auth_file.empty() && !has(identity::kEksConfigMap)) {
     r.Problem("server.awsAuthFile", "is set but backendMode does not include EKSConfigMap");
@@ -336,7 +353,20 @@ void ReadSts(Reader& r, const YAML::Node& doc, const std::string& base, Config& 
 void ReadAuthorization(Reader& r, const YAML::Node& doc, Config& c) {
   YAML::Node authz = Get(doc, "authorization");
   if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
-  r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
+  YAML::Node rbac = Get(authz, "rbac");
+  if (rbac && rbac.IsMap()) {
+    ClusterSourceConfig cluster;
+    r.String(rbac, "kubeconfig", "authorization.rbac.kubeconfig", cluster.kubeconfig);
+    r.String(rbac, "context", "authorization.rbac.context", cluster.context);
+    bool in_cluster = false;
+    r.Bool(rbac, "inCluster", "authorization.rbac.inCluster", in_cluster);
+    if (in_cluster == !cluster.kubeconfig.empty()) {
+      r.Problem("authorization.rbac", "must name either a kubeconfig or inCluster: true");
+    }
+    c.rbac_cluster = cluster;
+  } else {
+    r.String(authz, "rbac", "authorization.rbac", c.authorization_rbac);
+  }
   r.Bool(authz, "bootstrapPolicy", "authorization.bootstrapPolicy", c.bootstrap_policy);
   using Chain = Config::WebhookChain;
   r.Choice(authz, "webhook", "authorization.webhook", {"accessPolicies", Chain::kAccessPolicies}, {"full", Chain::kFull},
@@ -357,6 +387,9 @@ void ResolvePaths(const std::string& base, Config& c) {
   c.aws_auth_file = Resolve(base, c.aws_auth_file);
   c.dynamic_file = Resolve(base, c.dynamic_file);
   c.sts_ca_file = Resolve(base, c.sts_ca_file);
+  for (auto* cluster : {&c.aws_auth_cluster, &c.rbac_cluster}) {
+    if (*cluster) (*cluster)->kubeconfig = Resolve(base, (*cluster)->kubeconfig);
+  }
 }
 
 }  // namespace
@@ -402,6 +435,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   CheckBackends(r, c);
   ReadSts(r, doc, base, c);
   ReadAuthorization(r, doc, c);
+  if (c.rbac_cluster && c.aws_auth_cluster && *c.rbac_cluster != *c.aws_auth_cluster) {
+    r.Problem("authorization.rbac", "must name the cluster EKSConfigMap watches (server.kubeconfig): kubeiam watches one cluster");
+  }
   ResolvePaths(base, c);
   if (!r.problems.empty()) {
     std::string all;

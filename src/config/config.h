@@ -57,6 +57,17 @@ struct KubeApiConfig {
   bool operator==(const KubeApiConfig&) const = default;
 };
 
+// A live cluster read through its API server: the context of a kubeconfig (its current one
+// unless `context` names one), `master` replacing its server URL; with neither a kubeconfig nor
+// a master, the pod's service account (in-cluster), as the reference authenticator does.
+struct ClusterSourceConfig {
+  std::string kubeconfig;
+  std::string context;
+  std::string master;
+  bool InCluster() const { return kubeconfig.empty() && master.empty(); }
+  bool operator==(const ClusterSourceConfig&) const = default;
+};
+
 struct Config {
   std::string file;  // where it was read from
   std::string cluster_id;
@@ -71,6 +82,9 @@ struct Config {
   std::vector<identity::UserMapping> map_users;
   std::vector<std::string> map_accounts;
   std::string aws_auth_file;
+  // EKSConfigMap without awsAuthFile (nor a front keeping objects): kube-system/aws-auth is
+  // watched on this cluster (server.kubeconfig, server.kubeconfigContext, server.master).
+  std::optional<ClusterSourceConfig> aws_auth_cluster;
   std::string dynamic_file;
   std::string access_entries_file;  // accessEntriesFile: a document ParseAccessEntries reads
   // accessEntriesStore: the SQLite store (default <stateDir>/access-entries.db with eksAPI);
@@ -108,6 +122,8 @@ struct Config {
   // authorization: RBAC manifests (file or folder, watched) for /authorize's full chain and the
   // analysis commands; Kubernetes' default policy joins them unless bootstrapPolicy is false.
   std::string authorization_rbac;
+  // authorization.rbac: {kubeconfig, context} or {inCluster: true}: the cluster's RBAC, watched.
+  std::optional<ClusterSourceConfig> rbac_cluster;
   bool bootstrap_policy = true;
   // authorization.webhook: what POST /authorize decides with. "accessPolicies" (EKS: the API
   // server runs RBAC itself) or "full" (system:masters, RBAC, then access policies).

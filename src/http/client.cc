@@ -65,10 +65,11 @@ struct Connection {
   beast::tcp_stream& Lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
 
-// Runs `work` on the connection's loop until it finishes or `timeout` passes. Returns "" on
-// success, else what failed.
+// Runs `work` on the connection's loop until it finishes, `timeout` passes (none: the stream's
+// own timers bound it) or `stop` is set. Returns "" on success, else what failed.
 template <typename Work>
-std::string Drive(Connection& c, std::chrono::milliseconds timeout, Work work) {
+std::string Drive(Connection& c, std::optional<std::chrono::milliseconds> timeout, Work work,
+                  const std::atomic<bool>* stop = nullptr) {
   std::string failure = "timed out";
   bool done = false;
   c.io.restart();
@@ -86,8 +87,16 @@ std::string Drive(Connection& c, std::chrono::milliseconds timeout, Work work) {
       failure = ex.what();
     }
   });
-  // The stream's own timer bounds each step; this bounds the resolver too.
-  c.io.run_for(timeout + std::chrono::milliseconds(100));
+  // The stream's own timer bounds each step; this bounds the resolver too. Short turns, so
+  // that `stop` ends a quiet stream promptly.
+  auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(24 * 365)) + std::chrono::milliseconds(100);
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    if (stop && stop->load()) {
+      c.io.stop();
+      return "stopped";
+    }
+    c.io.run_for(std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(100), deadline - std::chrono::steady_clock::now()));
+  }
   if (!done) {
     c.io.stop();
     return "timed out";
@@ -119,12 +128,23 @@ Result<std::unique_ptr<Connection>> Connect(const Target& t, const std::shared_p
   return c;
 }
 
+// A fresh connection for one request: its own TLS setup, or one for its CA bundle.
+Result<std::unique_ptr<Connection>> ConnectFor(const Target& t, const Request& request) {
+  std::shared_ptr<asio::ssl::context> ssl = request.tls;
+  if (t.tls && !ssl) {
+    auto s = MakeTlsClientContext({.ca_file = request.ca_file});
+    if (!s) return std::unexpected(s.error());
+    ssl = *s;
+  }
+  return Connect(t, ssl, request.timeout);
+}
+
 struct Exchanged {
   Response response;
   bool keep_alive = false;
 };
 
-Result<Exchanged> Exchange(Connection& c, const Target& t, const Request& r, bool keep_alive) {
+bhttp::request<bhttp::string_body> MakeRequest(const Target& t, const Request& r, bool keep_alive) {
   bhttp::request<bhttp::string_body> req;
   req.method_string(r.method);
   req.target(t.path_and_query);
@@ -140,6 +160,11 @@ Result<Exchanged> Exchange(Connection& c, const Target& t, const Request& r, boo
     req.body() = r.body;
     req.prepare_payload();
   }
+  return req;
+}
+
+Result<Exchanged> Exchange(Connection& c, const Target& t, const Request& r, bool keep_alive) {
+  auto req = MakeRequest(t, r, keep_alive);
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(r.max_body);
   parser.header_limit(64 * 1024);
@@ -163,6 +188,38 @@ Result<Exchanged> Exchange(Connection& c, const Target& t, const Request& r, boo
   return out;
 }
 
+// Reads the answer's header, then its body piece by piece as it arrives: a 2xx body goes to
+// `sink` (which may end the exchange by returning false), any other is kept (bounded) in `out`.
+template <typename Stream>
+asio::awaitable<void> ReadStreamed(Connection& c, Stream& stream, const Request& r,
+                                   bhttp::request<bhttp::string_body>& req, const BodySink& sink, Response& out) {
+  c.Lowest().expires_after(r.timeout);
+  co_await bhttp::async_write(stream, req, asio::use_awaitable);
+  bhttp::response_parser<bhttp::buffer_body> parser;
+  parser.body_limit(boost::none);
+  parser.header_limit(64 * 1024);
+  co_await bhttp::async_read_header(stream, c.buffer, parser, asio::use_awaitable);
+  out.status = int(parser.get().result_int());
+  for (const auto& f : parser.get()) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  bool to_sink = out.status / 100 == 2;
+  if (to_sink && !sink(std::string_view())) co_return;  // the stream is open
+  char piece[16384];
+  while (!parser.is_done()) {
+    parser.get().body().data = piece;
+    parser.get().body().size = sizeof piece;
+    c.Lowest().expires_after(r.timeout);  // the longest silence allowed
+    auto [ec, n] = co_await bhttp::async_read_some(stream, c.buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec && ec != bhttp::error::need_buffer) throw boost::system::system_error(ec);
+    std::string_view got(piece, sizeof piece - parser.get().body().size);
+    if (!to_sink) {
+      if (out.body.size() + got.size() > r.max_body) throw std::runtime_error("body exceeds the limit");
+      out.body.append(got);
+    } else if (!sink(got)) {
+      co_return;
+    }
+  }
+}
+
 std::string PoolKey(const Target& t, const std::string& ca_file) {
   return std::string(t.tls ? "https://" : "http://") + t.host + "|" + t.port + "|" + ca_file;
 }
@@ -179,19 +236,30 @@ const std::string* Response::Header(std::string_view name) const {
 Result<Response> Fetch(const Request& request) {
   auto target = ParseTarget(request.url);
   if (!target) return std::unexpected(target.error());
-  std::shared_ptr<asio::ssl::context> ssl;
-  if (target->tls && request.tls) {
-    ssl = request.tls;
-  } else if (target->tls) {
-    auto s = MakeTlsClientContext({.ca_file = request.ca_file});
-    if (!s) return std::unexpected(s.error());
-    ssl = *s;
-  }
-  auto conn = Connect(*target, ssl, request.timeout);
+  auto conn = ConnectFor(*target, request);
   if (!conn) return std::unexpected(conn.error());
   auto ex = Exchange(**conn, *target, request, false);
   if (!ex) return std::unexpected(ex.error());
   return std::move(ex->response);
+}
+
+Result<Response> FetchStream(const Request& request, const BodySink& sink, const std::atomic<bool>* stop) {
+  auto target = ParseTarget(request.url);
+  if (!target) return std::unexpected(target.error());
+  auto conn = ConnectFor(*target, request);
+  if (!conn) return std::unexpected(conn.error());
+  Connection& c = **conn;
+  auto req = MakeRequest(*target, request, false);
+  Response out;
+  std::string failure = Drive(
+      c, std::nullopt,
+      [&]() -> asio::awaitable<void> {
+        if (c.tls) co_await ReadStreamed(c, *c.tls, request, req, sink, out);
+        else co_await ReadStreamed(c, *c.plain, request, req, sink, out);
+      },
+      stop);
+  if (!failure.empty()) return Fail(ErrorCode::kUnavailable, "reading from " + target->host_header + ": " + failure);
+  return out;
 }
 
 struct ConnectionPool::Impl {

@@ -5,9 +5,12 @@
 // and checks the host name.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,6 +46,13 @@ struct Response {
 // (the message names the host and what failed, never the query string).
 // One connection per call, closed afterwards.
 Result<Response> Fetch(const Request& request);
+
+// A streamed exchange (a watch): a 2xx answer's body goes to `sink` piece by piece as it
+// arrives (first an empty piece, when the header is in), until the peer ends it or `sink` returns false; `request.timeout` bounds each silence
+// rather than the whole. Any other answer comes back with its body, as Fetch gives it. `stop`,
+// when set, ends the exchange within 100 ms (an error).
+using BodySink = std::function<bool(std::string_view piece)>;
+Result<Response> FetchStream(const Request& request, const BodySink& sink, const std::atomic<bool>* stop = nullptr);
 
 // Keeps idle keep-alive connections per target (scheme, host, port, CA bundle) and reuses them:
 // a verifier calling STS thousands of times a second pays the TCP and TLS handshakes once per

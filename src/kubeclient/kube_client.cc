@@ -40,51 +40,90 @@ Result<KubeClient> KubeClient::Open(KubeContext context) {
   }
   auto tls = TlsFor(client.context_, client.context_.cert_pem, client.context_.key_pem);
   if (!tls) return std::unexpected(tls.error());
-  client.tls_ = *tls;
+  client.session_->tls = *tls;
   return client;
 }
 
+// Under the session's lock.
 Status KubeClient::Refresh() {
   auto cred = RunExecPlugin(*context_.exec);
   if (!cred) return std::unexpected(cred.error().Wrap("getting credentials"));
   if (!cred->cert_pem.empty()) {
     auto tls = TlsFor(context_, cred->cert_pem, cred->key_pem);
     if (!tls) return std::unexpected(tls.error());
-    tls_ = *tls;
+    session_->tls = *tls;
   }
-  exec_ = std::move(*cred);
+  session_->exec = std::move(*cred);
   return {};
 }
 
-Result<std::string> KubeClient::Token() {
+Result<std::pair<std::string, std::shared_ptr<boost::asio::ssl::context>>> KubeClient::Credentials() {
+  std::lock_guard<std::mutex> l(session_->mu);
   if (context_.exec) {
-    bool stale = !exec_ || (exec_->expires && *exec_->expires <= Clock::now() + std::chrono::seconds(10));
+    const auto& exec = session_->exec;
+    bool stale = !exec || (exec->expires && *exec->expires <= Clock::now() + std::chrono::seconds(10));
     if (stale) {
       if (auto ok = Refresh(); !ok) return std::unexpected(ok.error());
     }
-    return exec_->token;
+    return std::pair(session_->exec->token, session_->tls);
   }
   if (!context_.token_file.empty()) {
     auto token = ReadFile(context_.token_file, 64u << 10);
     if (!token) return std::unexpected(token.error().Wrap("user \"" + context_.user_name + "\": tokenFile"));
-    return std::string(Trim(*token));
+    return std::pair(std::string(Trim(*token)), session_->tls);
   }
-  return context_.token;
+  return std::pair(context_.token, session_->tls);
+}
+
+void KubeClient::ForgetExecToken() {
+  std::lock_guard<std::mutex> l(session_->mu);
+  session_->exec.reset();
+}
+
+http::Request KubeClient::RequestFor(const std::string& method, const std::string& path, const std::string& token,
+                                     std::shared_ptr<boost::asio::ssl::context> tls) const {
+  http::Request request{.method = method, .url = context_.server + path, .tls = std::move(tls)};
+  request.headers.emplace_back("Accept", "application/json");
+  if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
+  return request;
 }
 
 Result<http::Response> KubeClient::Call(const std::string& method, const std::string& path, const std::string& body,
                                         const std::string& content_type) {
   for (int attempt = 0;; ++attempt) {
-    auto token = Token();
-    if (!token) return std::unexpected(token.error());
-    http::Request request{.method = method, .url = context_.server + path, .body = body, .tls = tls_};
-    request.headers.emplace_back("Accept", "application/json");
+    auto cred = Credentials();
+    if (!cred) return std::unexpected(cred.error());
+    http::Request request = RequestFor(method, path, cred->first, cred->second);
+    request.body = body;
     if (!body.empty()) request.headers.emplace_back("Content-Type", content_type);
-    if (!token->empty()) request.headers.emplace_back("Authorization", "Bearer " + *token);
     auto answer = http::Fetch(request);
     if (!answer || answer->status != 401 || !context_.exec || attempt > 0) return answer;
-    exec_.reset();  // a cached token the server no longer takes: ask the plugin once more
+    ForgetExecToken();  // a cached token the server no longer takes: ask the plugin once more
   }
+}
+
+Result<http::Response> KubeClient::Stream(const std::string& path, const std::function<bool(std::string_view)>& on_event,
+                                          std::chrono::seconds idle, const std::atomic<bool>* stop) {
+  auto cred = Credentials();
+  if (!cred) return std::unexpected(cred.error());
+  http::Request request = RequestFor("GET", path, cred->first, cred->second);
+  request.timeout = idle;
+  std::string partial;  // a line not yet ended
+  auto answer = http::FetchStream(
+      request,
+      [&](std::string_view piece) {
+        if (piece.empty()) return on_event(piece);
+        partial.append(piece);
+        size_t start = 0;
+        for (size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
+          if (nl > start && !on_event(std::string_view(partial).substr(start, nl - start))) return false;
+        }
+        partial.erase(0, start);
+        return partial.size() <= (16u << 20);  // one event is never this large
+      },
+      stop);
+  if (answer && answer->status == 401 && context_.exec) ForgetExecToken();  // the next attempt asks afresh
+  return answer;
 }
 
 bool IsConflict(const http::Response& response) { return response.status == 409; }

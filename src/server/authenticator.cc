@@ -8,6 +8,7 @@
 #include "aws/credential_chain.h"
 #include "aws/partitions.h"
 #include "http/client.h"
+#include "kubeclient/cluster_source.h"
 #include "authz/chain.h"
 #include "server/sts_verifier.h"
 #include "kubeapi/subject_access_review.h"
@@ -73,6 +74,10 @@ void LogSourceProblem(const std::string& source, const std::string& problem) {
   }
 }
 
+void LogClusterWatch(bool warning, const std::string& message) {
+  Log(warning ? LogLevel::kWarning : LogLevel::kInfo, message, {{"source", "cluster"}});
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Authenticator>> Authenticator::Create(config::Config config,
@@ -86,7 +91,11 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(config::Config conf
   a->local_sts_ = std::move(local_sts);
   if (!a->local_sts_) a->ec2_ = MakeEc2Lookup(a->config_);
   a->verifier_ = verifier ? std::move(verifier) : std::make_shared<StsVerifier>(a->config_, a->local_sts_, a->metrics_);
-  auto settings = state::SettingsOf(a->config_, a->store_, a->kv_);
+  auto cluster = kubeclient::WatchClusterOf(a->config_, {.log = LogClusterWatch});
+  if (!cluster) return std::unexpected(cluster.error());
+  a->cluster_ = *cluster;
+  if (a->cluster_) a->metrics_.AddSource([m = a->cluster_.get()] { return m->Metrics(); });
+  auto settings = state::SettingsOf(a->config_, a->store_, a->kv_, a->cluster_);
   if (!settings) return std::unexpected(settings.error());
   settings->on_problem = LogSourceProblem;
   auto sources = state::Sources::Open(std::move(*settings));
@@ -96,7 +105,11 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(config::Config conf
 }
 
 Result<std::vector<std::string>> Authenticator::Reconfigure(const config::Config& next) {
-  auto settings = state::SettingsOf(next, store_, kv_);
+  if (next.aws_auth_cluster != config_.aws_auth_cluster || next.rbac_cluster != config_.rbac_cluster) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "server.kubeconfig, server.master or authorization.rbac changed: restart kubeiam to watch another cluster");
+  }
+  auto settings = state::SettingsOf(next, store_, kv_, cluster_);
   if (!settings) return std::unexpected(settings.error());
   settings->on_problem = LogSourceProblem;
   std::vector<std::string> warnings;

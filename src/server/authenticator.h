@@ -23,6 +23,7 @@
 #include "kubeapi/auth_source.h"
 #include "server/verifier.h"
 #include "state/snapshot.h"
+#include "kubeclient/cluster_mirror.h"
 #include "state/sources.h"
 #include "store/access_store.h"
 #include "sts/local_sts.h"
@@ -79,6 +80,7 @@ class Authenticator : public kubeapi::AuthSource {
 
   std::shared_ptr<store::AccessStore> store_;
   std::shared_ptr<store::KvStore> kv_;  // the store under store_: the front's objects, when it keeps them
+  std::shared_ptr<kubeclient::ClusterMirror> cluster_;  // the cluster the config watches, if any
 };
 
 }  // namespace kubeiam::server

@@ -9,7 +9,7 @@ bool ServesStoredObjects(const config::Config& config) {
 }
 
 Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store,
-                                  std::shared_ptr<store::KvStore> kv) {
+                                  std::shared_ptr<store::KvStore> kv, std::shared_ptr<ClusterObjects> cluster) {
   auto file = identity::BuildFileTable(config.map_roles, config.map_users, config.map_accounts);
   if (!file) return std::unexpected(file.error().Wrap(config.file + ": server"));
   SourceSettings s;
@@ -27,6 +27,12 @@ Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<
   if (!config.authorization_rbac.empty()) s.rbac_paths.push_back(config.authorization_rbac);
   s.bootstrap_policy = config.bootstrap_policy;
   s.webhook_full_chain = config.authorization_webhook == config::Config::WebhookChain::kFull;
+  if (cluster) {
+    s.cluster = std::move(cluster);
+    s.cluster_aws_auth = config.aws_auth_cluster.has_value();
+    s.cluster_rbac = config.rbac_cluster.has_value();
+    if (s.cluster_rbac) s.rbac = true;
+  }
   if (kv && ServesStoredObjects(config)) {
     s.objects = {std::move(kv), config.cluster_id};
     s.rbac = true;  // the front authorizes with the stored RBAC objects

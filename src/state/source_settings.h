@@ -29,10 +29,12 @@ struct SourceSettings {
   // default policy among them) authorize beside rbac_paths, and its kube-system/aws-auth is the
   // EKSConfigMap source unless aws_auth_file names a file.
   StoredObjects objects;
-  // A live cluster read through its API server (null: none). When set, its RBAC replaces the
-  // bootstrap policy (the cluster has its own) and its aws-auth is the EKSConfigMap source unless
-  // aws_auth_file names a file. Read on full loads only: commands read the cluster once.
+  // A live cluster read through its API server (null: none). When set and cluster_rbac, its
+  // RBAC replaces the bootstrap policy (the cluster has its own); when cluster_aws_auth, its
+  // aws-auth is the EKSConfigMap source unless aws_auth_file names a file. Read again when its
+  // Generation moves (a watched cluster), else on full loads only (commands read it once).
   std::shared_ptr<ClusterObjects> cluster;
+  bool cluster_rbac = true, cluster_aws_auth = true;
   eks::AuthenticationMode authentication_mode = eks::AuthenticationMode::kConfigMap;
   bool store_sets_mode = true;  // the store's mode wins over authentication_mode (as in the server)
   std::set<std::string> scrubbed_accounts;
@@ -49,8 +51,10 @@ struct SourceSettings {
 // The sources a server config names; `store` is the opened access-entry store when the config
 // keeps entries in one, `kv` the store under it (the Kubernetes objects are read from it when
 // the config's front serves them). Errors: the config's own mappings do not build (names the file).
+// `cluster` is the cluster the config names (server.kubeconfig, authorization.rbac), opened.
 Result<SourceSettings> SettingsOf(const config::Config& config, std::shared_ptr<store::AccessStore> store,
-                                  std::shared_ptr<store::KvStore> kv = nullptr);
+                                  std::shared_ptr<store::KvStore> kv = nullptr,
+                                  std::shared_ptr<ClusterObjects> cluster = nullptr);
 
 // Whether a config's Kubernetes front keeps objects in the store (kubeAPI without an upstream).
 bool ServesStoredObjects(const config::Config& config);

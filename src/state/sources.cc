@@ -88,6 +88,7 @@ Status Sources::Reconfigure(SourceSettings next) {
   store_revision_ = trial.store_revision_;
   store_mode_ = trial.store_mode_;
   objects_revision_ = trial.objects_revision_;
+  cluster_aws_auth_generation_ = trial.cluster_aws_auth_generation_;
   aws_auth_ = std::move(trial.aws_auth_);
   dynamic_ = std::move(trial.dynamic_);
   entries_table_ = std::move(trial.entries_table_);
@@ -156,7 +157,13 @@ Status Sources::SetAwsAuthTable(const std::optional<std::string>& text, bool& ch
 Status Sources::LoadAwsAuth(bool force, bool& changed) {
   Status result;
   if (!Has(settings_.backend_modes, identity::kEksConfigMap)) return result;
-  if (settings_.cluster && settings_.aws_auth_file.empty()) return force ? LoadClusterAwsAuthTable(changed) : result;
+  if (settings_.cluster && settings_.cluster_aws_auth && settings_.aws_auth_file.empty()) {
+    // Noted before reading, so that a change made during the read is read next time.
+    uint64_t generation = settings_.cluster->Generation();
+    if (!force && generation == cluster_aws_auth_generation_) return result;
+    cluster_aws_auth_generation_ = generation;
+    return LoadClusterAwsAuthTable(changed);
+  }
   if (settings_.objects.kv && settings_.aws_auth_file.empty()) return LoadStoredAwsAuthTable(changed);
   if (settings_.aws_auth_file.empty()) return result;
   const std::string& path = settings_.aws_auth_file;
@@ -230,6 +237,8 @@ Status Sources::LoadRbac(bool force, bool& changed) {
   // One stamp over every path.
   std::string stamp;
   for (const auto& p : settings_.rbac_paths) stamp += FileStamp(p) + "|";
+  bool from_cluster = settings_.cluster && settings_.cluster_rbac;
+  if (from_cluster) stamp += "cluster:" + std::to_string(settings_.cluster->Generation());
   if (!force && stamp == rbac_stamp_ && rbac_ && !objects_dirty_) return {};
   rbac_stamp_ = stamp;
   changed = true;
@@ -241,7 +250,7 @@ Status Sources::LoadRbac(bool force, bool& changed) {
   }
   // The objects the front keeps, or a live cluster's, the default policy among them, beside the files.
   bool bootstrap = settings_.bootstrap_policy;
-  if (settings_.cluster) {
+  if (from_cluster) {
     auto live = settings_.cluster->Rbac();
     if (!live) return std::unexpected(live.error());
     objects.Append(std::move(*live));
@@ -326,6 +335,7 @@ void Sources::Watch(std::function<void(const Error&)> on_error) {
       char buf[4096];
       bool fired = false;
       while (in >= 0 && read(in, buf, sizeof buf) > 0) fired = true;
+      if (uint64_t woken; read(wake_fd_, &woken, sizeof woken) == sizeof woken) fired = true;  // Wake()
       auto now = std::chrono::steady_clock::now();
       if (!fired && now - last_full < std::chrono::milliseconds(250)) continue;
       if (now - last_full >= std::chrono::milliseconds(250) && in >= 0) {
@@ -338,6 +348,13 @@ void Sources::Watch(std::function<void(const Error&)> on_error) {
     if (in >= 0) close(in);
   });
   WatchStore(on_error);
+  std::lock_guard<std::mutex> l(mu_);
+  if (settings_.cluster) settings_.cluster->OnChange([this] { Wake(); });
+}
+
+void Sources::Wake() {
+  uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof one);
 }
 
 // The store's own watch wakes a Refresh when any process or replica commits. A watch that
@@ -379,6 +396,10 @@ void Sources::WatchStore(const std::function<void(const Error&)>& on_error) {
 
 void Sources::StopWatching() {
   if (!watcher_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (settings_.cluster) settings_.cluster->OnChange(nullptr);
+  }
   stop_ = true;
   uint64_t one = 1;
   (void)!write(wake_fd_, &one, sizeof one);

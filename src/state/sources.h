@@ -43,6 +43,8 @@ class Sources {
   // Refresh on a thread of its own when something changes; `on_error` hears what failed.
   void Watch(std::function<void(const Error&)> on_error);
   void StopWatching();
+  // Refresh soon, on the watch thread (a watched cluster saw a change).
+  void Wake();
   // How many snapshots have been published (for tests and metrics).
   uint64_t generation() const { return generation_.load(); }
 
@@ -64,6 +66,7 @@ class Sources {
   SourceSettings settings_;
   std::string aws_auth_stamp_, dynamic_stamp_, entries_stamp_, rbac_stamp_;
   std::optional<uint64_t> store_revision_;
+  uint64_t cluster_aws_auth_generation_ = 0;
   std::optional<eks::AuthenticationMode> store_mode_;
   int64_t objects_revision_ = 0;  // the store's revision when the stored objects were last read
   bool objects_dirty_ = false;    // they changed since: this load reads them again

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "http/client.h"
 #include "integration/cli_runner.h"
 #include "support/paths.h"
 #include "support/temp_dir.h"
@@ -310,7 +312,7 @@ TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
                                                 {"AWS_ENDPOINT_URL_EKS", "https://127.0.0.1:" + std::to_string(eks_port_)}};
     Outcome refused = testing::Run({KUBEIAM_BINARY, "can-i", "list", "pods", "--kubeconfig", testuser_, "--as", "x"}, bare);
     EXPECT_NE(refused.exit_code, 0);
-    EXPECT_NE(refused.err.find("cannot list clusterroles: kubeiam needs get/list on the RBAC kinds"), std::string::npos)
+    EXPECT_NE(refused.err.find("cannot list clusterroles: kubeiam needs get, list and watch on the RBAC kinds"), std::string::npos)
         << refused.err;
   }
   ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("cm-readers"))}).exit_code, 0);
@@ -365,6 +367,108 @@ TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
   EXPECT_NE(named.err.find("EKS cluster nope: An error occurred (ResourceNotFoundException) when calling the "
                            "DescribeCluster operation"),
             std::string::npos) << named.err;
+}
+
+// `kubeiam serve` as a second server watching the front as its cluster (server.kubeconfig for
+// EKSConfigMap, authorization.rbac {kubeconfig}): what is written there maps and authorizes here
+// at once; with the cluster gone the last state keeps serving and /metrics says so; once the
+// cluster is back the watch catches up without a restart.
+class WatchingServer {
+ public:
+  WatchingServer(testing::TempDir& dir, const std::string& kubeconfig) : dir_(dir) {
+    port_ = testing::FreePort();
+    sts_port_ = testing::FreePort();
+    std::filesystem::create_directories(dir.path() + "/b");
+    dir.Write("b/config.yaml", "clusterID: demo\nserver:\n  port: " + std::to_string(port_) +
+                                   "\n  stateDir: ./state\n  backendMode: [EKSConfigMap]\n  kubeconfig: " + kubeconfig +
+                                   "\nauthorization:\n  rbac: {kubeconfig: " + kubeconfig + "}\n  webhook: full\n"
+                                   "sts:\n  local:\n    principals: ../principals.yaml\n    port: " + std::to_string(sts_port_) + "\n");
+    process_ = testing::StartServe(dir.path() + "/b", port_);
+  }
+
+  boost::json::object Post(const std::string& path, const std::string& body) const {
+    auto r = http::Fetch({.method = "POST", .url = Url(path), .headers = {{"Content-Type", "application/json"}}, .body = body,
+                          .ca_file = dir_.path() + "/b/state/ca.crt"});
+    if (!r || r->status != 200) return {};
+    return boost::json::parse(r->body).as_object();
+  }
+
+  // testuser's groups as this server maps them ("" when it does not authenticate them).
+  std::string Groups() const {
+    auto token = testing::Run({KUBEIAM_BINARY, "token", "-i", "demo", "--token-only", "--sts-endpoint",
+                               "https://127.0.0.1:" + std::to_string(sts_port_)},
+                              {{"AWS_ACCESS_KEY_ID", "AKIAEXAMPLETESTUSER1"}, {"AWS_EC2_METADATA_DISABLED", "true"},
+                               {"AWS_SECRET_ACCESS_KEY", "kubeiamExampleSecretKeyDoNotUseAnywhere0"}});
+    auto review = Post("/authenticate", R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":")" +
+                                            token.out.substr(0, token.out.find('\n')) + R"("}})");
+    const auto* status = review.if_contains("status");
+    const auto* user = status ? status->as_object().if_contains("user") : nullptr;
+    const auto* groups = user ? user->as_object().if_contains("groups") : nullptr;
+    return groups ? boost::json::serialize(*groups) : "";
+  }
+
+  bool Allowed(const std::string& verb, const std::string& group) const {
+    auto review = Post("/authorize", R"({"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{)"
+                                     R"("user":"testuser","groups":[")" + group + R"("],"resourceAttributes":{"verb":")" + verb +
+                                         R"(","resource":"configmaps","namespace":"default"}}})");
+    const auto* status = review.if_contains("status");
+    const auto* allowed = status ? status->as_object().if_contains("allowed") : nullptr;
+    return allowed && allowed->as_bool();
+  }
+
+  std::string Metrics() const {
+    auto r = http::Fetch({.url = Url("/metrics"), .ca_file = dir_.path() + "/b/state/ca.crt"});
+    return r ? r->body : "";
+  }
+
+ private:
+  std::string Url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
+  testing::TempDir& dir_;
+  int port_ = 0, sts_port_ = 0;
+  std::unique_ptr<testing::Process> process_;
+};
+
+// Polls `probe` (up to `seconds`) until it gives `want`; returns what it gave last.
+template <typename Probe, typename Want>
+auto Eventually(Probe probe, const Want& want, int seconds = 5) {
+  auto last = probe();
+  for (int i = 0; i < seconds * 10 && !(last == want); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    last = probe();
+  }
+  return last;
+}
+
+TEST_F(FrontObjects, ServeWatchesTheClustersAwsAuthAndRbac) {
+  ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("cm-readers"))}).exit_code, 0);
+  ASSERT_EQ(Kubectl(admin_, {"create", "clusterrole", "cm-reader", "--verb=get,list", "--resource=configmaps"}).exit_code, 0);
+  ASSERT_EQ(Kubectl(admin_, {"create", "clusterrolebinding", "cm-readers", "--clusterrole=cm-reader", "--group=cm-readers"}).exit_code, 0);
+  WatchingServer b(dir_, admin_);
+  EXPECT_EQ(b.Groups(), R"(["cm-readers"])");
+  EXPECT_TRUE(b.Allowed("get", "cm-readers"));
+  EXPECT_FALSE(b.Allowed("delete", "cm-readers"));
+
+  // Written on the cluster, in effect here.
+  std::string editor = dir_.Write("editor.sh", "#!/bin/sh\nsed -i 's/cm-readers/cm-writers/' \"$1\"\n", 0755);
+  ASSERT_EQ(Kubectl(admin_, {"edit", "cm", "-n", "kube-system", "aws-auth"}, {{"KUBE_EDITOR", editor}}).exit_code, 0);
+  EXPECT_EQ(Eventually([&] { return b.Groups(); }, std::string(R"(["cm-writers"])")), R"(["cm-writers"])");
+  ASSERT_EQ(Kubectl(admin_, {"delete", "clusterrolebinding", "cm-readers"}).exit_code, 0);
+  EXPECT_FALSE(Eventually([&] { return b.Allowed("get", "cm-readers"); }, false));
+
+  // The cluster gone: the last state serves, and /metrics says since when.
+  server_->Stop();
+  auto lost = [&] { return b.Metrics().find("kubeiam_cluster_watch_up{resource=\"configmaps\"} 0") != std::string::npos; };
+  EXPECT_TRUE(Eventually(lost, true));
+  EXPECT_EQ(b.Groups(), R"(["cm-writers"])");
+  EXPECT_NE(b.Metrics().find("kubeiam_cluster_watch_stale_seconds{resource=\"clusterrolebindings\"}"), std::string::npos);
+
+  // Back: the watch carries on, and new writes arrive.
+  server_ = testing::StartServe(dir_.path(), port_);
+  ASSERT_EQ(Kubectl(admin_, {"create", "clusterrolebinding", "cm-writers", "--clusterrole=cm-reader", "--group=cm-writers"}).exit_code, 0);
+  EXPECT_TRUE(Eventually([&] { return b.Allowed("list", "cm-writers"); }, true, 15));
+  std::string metrics = b.Metrics();
+  EXPECT_NE(metrics.find("kubeiam_cluster_watch_up{resource=\"clusterrolebindings\"} 1"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("kubeiam_cluster_watch_reconnects_total{resource=\"clusterrolebindings\"} 0"), std::string::npos) << metrics;
 }
 
 }  // namespace

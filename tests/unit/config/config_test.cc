@@ -174,3 +174,51 @@ TEST(ServerConfig, StayingUpLimits) {
 
 }  // namespace
 }  // namespace kubeiam::config
+
+namespace kubeiam::config {
+namespace {
+
+// EKSConfigMap on a live cluster, as the reference reads it: server.kubeconfig (or master, or
+// in-cluster), and the cluster's RBAC with authorization.rbac {kubeconfig | inCluster}.
+TEST(ServerConfig, LiveClusterSources) {
+  auto c = ParseConfig(R"(
+clusterID: demo
+server:
+  backendMode: [EKSConfigMap]
+  kubeconfig: kube/admin.yaml
+  kubeconfigContext: prod
+authorization:
+  rbac: {kubeconfig: kube/admin.yaml, context: prod}
+  webhook: full
+)", "dir/c.yaml");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  ASSERT_TRUE(c->aws_auth_cluster.has_value());
+  EXPECT_EQ(c->aws_auth_cluster->kubeconfig, "dir/kube/admin.yaml");
+  EXPECT_EQ(c->aws_auth_cluster->context, "prod");
+  EXPECT_EQ(c->rbac_cluster, c->aws_auth_cluster);
+  EXPECT_TRUE(c->authorization_rbac.empty());
+
+  auto in_cluster = ParseConfig("clusterID: demo\nauthorization:\n  rbac: {inCluster: true}\n", "c.yaml");
+  ASSERT_TRUE(in_cluster.has_value()) << in_cluster.error().message;
+  EXPECT_TRUE(in_cluster->rbac_cluster->InCluster());
+
+  auto bad = ParseConfig(R"(
+clusterID: demo
+server:
+  backendMode: [MountedFile]
+  kubeconfig: a.yaml
+  master: http://10.0.0.1
+authorization:
+  rbac: {kubeconfig: b.yaml, inCluster: true}
+)", "c.yaml");
+  ASSERT_FALSE(bad.has_value());
+  for (const char* want : {"c.yaml: server.master: must be an https:// URL",
+                           "c.yaml: server.kubeconfig: is set but EKSConfigMap reads kube-system/aws-auth elsewhere",
+                           "c.yaml: authorization.rbac: must name either a kubeconfig or inCluster: true",
+                           "c.yaml: authorization.rbac: must name the cluster EKSConfigMap watches"}) {
+    EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << "\n" << bad.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace kubeiam::config

@@ -1,0 +1,258 @@
+#include "kubeclient/cluster_mirror.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "kubeclient/cluster_kinds.h"
+#include "kubeclient/object_list.h"
+
+namespace kubeiam::kubeclient {
+namespace {
+
+namespace json = boost::json;
+using SteadyClock = std::chrono::steady_clock;
+
+std::string MetaOf(const json::object& o, const char* key) {
+  const json::value* m = o.if_contains("metadata");
+  const json::value* v = m && m->is_object() ? m->as_object().if_contains(key) : nullptr;
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string KeyOf(const json::object& o) { return MetaOf(o, "namespace") + "/" + MetaOf(o, "name"); }
+
+std::string ResourceOf(const Collection& c) { return c.path.substr(c.path.rfind('/') + 1); }
+
+}  // namespace
+
+// One collection: its objects by namespace/name, the version a watch resumes from, and how its
+// watch fares.
+struct ClusterMirror::Feed {
+  Collection what;
+  mutable std::mutex mu;  // guards objects and version
+  std::map<std::string, json::object> objects;
+  std::string version;
+  std::atomic<bool> watching{false};
+  std::atomic<int64_t> lost_at{0};  // steady-clock seconds when the watch was lost; 0: never
+  std::atomic<uint64_t> relists{0}, reconnects{0};
+  std::thread thread;
+};
+
+ClusterMirror::ClusterMirror(KubeClient client, MirrorOptions options)
+    : client_(std::move(client)), options_(std::move(options)) {
+  auto add = [&](const Collection& c) {
+    feeds_.push_back(std::make_unique<Feed>());
+    feeds_.back()->what = c;
+  };
+  if (options_.rbac) {
+    for (const auto& c : RbacCollections()) add(c);
+  }
+  if (options_.aws_auth) add(AwsAuthCollection());
+}
+
+Result<std::shared_ptr<ClusterMirror>> ClusterMirror::Start(KubeClient client, MirrorOptions options) {
+  std::shared_ptr<ClusterMirror> m(new ClusterMirror(std::move(client), std::move(options)));
+  for (auto& feed : m->feeds_) {
+    if (auto ok = m->Relist(*feed); !ok) return std::unexpected(ok.error());
+  }
+  for (auto& feed : m->feeds_) feed->thread = std::thread([m = m.get(), f = feed.get()] { m->Run(*f); });
+  return m;
+}
+
+ClusterMirror::~ClusterMirror() {
+  stop_ = true;
+  for (auto& feed : feeds_) {
+    if (feed->thread.joinable()) feed->thread.join();
+  }
+}
+
+void ClusterMirror::OnChange(std::function<void()> call) {
+  std::lock_guard<std::mutex> l(call_mu_);
+  on_change_ = std::move(call);
+}
+
+void ClusterMirror::Changed() {
+  generation_.fetch_add(1);
+  std::lock_guard<std::mutex> l(call_mu_);
+  if (on_change_) on_change_();
+}
+
+Status ClusterMirror::Relist(Feed& feed) {
+  auto list = ListAll(client_, feed.what);
+  if (!list) return std::unexpected(list.error());
+  std::map<std::string, json::object> objects;
+  for (auto& item : list->items) {
+    if (item.is_object()) objects[KeyOf(item.as_object())] = std::move(item.as_object());
+  }
+  {
+    std::lock_guard<std::mutex> l(feed.mu);
+    feed.objects = std::move(objects);
+    feed.version = list->resource_version;
+  }
+  Changed();
+  return {};
+}
+
+// Lists when needed, watches, and starts again, until the mirror is destroyed.
+void ClusterMirror::Run(Feed& feed) {
+  int failures = 0;
+  bool relist = false;
+  while (!stop_.load()) {
+    Error error;
+    if (relist) {
+      if (auto ok = Relist(feed); !ok) {
+        Lost(feed, ok.error());
+        Pause(std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(failures++, 16))));
+        continue;
+      }
+      relist = false;
+    }
+    switch (WatchOnce(feed, error)) {
+      case WatchEnd::kEnded:  // the server's timeout: carry on from the last version (a short pause
+        failures = 0;         // keeps a server that ends every watch at once from spinning us)
+        Pause(options_.first_backoff / 2);
+        break;
+      case WatchEnd::kGone:
+        ++feed.relists;
+        if (options_.log) options_.log(false, "the watch of " + ResourceOf(feed.what) + " is too old (410 Gone): listing again");
+        relist = true;
+        break;
+      case WatchEnd::kFailed:
+        if (stop_.load()) return;
+        Lost(feed, error);
+        Pause(std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(failures++, 16))));
+        break;
+    }
+  }
+}
+
+ClusterMirror::WatchEnd ClusterMirror::WatchOnce(Feed& feed, Error& error) {
+  std::string version;
+  {
+    std::lock_guard<std::mutex> l(feed.mu);
+    version = feed.version;
+  }
+  std::string path = feed.what.path + QueryOf(feed.what, "watch=true&allowWatchBookmarks=true&resourceVersion=" + version +
+                                                              "&timeoutSeconds=" + std::to_string(options_.watch_timeout.count()));
+  bool gone = false;
+  auto answer = client_.Stream(
+      path, [&](std::string_view line) { return ApplyEvent(feed, line, gone, error); }, options_.watch_timeout + std::chrono::seconds(30),
+      &stop_);
+  bool was_watching = feed.watching.exchange(false);
+  if (was_watching) feed.lost_at = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
+  if (gone || (answer && answer->status == 410)) return WatchEnd::kGone;
+  if (!answer) {
+    error = answer.error();
+    return WatchEnd::kFailed;
+  }
+  if (answer->status / 100 != 2) {
+    error = Refusal(client_.context(), *answer, "watch", ResourceOf(feed.what));
+    return WatchEnd::kFailed;
+  }
+  return error.message.empty() ? WatchEnd::kEnded : WatchEnd::kFailed;
+}
+
+// One line of a watch: "" when the stream opens, then one event per line.
+bool ClusterMirror::ApplyEvent(Feed& feed, std::string_view line, bool& gone, Error& error) {
+  if (line.empty()) {
+    if (!feed.watching.exchange(true) && feed.lost_at.load() != 0) {
+      ++feed.reconnects;
+      if (options_.log) options_.log(false, "watching " + ResourceOf(feed.what) + " on the cluster again");
+    }
+    return true;
+  }
+  boost::system::error_code ec;
+  json::value doc = json::parse(line, ec);
+  const json::object* event = ec ? nullptr : doc.if_object();
+  const json::value* type = event ? event->if_contains("type") : nullptr;
+  const json::value* object = event ? event->if_contains("object") : nullptr;
+  if (!type || !type->is_string() || !object || !object->is_object()) {
+    error = Error{ErrorCode::kFormat, "a watch event of " + ResourceOf(feed.what) + " is not {type, object}"};
+    return false;
+  }
+  const json::object& o = object->as_object();
+  if (*type == "ERROR") {
+    const json::value* code = o.if_contains("code");
+    gone = code && code->is_int64() && code->as_int64() == 410;
+    if (!gone) error = Error{ErrorCode::kUpstream, "the watch of " + ResourceOf(feed.what) + " failed: " + json::serialize(o)};
+    return false;
+  }
+  std::lock_guard<std::mutex> l(feed.mu);
+  if (std::string v = MetaOf(o, "resourceVersion"); !v.empty()) feed.version = v;
+  if (*type == "BOOKMARK") return true;
+  json::object item = o;
+  item["apiVersion"] = feed.what.api_version;
+  item["kind"] = feed.what.kind;
+  if (*type == "DELETED") {
+    feed.objects.erase(KeyOf(o));
+  } else {
+    feed.objects[KeyOf(o)] = std::move(item);
+  }
+  Changed();
+  return true;
+}
+
+void ClusterMirror::Lost(Feed& feed, const Error& error) {
+  if (feed.lost_at.load() == 0 || feed.watching.load()) {
+    feed.lost_at = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
+  }
+  if (options_.log) options_.log(true, "cannot watch " + ResourceOf(feed.what) + ", serving the last objects seen: " + error.message);
+}
+
+// A pause before trying again: a random part of `ceiling` (full jitter), cut short by the stop.
+void ClusterMirror::Pause(std::chrono::milliseconds ceiling) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  auto wait = std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(ceiling.count() / 2, ceiling.count())(random));
+  for (auto until = SteadyClock::now() + wait; !stop_.load() && SteadyClock::now() < until;) {
+    std::this_thread::sleep_for(std::min<SteadyClock::duration>(std::chrono::milliseconds(50), until - SteadyClock::now()));
+  }
+}
+
+Result<rbac::Objects> ClusterMirror::Rbac() {
+  json::array items;
+  for (const auto& feed : feeds_) {
+    if (feed->what.kind == "ConfigMap") continue;
+    std::lock_guard<std::mutex> l(feed->mu);
+    for (const auto& [key, o] : feed->objects) items.push_back(o);
+  }
+  return ParseRbacItems(std::move(items), "context " + client_.context().context_name);
+}
+
+Result<std::optional<std::string>> ClusterMirror::AwsAuth() {
+  for (const auto& feed : feeds_) {
+    if (feed->what.kind != "ConfigMap") continue;
+    std::lock_guard<std::mutex> l(feed->mu);
+    auto it = feed->objects.find("kube-system/aws-auth");
+    if (it == feed->objects.end()) return std::optional<std::string>();
+    return std::optional<std::string>(json::serialize(it->second));
+  }
+  return std::optional<std::string>();
+}
+
+std::string ClusterMirror::Metrics() const {
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
+  std::string up, stale, relists, reconnects;
+  for (const auto& feed : feeds_) {
+    std::string label = "{resource=\"" + ResourceOf(feed->what) + "\"} ";
+    bool watching = feed->watching.load();
+    int64_t lost = feed->lost_at.load();
+    up += "kubeiam_cluster_watch_up" + label + (watching ? "1" : "0") + "\n";
+    stale += "kubeiam_cluster_watch_stale_seconds" + label + std::to_string(watching || lost == 0 ? 0 : now - lost) + "\n";
+    relists += "kubeiam_cluster_watch_relists_total" + label + std::to_string(feed->relists.load()) + "\n";
+    reconnects += "kubeiam_cluster_watch_reconnects_total" + label + std::to_string(feed->reconnects.load()) + "\n";
+  }
+  return "# HELP kubeiam_cluster_watch_up Whether the collection is watched on the cluster now (1) or served as last seen (0).\n"
+         "# TYPE kubeiam_cluster_watch_up gauge\n" + up +
+         "# HELP kubeiam_cluster_watch_stale_seconds Seconds since the watch was lost (0 while it runs).\n"
+         "# TYPE kubeiam_cluster_watch_stale_seconds gauge\n" + stale +
+         "# HELP kubeiam_cluster_watch_relists_total Full lists after the server said the watch was too old.\n"
+         "# TYPE kubeiam_cluster_watch_relists_total counter\n" + relists +
+         "# HELP kubeiam_cluster_watch_reconnects_total Watches opened again after the server was lost.\n"
+         "# TYPE kubeiam_cluster_watch_reconnects_total counter\n" + reconnects;
+}
+
+}  // namespace kubeiam::kubeclient
