@@ -24,5 +24,6 @@ Runner AddMappingCommand(CLI::App& app);
 Runner AddLintCommand(CLI::App& app);
 Runner AddMigrateCommand(CLI::App& app);
 Runner AddUpdateKubeconfigCommand(CLI::App& app);
+Runner AddExplainCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

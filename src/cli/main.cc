@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
       {"access-matrix", kubeiam::cli::AddAccessMatrixCommand}, {"version", kubeiam::cli::AddVersionCommand},
       {"access-entry", kubeiam::cli::AddAccessEntryCommand}, {"mapping", kubeiam::cli::AddMappingCommand},
       {"lint", kubeiam::cli::AddLintCommand},                 {"migrate", kubeiam::cli::AddMigrateCommand},
-      {"update-kubeconfig", kubeiam::cli::AddUpdateKubeconfigCommand},
+      {"update-kubeconfig", kubeiam::cli::AddUpdateKubeconfigCommand}, {"explain", kubeiam::cli::AddExplainCommand},
   };
   // kubectl starts `kubeiam token` before every command: build only the command asked for (all
   // of them for help or an unknown command, so the usage lists everything).

@@ -5,11 +5,9 @@
 #include <boost/json/serialize.hpp>
 #include <iostream>
 
-#include "aws/credential_chain.h"
 #include "cli/commands.h"
-#include "server/startup.h"
+#include "cli/server_view.h"
 #include "kubeapi/token_review.h"
-#include "token/generate.h"
 #include "util/strings.h"
 
 namespace kubeiam::cli {
@@ -39,30 +37,6 @@ int Report(const config::Config& config, server::Authenticator& auth, const std:
   return user ? 0 : 1;
 }
 
-// The config with --store (when given) as its access-entry store.
-Result<std::pair<config::Config, server::Parts>> Load(const std::string& path, const std::string& store) {
-  auto config = config::LoadConfig(path);
-  if (!config) return std::unexpected(config.error());
-  if (!store.empty()) config->access_entries_store = store;
-  auto parts = server::Bootstrap(*config);
-  if (!parts) return std::unexpected(parts.error());
-  return std::make_pair(std::move(*config), std::move(*parts));
-}
-
-// A token of the caller's own, for the cluster and STS the config names.
-Result<std::string> MintToken(const config::Config& config, const server::Parts& parts) {
-  aws::ClientOptions opts;
-  if (config.local_sts) opts.sts_endpoint = "https://" + config.local_sts->HostPort();
-  auto client = aws::ResolveClientConfig(opts);
-  if (!client) return std::unexpected(client.error());
-  if (config.local_sts && client->ca_bundle.empty()) client->ca_bundle = parts.tls.ca_cert;
-  auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
-  if (!creds) return std::unexpected(creds.error());
-  auto t = token::Generate(config.cluster_id, *creds, client->sts_url, client->region, Clock::now());
-  if (!t) return std::unexpected(t.error());
-  return t->value;
-}
-
 }  // namespace
 
 Runner AddVerifyCommand(CLI::App& app) {
@@ -74,7 +48,7 @@ Runner AddVerifyCommand(CLI::App& app) {
   cmd->add_option("-t,--token", *token, "The token (k8s-aws-v1....)")->required();
   cmd->add_option("--store", *store, "Access-entry store (SQLite file) instead of the config's");
   return [path, token, store] {
-    auto loaded = Load(*path, *store);
+    auto loaded = LoadServerView(*path, *store);
     if (!loaded) {
       std::cerr << "could not verify token: " << loaded.error().message << "\n";
       return 1;
@@ -92,14 +66,14 @@ Runner AddWhoamiCommand(CLI::App& app) {
   cmd->add_option("-t,--token", *token, "A token; minted with your own credentials when omitted");
   cmd->add_option("--store", *store, "Access-entry store (SQLite file) instead of the config's");
   return [path, token, store] {
-    auto loaded = Load(*path, *store);
+    auto loaded = LoadServerView(*path, *store);
     if (!loaded) {
       std::cerr << "kubeiam whoami: " << loaded.error().message << "\n";
       return 1;
     }
     std::string t = *token;
     if (t.empty()) {
-      auto minted = MintToken(loaded->first, loaded->second);
+      auto minted = MintOwnToken(loaded->first, loaded->second);
       if (!minted) {
         std::cerr << "could not get token: " << minted.error().message << "\n";
         return 1;

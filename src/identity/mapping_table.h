@@ -36,6 +36,7 @@ class MappingTable {
   Result<std::optional<MappedEntry>> Find(const Identity& id) const;
   bool IsAccountAllowed(std::string_view account) const { return accounts_.contains(std::string(account)); }
 
+  Keying keying() const { return keying_; }
   size_t role_count() const { return roles_.size() + sso_roles_.size(); }
   size_t user_count() const { return users_.size(); }
   size_t account_count() const { return accounts_.size(); }

@@ -423,6 +423,26 @@ TEST_F(Serve, WhoamiMintsItsOwnToken) {
   EXPECT_EQ(doc.at("mappedBy").as_string(), "EKSConfigMap");
 }
 
+// explain with your own credentials: a token minted and verified as the server does, STS's
+// answer (a user with a path), the rows compared, then the request's decision.
+TEST_F(Serve, ExplainOwnCredentialsAndARefusedToken) {
+  auto env = Env("AKIAEXAMPLEDEVELOPER", "kubeiamDeveloperSecretKeyDoNotUseAnywhere");
+  env.erase("AWS_CA_BUNDLE");
+  Outcome o = testing::Run({KUBEIAM_BINARY, "explain", "--config", dir_->path() + "/config.yaml", "get", "pods"}, env);
+  EXPECT_NE(o.out.find("Token\n  stsHost: 127.0.0.1:" + std::to_string(sts_port_) + "\n  signedAt: "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  signedHeaders: host;x-k8s-aws-id\n  clusterID: demo\n  verified: yes\n"), std::string::npos)
+      << o.out << o.err;
+  EXPECT_NE(o.out.find("  ARN: arn:aws:iam::111122223333:user/engineering/developer\n"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("(mapped by EKSConfigMap)\nAuthorization of get pods -n default\n"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("X-Amz-Signature"), std::string::npos);
+  EXPECT_EQ(o.out.find("kubeiamDeveloperSecretKey"), std::string::npos);
+
+  Outcome bad = testing::Run({KUBEIAM_BINARY, "explain", "--config", dir_->path() + "/config.yaml", "--token", "k8s-aws-v1.x"}, env);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("  verified: no - input token was not properly formatted"), std::string::npos) << bad.out << bad.err;
+  EXPECT_NE(bad.out.find("Verdict: not authenticated: the API server answers 401 Unauthorized\n"), std::string::npos) << bad.out;
+}
+
 TEST(ServeConfig, BadConfigIsRefusedWithEveryProblemNamed) {
   TempDir dir;
   dir.Write("config.yaml", "server:\n  port: 70000\n  backendMode: [MountedFile, Bogus]\n  mapRoles:\n  - username: x\n");
