@@ -7,18 +7,15 @@
 // on a live cluster (--kubeconfig, --cluster-name), as the other analysis commands.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/url/parse.hpp>
 #include <iostream>
 
-#include "authz/chain.h"
 #include "cli/analysis.h"
 #include "cli/commands.h"
 #include "cli/server_view.h"
-#include "eks/access_policies.h"
-#include "identity/mapping_explanation.h"
-#include "token/decode.h"
-#include "token/validate.h"
+#include "http/client.h"
+#include "server/explanation.h"
 #include "util/time.h"
 
 namespace kubeiam::cli {
@@ -30,6 +27,8 @@ struct ExplainOptions {
   RequestOptions req;
   StateOptions state;
   std::string token, arn, user_id, output;
+  // --server: a running server's POST /explain, as an administrator (a token of one's own).
+  std::string server, server_ca, cluster_id, sts_endpoint;
 };
 
 // Who is asking, and the mappings the answer comes from.
@@ -40,31 +39,12 @@ struct Caller {
   std::optional<Result<identity::UserInfo>> server_answer;  // the server's own Map, for a token
 };
 
-json::array Strings(const std::vector<std::string>& v) {
-  json::array out;
-  for (const auto& s : v) out.emplace_back(s);
-  return out;
-}
+std::string Str(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : json::serialize(v); }
 
-// What can be read from a token without trusting it: the STS host, when it was signed and until
-// when the verifier takes it (15 minutes, whatever X-Amz-Expires says), which headers the
-// signature covers. Never the signature.
-json::object TokenFacts(const std::string& token) {
-  auto url = token::Decode(token);
-  if (!url) return {{"error", url.error().message}};
-  json::object facts{{"stsHost", url->host}};
-  auto parsed = boost::urls::parse_uri(url->url);
-  if (!parsed) return facts;
-  for (const auto& p : parsed->params()) {
-    if (p.key == "X-Amz-Date") {
-      if (auto at = ParseAmzDate(p.value)) {
-        facts["signedAt"] = FormatRfc3339(*at);
-        facts["validUntil"] = FormatRfc3339(*at + token::kTokenValidity);
-      }
-    }
-    if (p.key == "X-Amz-SignedHeaders") facts["signedHeaders"] = p.value;
-  }
-  return facts;
+// "get pods -n dev", as given.
+std::string RequestText(const RequestOptions& r) {
+  return r.args[0] + " " + r.args[1] + (r.subresource.empty() ? "" : " --subresource " + r.subresource) +
+         (r.all_namespaces ? " -A" : " -n " + r.ns);
 }
 
 Result<Caller> FromArn(const ExplainOptions& o) {
@@ -94,12 +74,11 @@ Result<Caller> FromToken(const ExplainOptions& o) {
     token = *minted;
   }
   Caller c;
-  c.token = TokenFacts(token);
+  c.token = server::TokenFacts(token);
   c.token["clusterID"] = view->first.cluster_id;
   server::Authenticator& auth = *view->second.authenticator;
   auto id = auth.Verify(token, Clock::now());
   if (!id) {
-    c.token["verified"] = false;
     c.token["error"] = id.error().message;
     return c;
   }
@@ -110,112 +89,30 @@ Result<Caller> FromToken(const ExplainOptions& o) {
   return c;
 }
 
-json::object IdentityJson(const identity::Identity& id, const identity::MappingExplanation& e) {
-  return {{"arn", id.arn}, {"canonicalArn", id.canonical_arn}, {"accountId", id.account_id}, {"userId", id.user_id},
-          {"comparedAs", e.canonical}};
-}
-
-json::object MappingJson(const Caller& c, const identity::MappingExplanation& e) {
-  json::array backends;
-  for (const auto& b : e.backends) {
-    json::array rows;
-    for (const auto& r : b.rows) {
-      json::object row{{"row", r.row}, {"matched", r.matched}, {"why", r.why}};
-      if (!r.gives.empty()) row["gives"] = r.gives;
-      rows.push_back(std::move(row));
-    }
-    backends.push_back(json::object{{"backend", b.backend}, {"rows", std::move(rows)}, {"otherRows", b.other_rows}});
-  }
-  json::object out{{"mode", std::string(eks::ToString(c.mappings.authentication_mode))}, {"backends", std::move(backends)}};
-  const auto& result = c.server_answer ? *c.server_answer : e.result;
-  if (result) {
-    out["result"] = json::object{{"username", result->username}, {"groups", Strings(result->groups)}, {"backend", result->backend}};
-  } else {
-    out["error"] = result.error().message;
-  }
-  return out;
-}
-
-// The bindings whose subjects name the user or one of its groups, each with whether its role
-// allows the request.
-json::array BindingsNaming(const rbac::Authorizer& policy, const rbac::Attributes& a) {
-  const rbac::UserInfo& user = a.user;
-  const std::string& ns = a.namespace_;
-  auto grants = policy.Grants(a, false);
-  auto verdict = [&](const std::string& kind, const std::string& name, const std::string& binding_ns) {
-    for (const auto& g : grants) {
-      if (g.binding_kind == kind && g.binding_name == name && g.namespace_ == binding_ns) return std::string(": allows it");
-    }
-    return std::string(": no rule for it");
-  };
-  auto names = [&](const std::vector<rbac::Subject>& subjects) {
-    for (const auto& s : subjects) {
-      if (s.kind == "User" && s.name == user.name) return true;
-      if (s.kind == "Group" && std::find(user.groups.begin(), user.groups.end(), s.name) != user.groups.end()) return true;
-    }
-    return false;
-  };
-  json::array out;
-  for (const auto& b : policy.cluster_role_bindings()) {
-    if (names(b.subjects)) {
-      out.emplace_back("ClusterRoleBinding " + b.name + " -> " + b.role_ref.kind + " " + b.role_ref.name +
-                       verdict("ClusterRoleBinding", b.name, ""));
-    }
-  }
-  for (const auto& b : policy.role_bindings()) {
-    if (b.namespace_ == ns && names(b.subjects)) {
-      out.emplace_back("RoleBinding " + ns + "/" + b.name + " -> " + b.role_ref.kind + " " + b.role_ref.name +
-                       verdict("RoleBinding", b.name, ns));
-    }
-  }
-  return out;
-}
-
-Result<json::object> RequestJson(const ExplainOptions& o, const Caller& c, const identity::UserInfo& mapped) {
-  std::vector<std::string> warnings;
-  auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
-  if (!request) return std::unexpected(request.error());
-  auto policy = LoadPolicy(o.state, warnings);
-  if (!policy) return std::unexpected(policy.error());
-  rbac::Attributes a = *request;
-  a.user = {mapped.username, authz::WithImpliedGroups(mapped.username, mapped.groups)};
-  const auto* policies = c.mappings.PoliciesFor(mapped);
-  authz::Decision d = authz::Authorize(*policy, a, policies);
-  json::array associated;
-  for (const auto& p : policies ? *policies : std::vector<eks::AssociatedPolicy>()) associated.emplace_back(eks::DescribeAssociation(p));
-  return json::object{{"request", o.req.args[0] + " " + o.req.args[1] + (a.namespace_.empty() ? "" : " -n " + a.namespace_)},
-                      {"user", a.user.name}, {"groups", Strings(a.user.groups)},
-                      {"bindings", BindingsNaming(*policy, a)},
-                      {"accessPolicies", std::move(associated)}, {"allowed", d.allowed}, {"reason", d.reason}};
-}
-
 // The whole explanation as one document; `ok` says whether the caller gets in (and is allowed).
 Result<json::object> Explain(const ExplainOptions& o, bool& ok) {
+  ok = false;
   auto caller = o.arn.empty() ? FromToken(o) : FromArn(o);
   if (!caller) return std::unexpected(caller.error());
-  json::object out;
-  if (!caller->token.empty()) out["token"] = caller->token;
-  ok = false;
-  if (caller->token.contains("verified") && !caller->token["verified"].as_bool()) {
-    out["verdict"] = "not authenticated: the API server answers 401 Unauthorized";
-    return out;
+  if (caller->token.contains("error")) return server::ExplainRefusedToken(caller->token, Str(caller->token["error"]));
+  server::ExplainRequest in{caller->mappings, caller->id, caller->server_answer, nullptr, std::nullopt, ""};
+  std::optional<rbac::Authorizer> policy;
+  if (!o.req.args.empty()) {
+    std::vector<std::string> warnings;
+    auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
+    if (!request) return std::unexpected(request.error());
+    auto loaded = LoadPolicy(o.state, warnings);
+    if (!loaded) return std::unexpected(loaded.error());
+    policy.emplace(std::move(*loaded));
+    in.policy = &*policy;
+    in.request = *request;
+    in.request_text = RequestText(o.req);
   }
-  auto e = identity::ExplainMapping(caller->mappings.chain, caller->id, nullptr);
-  out["identity"] = IdentityJson(caller->id, e);
-  out["mapping"] = MappingJson(*caller, e);
-  const auto& result = caller->server_answer ? *caller->server_answer : e.result;
-  ok = result.has_value();
-  out["verdict"] = ok ? "authenticated as " + result->username : "not authenticated: the API server answers 401 Unauthorized";
-  if (!ok || o.req.args.empty()) return out;
-  auto request = RequestJson(o, *caller, *result);
-  if (!request) return std::unexpected(request.error());
-  ok = request->at("allowed").as_bool();
-  out["verdict"] = "authenticated as " + result->username + (ok ? "; allowed" : "; forbidden: the API server answers 403 Forbidden");
-  out["authorization"] = std::move(*request);
+  json::object out = server::ExplainCaller(in, ok);
+  if (!caller->token.empty()) out["token"] = caller->token;
   return out;
 }
 
-std::string Str(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : json::serialize(v); }
 
 std::string Joined(const json::value& list) {
   std::string out;
@@ -275,13 +172,60 @@ void Print(const json::object& doc) {
   std::cout << "Verdict: " << Str(doc.at("verdict")) << "\n";
 }
 
+// The request as /explain reads it: a SubjectAccessReview spec's attributes.
+Result<json::object> RequestBody(const ExplainOptions& o) {
+  json::object body;
+  if (o.req.args.empty()) return body;
+  std::vector<std::string> warnings;
+  auto a = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
+  if (!a) return std::unexpected(a.error());
+  if (a->resource_request) {
+    body["resourceAttributes"] = json::object{{"namespace", a->namespace_}, {"verb", a->verb}, {"group", a->api_group},
+                                              {"resource", a->resource}, {"subresource", a->subresource}, {"name", a->name}};
+  } else {
+    body["nonResourceAttributes"] = json::object{{"verb", a->verb}, {"path", a->path}};
+  }
+  body["request"] = RequestText(o.req);
+  return body;
+}
+
+// --server: the running server explains, as it sees things now.
+Result<json::object> ExplainOnServer(const ExplainOptions& o, bool& ok) {
+  if (o.cluster_id.empty()) return Fail(ErrorCode::kInvalidArgument, "--server needs --cluster-id (your token is for that cluster)");
+  auto body = RequestBody(o);
+  if (!body) return std::unexpected(body.error());
+  auto own = MintTokenFor(o.cluster_id, o.sts_endpoint, "");
+  if (!own) return std::unexpected(own.error().Wrap("minting a token with your own credentials"));
+  if (!o.arn.empty()) {
+    (*body)["arn"] = o.arn;
+    (*body)["userId"] = o.user_id;
+  } else {
+    (*body)["token"] = o.token.empty() ? *own : o.token;
+  }
+  http::Request request{.method = "POST", .url = o.server + "/explain", .body = json::serialize(*body), .ca_file = o.server_ca};
+  request.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + *own}};
+  auto answer = http::Fetch(request);
+  if (!answer) return std::unexpected(answer.error());
+  boost::system::error_code ec;
+  json::value doc = json::parse(answer->body, ec);
+  if (ec || !doc.is_object()) return Fail(ErrorCode::kUpstream, o.server + " answered " + std::to_string(answer->status));
+  if (answer->status != 200) {
+    return Fail(ErrorCode::kUpstream, o.server + " answered " + std::to_string(answer->status) + ": " + Str(doc.as_object()["error"]));
+  }
+  const json::object& d = doc.as_object();
+  const json::value* mapping = d.if_contains("mapping");
+  const json::value* authorization = d.if_contains("authorization");
+  ok = mapping && mapping->as_object().contains("result") && (!authorization || authorization->at("allowed").as_bool());
+  return d;
+}
+
 int Run(const ExplainOptions& o) {
   if (!o.req.args.empty() && o.req.args.size() != 2) {
     std::cerr << "error: give a request as VERB TYPE[/NAME] (or nothing, to explain authentication alone)\n";
     return 2;
   }
   bool ok = false;
-  auto doc = Explain(o, ok);
+  auto doc = o.server.empty() ? Explain(o, ok) : ExplainOnServer(o, ok);
   if (!doc) {
     std::cerr << "error: " << doc.error().message << "\n";
     return doc.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
@@ -305,6 +249,10 @@ Runner AddExplainCommand(CLI::App& app) {
   cmd->add_option("--arn", o->arn, "An IAM ARN to explain (no token, no STS)");
   cmd->add_option("--user-id", o->user_id, "With --arn: the principal's ID (AROA.../AIDA...), to check access entries' recorded IDs");
   cmd->add_option("-o,--output", o->output, "json")->check(CLI::IsMember({"json"}));
+  cmd->add_option("--server", o->server, "Ask a running kubeiam serve (https://host:port) as an administrator");
+  cmd->add_option("--server-ca", o->server_ca, "With --server: the CA bundle its certificate chains to");
+  cmd->add_option("-i,--cluster-id", o->cluster_id, "With --server: the cluster ID your own token is for");
+  cmd->add_option("--sts-endpoint", o->sts_endpoint, "With --server: the STS endpoint your token is presigned for");
   cmd->footer("With neither --token nor --arn, a token is minted with your own AWS credentials.");
   return [o] { return Run(*o); };
 }

@@ -268,6 +268,7 @@ http::HttpResponse Authenticator::Handle(const http::HttpRequest& request) {
   std::string path = request.Path();
   if (path == "/authenticate") return HandleAuthenticate(request);
   if (path == "/authorize") return HandleAuthorize(request);
+  if (path == "/explain") return HandleExplain(request);
   if (path == "/healthz") return Text(200, "ok\n");
   if (path == "/readyz") return sources_->snapshot() ? Text(200, "ok\n") : Text(503, "not ready\n");
   if (path == "/metrics") return {200, "text/plain; version=0.0.4", metrics_.Render(), {}};

@@ -47,6 +47,9 @@ class Authenticator : public kubeapi::AuthSource {
 
   http::HttpResponse HandleAuthenticate(const http::HttpRequest& request);
   http::HttpResponse HandleAuthorize(const http::HttpRequest& request);
+  // POST /explain (server/explain_endpoint.cc): an administrator's view of why a token or an
+  // ARN gets in or not.
+  http::HttpResponse HandleExplain(const http::HttpRequest& request);
   http::HttpResponse Handle(const http::HttpRequest& request);  // all routes of the main listener
 
   // Re-reads the aws-auth, DynamicFile, access-entries and RBAC sources if they changed; a source
@@ -68,6 +71,8 @@ class Authenticator : public kubeapi::AuthSource {
 
 
  private:
+  // /explain's caller, when an administrator. Errors: kUnauthenticated (401), kPermissionDenied (403).
+  Result<identity::UserInfo> Administrator(const http::HttpRequest& request);
   explicit Authenticator(config::Config config) : config_(std::move(config)) {}
 
   config::Config config_;  // as started: cluster, STS, listeners (never changes)

@@ -369,6 +369,40 @@ TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
             std::string::npos) << named.err;
 }
 
+// explain --server: a running server's view, for administrators only (viewer administers through
+// the config's mapping to system:masters; testuser does not).
+TEST_F(FrontObjects, ExplainOnTheServerForAdministratorsOnly) {
+  auto explain = [&](const std::string& key, const std::string& secret, std::vector<std::string> args) {
+    args.insert(args.begin(), {KUBEIAM_BINARY, "explain", "--server", "https://127.0.0.1:" + std::to_string(port_), "--server-ca",
+                               dir_.path() + "/state/ca.crt", "-i", "demo", "--sts-endpoint",
+                               "https://127.0.0.1:" + std::to_string(sts_port_)});
+    return testing::Run(args, {{"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+                               {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}, {"AWS_ACCESS_KEY_ID", key},
+                               {"AWS_SECRET_ACCESS_KEY", secret}, {"AWS_DEFAULT_REGION", "us-east-1"}});
+  };
+  const std::string viewer_key = "AKIAEXAMPLEVIEWER001", viewer_secret = "kubeiamViewerSecretKeyDoNotUseAnywhere00";
+  const std::string user_key = "AKIAEXAMPLETESTUSER1", user_secret = "kubeiamExampleSecretKeyDoNotUseAnywhere0";
+  Outcome unmapped = explain(viewer_key, viewer_secret, {"--arn", "arn:aws:iam::111122223333:user/testuser", "get", "configmaps"});
+  EXPECT_EQ(unmapped.exit_code, 1) << unmapped.err;
+  EXPECT_NE(unmapped.out.find("Verdict: not authenticated: the API server answers 401 Unauthorized\n"), std::string::npos) << unmapped.out;
+
+  ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("cm-readers"))}).exit_code, 0);
+  Outcome mapped = explain(viewer_key, viewer_secret, {"--arn", "arn:aws:iam::111122223333:user/testuser", "get", "configmaps"});
+  EXPECT_NE(mapped.out.find("    MATCH user arn:aws:iam::111122223333:user/testuser: same ARN\n"), std::string::npos) << mapped.out;
+  EXPECT_NE(mapped.out.find("Verdict: authenticated as testuser; forbidden: the API server answers 403 Forbidden\n"),
+            std::string::npos) << mapped.out;
+  // The administrator's own token, verified by the server.
+  Outcome own = explain(viewer_key, viewer_secret, {"-o", "json"});
+  EXPECT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_NE(own.out.find(R"("verified":true)"), std::string::npos) << own.out;
+  EXPECT_NE(own.out.find(R"("verdict":"authenticated as admin")"), std::string::npos) << own.out;
+  // testuser is mapped, but no administrator.
+  Outcome refused = explain(user_key, user_secret, {"--arn", "arn:aws:iam::111122223333:user/viewer"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err, "error: https://127.0.0.1:" + std::to_string(port_) +
+                             " answered 403: forbidden: User \"testuser\" cannot post path \"/explain\"\n");
+}
+
 // `kubeiam serve` as a second server watching the front as its cluster (server.kubeconfig for
 // EKSConfigMap, authorization.rbac {kubeconfig}): what is written there maps and authorizes here
 // at once; with the cluster gone the last state keeps serving and /metrics says so; once the
