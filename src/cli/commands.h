@@ -25,5 +25,6 @@ Runner AddLintCommand(CLI::App& app);
 Runner AddMigrateCommand(CLI::App& app);
 Runner AddUpdateKubeconfigCommand(CLI::App& app);
 Runner AddExplainCommand(CLI::App& app);
+Runner AddDoctorCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

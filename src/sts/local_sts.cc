@@ -17,6 +17,8 @@ namespace {
 namespace json = boost::json;
 
 constexpr char kNs[] = "https://sts.amazonaws.com/doc/2011-06-15/";
+constexpr char kIamNs[] = "https://iam.amazonaws.com/doc/2010-05-08/";
+constexpr char kIamVersion[] = "2010-05-08";
 constexpr auto kMaxSkew = std::chrono::minutes(15);
 
 using Failure = AuthFailure;
@@ -48,14 +50,14 @@ bool WantsJson(const StsRequest& r) {
   return false;
 }
 
-StsAnswer Error(const StsRequest& r, const Failure& f) {
+StsAnswer Error(const StsRequest& r, const Failure& f, const char* ns = kNs) {
   std::string id = RequestId();
   if (WantsJson(r)) {
     json::object o{{"Error", json::object{{"Code", f.code}, {"Message", f.message}, {"Type", "Sender"}}}, {"RequestId", id}};
     return {f.status, "application/json", json::serialize(o)};
   }
   return {f.status, "text/xml",
-          std::string("<ErrorResponse xmlns=\"") + kNs + "\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>" +
+          std::string("<ErrorResponse xmlns=\"") + ns + "\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>" +
               XmlEscape(f.code) + "</Code>\n    <Message>" + XmlEscape(f.message) + "</Message>\n  </Error>\n  <RequestId>" +
               id + "</RequestId>\n</ErrorResponse>\n"};
 }
@@ -92,14 +94,14 @@ json::object Json(const std::vector<Field>& fields) {
   return o;
 }
 
-StsAnswer Success(const StsRequest& r, const std::string& action, std::vector<Field> result) {
+StsAnswer Success(const StsRequest& r, const std::string& action, std::vector<Field> result, const char* ns = kNs) {
   std::string id = RequestId();
   if (WantsJson(r)) {
     json::object o{{action + "Response", json::object{{action + "Result", Json(result)},
                                                       {"ResponseMetadata", json::object{{"RequestId", id}}}}}};
     return {200, "application/json", json::serialize(o)};
   }
-  std::string out = "<" + action + "Response xmlns=\"" + kNs + "\">\n  <" + action + "Result>\n";
+  std::string out = "<" + action + "Response xmlns=\"" + ns + "\">\n  <" + action + "Result>\n";
   Xml(result, out, 2);
   out += "  </" + action + "Result>\n  <ResponseMetadata>\n    <RequestId>" + id +
          "</RequestId>\n  </ResponseMetadata>\n</" + action + "Response>\n";
@@ -191,10 +193,39 @@ StsResult<std::string> ActionOf(const aws::KeyValues& params) {
   const std::string* action = Param(params, "Action");
   if (!action) return std::unexpected(Failure{400, "MissingAction", "Missing Action parameter."});
   const std::string* version = Param(params, "Version");
-  if (!version || *version != "2011-06-15") {
+  if (!version || (*version != "2011-06-15" && *version != kIamVersion)) {
     return std::unexpected(Failure{400, "InvalidParameterValue", "Version must be 2011-06-15."});
   }
   return *action;
+}
+
+bool IsIam(const aws::KeyValues& params) {
+  const std::string* version = Param(params, "Version");
+  return version && *version == kIamVersion;
+}
+
+// IAM's read of one principal in the caller's account: GetRole (RoleName) or GetUser (UserName,
+// by default the caller). What the local STS knows of a principal is its ARN, path and ID.
+StsResult<std::vector<Field>> RunIamAction(const std::string& action, const Caller& caller, const aws::KeyValues& params,
+                                           const PrincipalStore& store) {
+  if (action != "GetRole" && action != "GetUser") {
+    return std::unexpected(Failure{400, "InvalidAction", "Could not find operation " + action + " for version 2010-05-08"});
+  }
+  bool role = action == "GetRole";
+  const std::string* name = Param(params, role ? "RoleName" : "UserName");
+  if (role && !name) return std::unexpected(Failure{400, "ValidationError", "RoleName is required"});
+  for (const auto& r : role ? store.roles() : std::vector<Role>()) {
+    if (r.account == caller.account && r.name == *name) {
+      return std::vector<Field>{{"Role", "", {{"Path", r.path, {}}, {"RoleName", r.name, {}}, {"RoleId", r.role_id, {}}, {"Arn", r.Arn(), {}}}}};
+    }
+  }
+  for (const auto& u : role ? std::vector<User>() : store.users()) {
+    if (u.account == caller.account && (name ? u.name == *name : u.Arn() == caller.arn)) {
+      return std::vector<Field>{{"User", "", {{"Path", u.path, {}}, {"UserName", u.name, {}}, {"UserId", u.user_id, {}}, {"Arn", u.Arn(), {}}}}};
+    }
+  }
+  return std::unexpected(Failure{404, "NoSuchEntity", std::string("The ") + (role ? "role" : "user") + " with name " +
+                                                          (name ? *name : caller.arn) + " cannot be found."});
 }
 
 // DurationSeconds: `def` when absent; nothing when it is not a whole number in [900, max].
@@ -306,8 +337,14 @@ StsAnswer LocalSts::Handle(const StsRequest& request, TimePoint now) const {
   if (!action) return Error(request, action.error());
 
   // 2. Authentication: who signed, with which secret, is the signature right and fresh.
-  auto authenticated = Authenticate(parsed->signable, "sts", now, *action == "GetCallerIdentity");
-  if (!authenticated) return Error(request, authenticated.error());
+  bool iam = IsIam(parsed->params);
+  auto authenticated = Authenticate(parsed->signable, iam ? "iam" : "sts", now, *action == "GetCallerIdentity");
+  if (!authenticated) return Error(request, authenticated.error(), iam ? kIamNs : kNs);
+  if (iam) {
+    auto result = RunIamAction(*action, *authenticated, parsed->params, store_);
+    if (!result) return Error(request, result.error(), kIamNs);
+    return Success(request, *action, std::move(*result), kIamNs);
+  }
 
   // 3. The action.
   auto result = RunAction(*action, *authenticated, parsed->params, store_, CredentialIssuer{key_, now});

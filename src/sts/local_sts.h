@@ -1,5 +1,6 @@
 // The embedded local STS: GetCallerIdentity (presigned GET or header-signed POST), AssumeRole and
-// GetSessionToken over the principal store, verifying SigV4 as AWS does, answering in AWS's XML
+// GetSessionToken over the principal store, and IAM's GetRole/GetUser (Version 2010-05-08, signed
+// for service iam) so that offline tools can check principal IDs, verifying SigV4 as AWS does, answering in AWS's XML
 // (or JSON with Accept: application/json) with AWS's error codes.
 //
 // Temporary credentials are stateless: the session token carries who the holder is and when it

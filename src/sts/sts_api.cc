@@ -6,6 +6,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <sstream>
 
+#include "aws/arn.h"
 #include "aws/sigv4.h"
 #include "http/client.h"
 #include "util/strings.h"
@@ -19,14 +20,14 @@ constexpr char kVersion[] = "2011-06-15";
 constexpr size_t kMaxDocument = 1 << 20;
 
 Result<pt::ptree> ParseXml(std::string_view xml) {
-  if (xml.size() > kMaxDocument) return Fail(ErrorCode::kFormat, "STS answer is larger than 1 MiB");
+  if (xml.size() > kMaxDocument) return Fail(ErrorCode::kFormat, "the answer is larger than 1 MiB");
   try {
     std::istringstream in{std::string(xml)};
     pt::ptree tree;
     pt::read_xml(in, tree, pt::xml_parser::no_comments);
     return tree;
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kFormat, std::string("STS answer is not valid XML: ") + e.what());
+    return Fail(ErrorCode::kFormat, std::string("the answer is not valid XML: ") + e.what());
   }
 }
 
@@ -36,9 +37,9 @@ std::string Text(const pt::ptree& t, const std::string& path) {
 }
 
 Result<http::Response> Post(const Endpoint& ep, aws::SignableRequest& req, const aws::Credentials* signer,
-                            TimePoint now) {
+                            TimePoint now, const char* service = "sts") {
   if (signer) {
-    aws::SigningParams p{ep.region, "sts", now};
+    aws::SigningParams p{ep.region, service, now};
     aws::SignHeaders(req, *signer, p);
   }
   http::Request hr;
@@ -189,6 +190,29 @@ Result<CallerIdentity> GetCallerIdentity(const Endpoint& ep, const aws::Credenti
   if (!res) return std::unexpected(res.error());
   if (res->status != 200) return std::unexpected(ParseErrorResponse(res->status, res->body, "GetCallerIdentity"));
   return ParseCallerIdentityResponse(res->body);
+}
+
+Result<std::optional<std::string>> GetPrincipalId(const Endpoint& iam, const aws::Credentials& caller, const std::string& arn,
+                                                  TimePoint now) {
+  auto principal = aws::Canonicalize(arn);
+  if (!principal || (principal->type != aws::PrincipalType::kRole && principal->type != aws::PrincipalType::kUser)) {
+    return Fail(ErrorCode::kInvalidArgument, arn + " is not an IAM role or user ARN");
+  }
+  bool role = principal->type == aws::PrincipalType::kRole;
+  std::string name = arn.substr(arn.rfind('/') + 1);
+  std::string action = role ? "GetRole" : "GetUser";
+  auto req = FormRequest(iam, {{"Action", action}, {"Version", "2010-05-08"}, {role ? "RoleName" : "UserName", name}});
+  if (!req) return std::unexpected(req.error());
+  auto res = Post(iam, *req, &caller, now, "iam");
+  if (!res) return std::unexpected(res.error());
+  if (res->status == 404) return std::optional<std::string>();  // NoSuchEntity
+  if (res->status != 200) return std::unexpected(ParseErrorResponse(res->status, res->body, action));
+  auto tree = ParseXml(res->body);
+  if (!tree) return std::unexpected(tree.error());
+  std::string base = action + "Response/" + action + "Result/" + (role ? "Role/" : "User/");
+  std::string id = Text(*tree, base + (role ? "RoleId" : "UserId"));
+  if (id.empty()) return Fail(ErrorCode::kFormat, action + " answer lacks the principal's ID");
+  return std::optional<std::string>(id);
 }
 
 }  // namespace kubeiam::sts

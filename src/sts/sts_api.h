@@ -1,4 +1,5 @@
-// STS calls the client side needs: AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity.
+// STS calls the client side needs: AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity; and
+// IAM's GetRole/GetUser, which speak the same protocol.
 //
 // Requests use the Query protocol (form-encoded POST, SigV4 header-signed except for
 // AssumeRoleWithWebIdentity, which is unsigned by design); answers are XML. Errors carry the
@@ -46,6 +47,12 @@ Result<AssumedRole> AssumeRoleWithWebIdentity(const Endpoint& ep, const std::str
                                               const std::string& session_name, const std::string& web_identity_token,
                                               std::optional<int> duration_seconds);
 Result<CallerIdentity> GetCallerIdentity(const Endpoint& ep, const aws::Credentials& caller, TimePoint now);
+
+// IAM's GetRole or GetUser (the same Query protocol, signed for service iam, Version
+// 2010-05-08) for a role or user ARN: its current unique ID (AROA.../AIDA...), or nullopt when IAM
+// has no such principal (NoSuchEntity) in the caller's account.
+Result<std::optional<std::string>> GetPrincipalId(const Endpoint& iam, const aws::Credentials& caller, const std::string& arn,
+                                                  TimePoint now);
 
 // Parsers, public for tests and fuzzing. `action` is e.g. "AssumeRole".
 Result<AssumedRole> ParseAssumeRoleResponse(std::string_view xml, std::string_view action);

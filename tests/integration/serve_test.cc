@@ -443,6 +443,39 @@ TEST_F(Serve, ExplainOwnCredentialsAndARefusedToken) {
   EXPECT_NE(bad.out.find("Verdict: not authenticated: the API server answers 401 Unauthorized\n"), std::string::npos) << bad.out;
 }
 
+// doctor checks access entries' principal IDs with IAM's GetRole/GetUser (the local STS answers
+// them): a recreated user, a deleted one, and one in another account that cannot be read.
+TEST_F(Serve, DoctorChecksPrincipalIdsWithIam) {
+  auto env = Env(kUserKey, kUserSecret);
+  std::string sts = "https://127.0.0.1:" + std::to_string(sts_port_);
+  env["AWS_ENDPOINT_URL_STS"] = sts;
+  std::string data = std::string(KUBEIAM_TEST_DIR) + "/data/doctor/";
+  Outcome o = testing::Run({KUBEIAM_BINARY, "doctor", "--aws-auth", data + "aws-auth.yaml", "--access-entries",
+                            data + "access-entries.yaml", "--rbac", data + "rbac.yaml", "--iam-endpoint-url", sts},
+                           env);
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  for (const char* want :
+       {"access entry arn:aws:iam::111122223333:user/engineering/developer: error: recorded principal ID AIDAOLDDEVELOPER0001, "
+        "IAM's is now AIDAEXAMPLEDEVELOPER: the principal was deleted and created again under the same ARN, and the entry no "
+        "longer matches it\n  fix: delete the access entry and create it again\n",
+        "access entry arn:aws:iam::111122223333:user/ghost: error: the principal no longer exists in IAM: the entry "
+        "authenticates nobody\n",
+        "access entry arn:aws:iam::444455556666:user/partner: warning: principal ID not checked: its account 444455556666 is "
+        "not your credentials' (111122223333)\n",
+        "access entry arn:aws:iam::111122223333:user/viewer: warning: grants nothing",
+        "group auditors: warning: no RoleBinding or ClusterRoleBinding names it"}) {
+    EXPECT_NE(o.out.find(want), std::string::npos) << want << "\n" << o.out;
+  }
+  EXPECT_EQ(o.out.find("user/testuser: error"), std::string::npos) << o.out;
+  // Offline, the config's own principals answer; its state has nothing wrong with IDs.
+  Outcome offline = testing::Run({KUBEIAM_BINARY, "doctor", "--config", dir_->path() + "/config.yaml"}, env);
+  EXPECT_EQ(offline.out.find("principal"), std::string::npos) << offline.out << offline.err;
+  EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
+  Outcome none = testing::Run({KUBEIAM_BINARY, "doctor"}, env);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("error: give the state to examine"), std::string::npos) << none.err;
+}
+
 TEST(ServeConfig, BadConfigIsRefusedWithEveryProblemNamed) {
   TempDir dir;
   dir.Write("config.yaml", "server:\n  port: 70000\n  backendMode: [MountedFile, Bogus]\n  mapRoles:\n  - username: x\n");
