@@ -38,6 +38,7 @@ test-sanitize: deps $(BUILD_ASAN)/build.ninja
 bench: build
 	bench/run-benchmarks $(BUILD)
 	bench/run-authenticate-bench $(BUILD)
+	bench/run-live-analysis-bench $(BUILD)
 
 # One million TokenReviews (cache off and on) and one million SubjectAccessReviews; fails if RSS
 # or open descriptors grow after warm-up. Not part of make test.

@@ -170,24 +170,27 @@ Runner AddAccessEntryCommand(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("access-entry", "EKS access entries: through a server's API or directly on a store");
   cmd->require_subcommand(1);
+  // Each also answers to `aws eks`'s name for it.
   struct Sub {
     const char* name;
+    const char* aws_name;
     const char* help;
   } subs[] = {
-      {"create", "Create an access entry (aws eks create-access-entry)"},
-      {"describe", "Show an access entry"},
-      {"list", "List the principals with access entries"},
-      {"update", "Replace an entry's kubernetesGroups and/or username"},
-      {"delete", "Delete an access entry and its policy associations"},
-      {"associate-policy", "Associate an access policy with a scope (again: replaces the scope)"},
-      {"disassociate-policy", "Remove one policy association"},
-      {"list-associated-policies", "List an entry's policy associations"},
-      {"list-policies", "List the access policies EKS offers"},
-      {"describe-cluster", "The cluster's access configuration (authentication mode)"},
-      {"update-cluster-config", "Change the authentication mode (one-way: CONFIG_MAP -> API_AND_CONFIG_MAP -> API)"},
+      {"create", "create-access-entry", "Create an access entry (aws eks create-access-entry)"},
+      {"describe", "describe-access-entry", "Show an access entry"},
+      {"list", "list-access-entries", "List the principals with access entries"},
+      {"update", "update-access-entry", "Replace an entry's kubernetesGroups and/or username"},
+      {"delete", "delete-access-entry", "Delete an access entry and its policy associations"},
+      {"associate-policy", "associate-access-policy", "Associate an access policy with a scope (again: replaces the scope)"},
+      {"disassociate-policy", "disassociate-access-policy", "Remove one policy association"},
+      {"list-associated-policies", "list-associated-access-policies", "List an entry's policy associations"},
+      {"list-policies", "list-access-policies", "List the access policies EKS offers"},
+      {"describe-cluster", "", "The cluster's access configuration (authentication mode)"},
+      {"update-cluster-config", "", "Change the authentication mode (one-way: CONFIG_MAP -> API_AND_CONFIG_MAP -> API)"},
   };
   for (const auto& s : subs) {
     auto* sub = cmd->add_subcommand(s.name, s.help);
+    if (*s.aws_name) sub->alias(s.aws_name);
     sub->callback([o, name = std::string(s.name)] { o->op = name; });
     AddEksTargetOptions(sub, o->target);
     sub->add_option("--max-results", o->max_results, "Page size for list operations (1-100)");

@@ -76,6 +76,21 @@ Result<EksClient> EksClient::Open(const EksTarget& target) {
   return c;
 }
 
+Result<std::pair<aws::ClientConfig, aws::Credentials>> EksClient::Signer() const {
+  std::lock_guard<std::mutex> l(session_->mu);
+  auto& s = *session_;
+  bool stale = !s.creds || (s.creds->expiration && *s.creds->expiration <= Clock::now() + std::chrono::minutes(1));
+  if (stale) {
+    auto client = aws::ResolveClientConfig({target_.profile, target_.region, target_.sts_endpoint});
+    if (!client) return std::unexpected(client.error());
+    auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
+    if (!creds) return std::unexpected(creds.error());
+    s.client = std::move(*client);
+    s.creds = std::move(*creds);
+  }
+  return std::make_pair(*s.client, *s.creds);
+}
+
 Result<EksReply> EksClient::Call(const std::string& method, const std::string& target, const std::string& body) const {
   EksReply reply;
   if (local_) {
@@ -87,10 +102,10 @@ Result<EksReply> EksClient::Call(const std::string& method, const std::string& t
     }
     return reply;
   }
-  auto client = aws::ResolveClientConfig({target_.profile, target_.region, target_.sts_endpoint});
-  if (!client) return std::unexpected(client.error());
-  auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
-  if (!creds) return std::unexpected(creds.error());
+  auto signer = Signer();
+  if (!signer) return std::unexpected(signer.error());
+  const aws::ClientConfig* client = &signer->first;
+  const aws::Credentials* creds = &signer->second;
   std::string base = target_.endpoint;
   while (base.ends_with("/")) base.pop_back();
   size_t scheme = base.find("://");
@@ -117,7 +132,7 @@ Result<EksReply> EksClient::Call(const std::string& method, const std::string& t
   req.headers = sr.headers;
   req.body = body;
   req.ca_file = client->ca_bundle;
-  auto r = http::Fetch(req);
+  auto r = session_->pool.Fetch(req);
   if (!r) return std::unexpected(r.error());
   reply.status = r->status;
   reply.body = std::move(r->body);

@@ -6,8 +6,13 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
+#include "aws/client_config.h"
+#include "aws/credentials.h"
+#include "http/client.h"
 #include "server/eks_api.h"
 #include "util/error.h"
 
@@ -41,8 +46,19 @@ class EksClient {
   Result<EksReply> Call(const std::string& method, const std::string& target, const std::string& body) const;
 
  private:
+  // What the calls of one client share (copies and threads included): the resolved config and
+  // credentials (resolved again once they are about to expire) and kept-alive connections.
+  struct Session {
+    std::mutex mu;
+    std::optional<aws::ClientConfig> client;
+    std::optional<aws::Credentials> creds;
+    http::ConnectionPool pool{8};
+  };
+  Result<std::pair<aws::ClientConfig, aws::Credentials>> Signer() const;
+
   EksTarget target_;
   std::shared_ptr<server::EksApi> local_;  // set for a store
+  std::shared_ptr<Session> session_ = std::make_shared<Session>();
 };
 
 }  // namespace kubeiam::cli

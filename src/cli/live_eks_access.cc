@@ -2,6 +2,9 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "aws/sigv4.h"
 #include "eks/access_entries.h"
@@ -10,6 +13,8 @@ namespace kubeiam::cli {
 namespace {
 
 namespace json = boost::json;
+
+constexpr size_t kParallelReads = 8;  // calls in flight at once, well under EKS's rate limits
 
 // The state as read, served to the Sources; writes are refused.
 class ReadOnlyAccess : public store::AccessStore {
@@ -70,22 +75,39 @@ Result<eks::AuthenticationMode> Mode(const EksClient& client, const std::string&
   return *parsed;
 }
 
-// Each entry as describe-access-entry shows it, with its policies as
-// list-associated-access-policies shows them: the access-entries document ParseAccessEntries reads.
-Result<json::array> Entries(const EksClient& client, const std::string& base) {
-  auto arns = ListAll(client, "ListAccessEntries", base + "/access-entries", "accessEntries");
-  if (!arns) return std::unexpected(arns.error());
-  json::array out;
-  for (const auto& arn : *arns) {
-    if (!arn.is_string()) continue;
-    std::string entry_path = base + "/access-entries/" + aws::UriEncode(std::string(arn.as_string()));
-    auto entry = Get(client, "DescribeAccessEntry", entry_path);
-    if (!entry) return std::unexpected(entry.error());
-    auto policies = ListAll(client, "ListAssociatedAccessPolicies", entry_path + "/access-policies", "associatedAccessPolicies");
-    if (!policies) return std::unexpected(policies.error());
-    json::object item{{"accessEntry", entry->contains("accessEntry") ? (*entry)["accessEntry"] : json::value()},
+// One entry as describe-access-entry shows it, with its policies as
+// list-associated-access-policies shows them.
+Result<json::object> Entry(const EksClient& client, const std::string& base, const std::string& arn) {
+  std::string entry_path = base + "/access-entries/" + aws::UriEncode(arn);
+  auto entry = Get(client, "DescribeAccessEntry", entry_path);
+  if (!entry) return std::unexpected(entry.error());
+  auto policies = ListAll(client, "ListAssociatedAccessPolicies", entry_path + "/access-policies", "associatedAccessPolicies");
+  if (!policies) return std::unexpected(policies.error());
+  return json::object{{"accessEntry", entry->contains("accessEntry") ? (*entry)["accessEntry"] : json::value()},
                       {"associatedAccessPolicies", std::move(*policies)}};
-    out.push_back(std::move(item));
+}
+
+// Every entry: the access-entries document ParseAccessEntries reads. EKS has no batch read, so
+// each entry costs two calls; a few run at once (on kept-alive connections), in list order.
+Result<json::array> Entries(const EksClient& client, const std::string& base) {
+  auto listed = ListAll(client, "ListAccessEntries", base + "/access-entries", "accessEntries");
+  if (!listed) return std::unexpected(listed.error());
+  std::vector<std::string> arns;
+  for (const auto& arn : *listed) {
+    if (arn.is_string()) arns.emplace_back(arn.as_string());
+  }
+  std::vector<Result<json::object>> read(arns.size(), Fail(ErrorCode::kInternal, "not read"));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < arns.size();) read[i] = Entry(client, base, arns[i]);
+  };
+  std::vector<std::thread> workers;
+  for (size_t w = 0; w < std::min<size_t>(kParallelReads, arns.size()); ++w) workers.emplace_back(worker);
+  for (auto& t : workers) t.join();
+  json::array out;
+  for (auto& r : read) {
+    if (!r) return std::unexpected(r.error());
+    out.push_back(std::move(*r));
   }
   return out;
 }
