@@ -26,9 +26,27 @@
 #include "store/kv_access_store.h"
 #include "store/sqlite_kv.h"
 #include "util/file.h"
+#include "util/strings.h"
 #include "util/table.h"
 
 namespace kubeiam::cli {
+
+namespace {
+
+// KUBECONFIG's files (any that exists), else ~/.kube/config: where kubectl would look.
+bool KubeconfigPresent() {
+  std::string list = GetEnv("KUBECONFIG");
+  if (!list.empty()) {
+    for (auto path : Split(list, ':')) {
+      if (!path.empty() && std::filesystem::exists(std::string(path))) return true;
+    }
+    return false;
+  }
+  std::string home = GetEnv("HOME");
+  return !home.empty() && std::filesystem::exists(home + "/.kube/config");
+}
+
+}  // namespace
 
 void AddStateOptions(CLI::App* cmd, StateOptions& o) {
   cmd->add_option("--rbac", o.rbac, "RBAC manifests: file or folder (repeatable)");
@@ -47,6 +65,13 @@ void AddStateOptions(CLI::App* cmd, StateOptions& o) {
                   "context's aws eks get-token --cluster-name)");
   cmd->add_option("--region", o.region, "The EKS cluster's region (default: the context's, else AWS_REGION ...)");
   cmd->add_option("--eks-endpoint-url", o.eks_endpoint, "EKS API endpoint (default: AWS_ENDPOINT_URL_EKS, or the region's)");
+  cmd->footer("With no source named (--rbac, --config, --aws-auth, --access-entries, --store, --kubeconfig, --context, "
+              "--cluster-name), the current kubeconfig context's cluster, when there is a kubeconfig.");
+  cmd->parse_complete_callback([&o] {
+    bool named = !o.rbac.empty() || !o.config.empty() || !o.aws_auth.empty() || !o.access_entries.empty() ||
+                 !o.store.empty() || !o.kubeconfig.empty() || !o.context.empty() || !o.cluster_name.empty();
+    o.current_context = !named && KubeconfigPresent();
+  });
 }
 
 void AddWhoOptions(CLI::App* cmd, WhoOptions& o) {

@@ -24,7 +24,10 @@ struct StateOptions {
   std::string kubeconfig, context;  // a live cluster: its RBAC and aws-auth through its API server
   // A live EKS cluster's access entries and mode (default: the context's `get-token` arguments).
   std::string cluster_name, region, eks_endpoint;
-  bool LiveCluster() const { return !kubeconfig.empty() || !context.empty(); }
+  // No source named and a kubeconfig at hand: its current context, as rbac-tool and
+  // kubectl-who-can do (set when the command line is parsed).
+  bool current_context = false;
+  bool LiveCluster() const { return !kubeconfig.empty() || !context.empty() || current_context; }
   bool HasMappings() const {
     return !config.empty() || !aws_auth.empty() || !access_entries.empty() || !store.empty() || LiveCluster() ||
            !cluster_name.empty();

@@ -13,6 +13,7 @@
 
 #include "cli/analysis.h"
 #include "cli/commands.h"
+#include "cli/explain_text.h"
 #include "cli/server_view.h"
 #include "http/client.h"
 #include "server/explanation.h"
@@ -89,9 +90,8 @@ Result<Caller> FromToken(const ExplainOptions& o) {
   return c;
 }
 
-// The whole explanation as one document; `ok` says whether the caller gets in (and is allowed).
-Result<json::object> Explain(const ExplainOptions& o, bool& ok) {
-  ok = false;
+// The whole explanation as one document (its "ok": the caller gets in, and is allowed).
+Result<json::object> Explain(const ExplainOptions& o) {
   auto caller = o.arn.empty() ? FromToken(o) : FromArn(o);
   if (!caller) return std::unexpected(caller.error());
   if (caller->token.contains("error")) return server::ExplainRefusedToken(caller->token, Str(caller->token["error"]));
@@ -108,69 +108,11 @@ Result<json::object> Explain(const ExplainOptions& o, bool& ok) {
     in.request = *request;
     in.request_text = RequestText(o.req);
   }
-  json::object out = server::ExplainCaller(in, ok);
+  json::object out = server::ExplainCaller(in);
   if (!caller->token.empty()) out["token"] = caller->token;
   return out;
 }
 
-
-std::string Joined(const json::value& list) {
-  std::string out;
-  for (const auto& v : list.as_array()) out += (out.empty() ? "" : " ") + Str(v);
-  return "[" + out + "]";
-}
-
-void PrintToken(const json::object& t) {
-  std::cout << "Token\n";
-  for (const char* k : {"stsHost", "signedAt", "validUntil", "signedHeaders", "clusterID"}) {
-    if (t.contains(k)) std::cout << "  " << k << ": " << Str(t.at(k)) << "\n";
-  }
-  bool verified = t.contains("verified") && t.at("verified").as_bool();
-  std::cout << "  verified: " << (verified ? "yes" : "no - " + Str(t.at("error"))) << "\n";
-}
-
-void PrintMapping(const json::object& m) {
-  std::cout << "Mapping (authentication mode " << Str(m.at("mode")) << ")\n";
-  for (const auto& b : m.at("backends").as_array()) {
-    std::cout << "  " << Str(b.at("backend")) << "\n";
-    for (const auto& r : b.at("rows").as_array()) {
-      std::cout << "    " << (r.at("matched").as_bool() ? "MATCH " : "no    ") << Str(r.at("row")) << ": " << Str(r.at("why")) << "\n";
-      if (r.as_object().contains("gives")) std::cout << "          gives " << Str(r.at("gives")) << "\n";
-    }
-    if (auto n = b.at("otherRows").to_number<int64_t>()) std::cout << "    (" << n << " more rows name other accounts and principals)\n";
-    if (b.at("rows").as_array().empty() && b.at("otherRows").to_number<int64_t>() == 0) std::cout << "    (no rows)\n";
-  }
-  if (m.contains("result")) {
-    const auto& r = m.at("result");
-    std::cout << "  result: username " << Str(r.at("username")) << ", groups " << Joined(r.at("groups")) << " (mapped by "
-              << Str(r.at("backend")) << ")\n";
-  } else {
-    std::cout << "  result: not authenticated - " << Str(m.at("error")) << "\n";
-  }
-}
-
-void PrintAuthorization(const json::object& a) {
-  std::cout << "Authorization of " << Str(a.at("request")) << "\n  user: " << Str(a.at("user")) << " " << Joined(a.at("groups"))
-            << "\n  bindings naming the user or its groups:" << (a.at("bindings").as_array().empty() ? " none" : "") << "\n";
-  for (const auto& b : a.at("bindings").as_array()) std::cout << "    " << Str(b) << "\n";
-  if (!a.at("accessPolicies").as_array().empty()) {
-    std::cout << "  access policies of the access entry:\n";
-    for (const auto& p : a.at("accessPolicies").as_array()) std::cout << "    " << Str(p) << "\n";
-  }
-  std::cout << "  decision: " << (a.at("allowed").as_bool() ? "allowed" : "denied") << " - " << Str(a.at("reason")) << "\n";
-}
-
-void Print(const json::object& doc) {
-  if (doc.contains("token")) PrintToken(doc.at("token").as_object());
-  if (doc.contains("identity")) {
-    const auto& id = doc.at("identity").as_object();
-    std::cout << "Identity\n  ARN: " << Str(id.at("arn")) << "\n  compared as: " << Str(id.at("comparedAs")) << "\n";
-    if (!Str(id.at("userId")).empty()) std::cout << "  principal ID: " << Str(id.at("userId")) << "\n";
-  }
-  if (doc.contains("mapping")) PrintMapping(doc.at("mapping").as_object());
-  if (doc.contains("authorization")) PrintAuthorization(doc.at("authorization").as_object());
-  std::cout << "Verdict: " << Str(doc.at("verdict")) << "\n";
-}
 
 // The request as /explain reads it: a SubjectAccessReview spec's attributes.
 Result<json::object> RequestBody(const ExplainOptions& o) {
@@ -189,9 +131,11 @@ Result<json::object> RequestBody(const ExplainOptions& o) {
   return body;
 }
 
-// --server: the running server explains, as it sees things now.
-Result<json::object> ExplainOnServer(const ExplainOptions& o, bool& ok) {
+// --server: the running server explains, as it sees things now. The caller's own token goes
+// with the request, so only to an https server.
+Result<json::object> ExplainOnServer(const ExplainOptions& o) {
   if (o.cluster_id.empty()) return Fail(ErrorCode::kInvalidArgument, "--server needs --cluster-id (your token is for that cluster)");
+  if (!o.server.starts_with("https://")) return Fail(ErrorCode::kInvalidArgument, "--server must be an https:// URL");
   auto body = RequestBody(o);
   if (!body) return std::unexpected(body.error());
   auto own = MintTokenFor(o.cluster_id, o.sts_endpoint, "");
@@ -210,13 +154,10 @@ Result<json::object> ExplainOnServer(const ExplainOptions& o, bool& ok) {
   json::value doc = json::parse(answer->body, ec);
   if (ec || !doc.is_object()) return Fail(ErrorCode::kUpstream, o.server + " answered " + std::to_string(answer->status));
   if (answer->status != 200) {
-    return Fail(ErrorCode::kUpstream, o.server + " answered " + std::to_string(answer->status) + ": " + Str(doc.as_object()["error"]));
+    const json::value* error = doc.as_object().if_contains("error");
+    return Fail(ErrorCode::kUpstream, o.server + " answered " + std::to_string(answer->status) + (error ? ": " + Str(*error) : ""));
   }
-  const json::object& d = doc.as_object();
-  const json::value* mapping = d.if_contains("mapping");
-  const json::value* authorization = d.if_contains("authorization");
-  ok = mapping && mapping->as_object().contains("result") && (!authorization || authorization->at("allowed").as_bool());
-  return d;
+  return std::move(doc.as_object());
 }
 
 int Run(const ExplainOptions& o) {
@@ -224,18 +165,19 @@ int Run(const ExplainOptions& o) {
     std::cerr << "error: give a request as VERB TYPE[/NAME] (or nothing, to explain authentication alone)\n";
     return 2;
   }
-  bool ok = false;
-  auto doc = o.server.empty() ? Explain(o, ok) : ExplainOnServer(o, ok);
+  auto doc = o.server.empty() ? Explain(o) : ExplainOnServer(o);
   if (!doc) {
     std::cerr << "error: " << doc.error().message << "\n";
     return doc.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   if (o.output == "json") {
     std::cout << json::serialize(*doc) << "\n";
-  } else {
-    Print(*doc);
+  } else if (auto printed = PrintExplanation(*doc, std::cout); !printed) {
+    std::cerr << "error: " << printed.error().message << "\n";
+    return 1;
   }
-  return ok ? 0 : 1;
+  const json::value* ok = doc->if_contains("ok");
+  return ok && ok->is_bool() && ok->as_bool() ? 0 : 1;
 }
 
 }  // namespace

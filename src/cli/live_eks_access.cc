@@ -98,12 +98,19 @@ Result<json::array> Entries(const EksClient& client, const std::string& base) {
   }
   std::vector<Result<json::object>> read(arns.size(), Fail(ErrorCode::kInternal, "not read"));
   std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};  // one failure fails the read: the others stop asking
   auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < arns.size();) read[i] = Entry(client, base, arns[i]);
+    for (size_t i; !failed.load() && (i = next.fetch_add(1)) < arns.size();) {
+      read[i] = Entry(client, base, arns[i]);
+      if (!read[i]) failed = true;
+    }
   };
   std::vector<std::thread> workers;
   for (size_t w = 0; w < std::min<size_t>(kParallelReads, arns.size()); ++w) workers.emplace_back(worker);
   for (auto& t : workers) t.join();
+  for (auto& r : read) {
+    if (!r && r.error().code != ErrorCode::kInternal) return std::unexpected(r.error());  // the first real failure
+  }
   json::array out;
   for (auto& r : read) {
     if (!r) return std::unexpected(r.error());

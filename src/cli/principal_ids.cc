@@ -26,6 +26,13 @@ state::PrincipalIdLookup FromPrincipals(std::shared_ptr<const sts::PrincipalStor
   };
 }
 
+// IAM is global per partition: its endpoint and the region requests are signed for.
+sts::Endpoint GlobalIam(const std::string& region) {
+  if (region.starts_with("cn-")) return {"https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1", ""};
+  if (region.starts_with("us-gov-")) return {"https://iam.us-gov.amazonaws.com", "us-gov-west-1", ""};
+  return {"https://iam.amazonaws.com", "us-east-1", ""};
+}
+
 // IAM, once the credentials and their account are known (both resolved on first use).
 struct IamSession {
   std::string endpoint_flag;
@@ -49,7 +56,9 @@ struct IamSession {
     auto creds = aws::ResolveCredentials({*client, Clock::now(), nullptr});
     if (!creds) return std::unexpected(creds.error());
     std::string url = !endpoint_flag.empty() ? endpoint_flag : GetEnv("AWS_ENDPOINT_URL_IAM");
-    iam = {url.empty() ? "https://iam.amazonaws.com" : url, "us-east-1", client->ca_bundle};
+    iam = GlobalIam(client->region);
+    if (!url.empty()) iam.url = url;
+    iam.ca_file = client->ca_bundle;
     auto who = sts::GetCallerIdentity({client->sts_url, client->region, client->ca_bundle}, *creds, Clock::now());
     if (!who) return std::unexpected(who.error());
     return std::make_pair(std::move(*creds), std::move(*who));
@@ -61,10 +70,12 @@ struct IamSession {
 state::PrincipalIdLookup PrincipalIdsFor(const std::string& config_path, const std::string& iam_endpoint) {
   if (!config_path.empty()) {
     auto config = config::LoadConfig(config_path);
-    if (config && config->local_sts) {
-      auto store = sts::PrincipalStore::Load(config->local_sts->principals);
-      if (store) return FromPrincipals(std::make_shared<const sts::PrincipalStore>(std::move(*store)));
-    }
+    Result<sts::PrincipalStore> store = Fail(ErrorCode::kNotFound, "no local STS");
+    if (config && config->local_sts) store = sts::PrincipalStore::Load(config->local_sts->principals);
+    if (store) return FromPrincipals(std::make_shared<const sts::PrincipalStore>(std::move(*store)));
+    // A config that runs a local STS answers for its principals, or for none.
+    Error why = !config ? config.error() : store.error();
+    if (!config || config->local_sts) return [why](const std::string&) -> Result<std::optional<std::string>> { return std::unexpected(why); };
   }
   auto session = std::make_shared<IamSession>();
   session->endpoint_flag = iam_endpoint;

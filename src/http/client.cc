@@ -105,7 +105,7 @@ std::string Drive(Connection& c, std::optional<std::chrono::milliseconds> timeou
 }
 
 Result<std::unique_ptr<Connection>> Connect(const Target& t, const std::shared_ptr<asio::ssl::context>& ssl,
-                                            std::chrono::milliseconds timeout) {
+                                            std::chrono::milliseconds timeout, const std::atomic<bool>* stop = nullptr) {
   auto c = std::make_unique<Connection>();
   std::string stage = "connecting to";
   std::string failure = Drive(*c, timeout, [&]() -> asio::awaitable<void> {
@@ -123,20 +123,21 @@ Result<std::unique_ptr<Connection>> Connect(const Target& t, const std::shared_p
       c->plain->expires_after(timeout);
       co_await c->plain->async_connect(endpoints, asio::use_awaitable);
     }
-  });
+  }, stop);
   if (!failure.empty()) return Fail(ErrorCode::kUnavailable, stage + " " + t.host_header + ": " + failure);
   return c;
 }
 
 // A fresh connection for one request: its own TLS setup, or one for its CA bundle.
-Result<std::unique_ptr<Connection>> ConnectFor(const Target& t, const Request& request) {
+Result<std::unique_ptr<Connection>> ConnectFor(const Target& t, const Request& request, std::chrono::milliseconds timeout,
+                                               const std::atomic<bool>* stop = nullptr) {
   std::shared_ptr<asio::ssl::context> ssl = request.tls;
   if (t.tls && !ssl) {
     auto s = MakeTlsClientContext({.ca_file = request.ca_file});
     if (!s) return std::unexpected(s.error());
     ssl = *s;
   }
-  return Connect(t, ssl, request.timeout);
+  return Connect(t, ssl, timeout, stop);
 }
 
 struct Exchanged {
@@ -236,7 +237,7 @@ const std::string* Response::Header(std::string_view name) const {
 Result<Response> Fetch(const Request& request) {
   auto target = ParseTarget(request.url);
   if (!target) return std::unexpected(target.error());
-  auto conn = ConnectFor(*target, request);
+  auto conn = ConnectFor(*target, request, request.timeout);
   if (!conn) return std::unexpected(conn.error());
   auto ex = Exchange(**conn, *target, request, false);
   if (!ex) return std::unexpected(ex.error());
@@ -246,7 +247,8 @@ Result<Response> Fetch(const Request& request) {
 Result<Response> FetchStream(const Request& request, const BodySink& sink, const std::atomic<bool>* stop) {
   auto target = ParseTarget(request.url);
   if (!target) return std::unexpected(target.error());
-  auto conn = ConnectFor(*target, request);
+  // The timeout bounds silences in the stream; a connection takes at most 10 s of it.
+  auto conn = ConnectFor(*target, request, std::min<std::chrono::milliseconds>(request.timeout, std::chrono::seconds(10)), stop);
   if (!conn) return std::unexpected(conn.error());
   Connection& c = **conn;
   auto req = MakeRequest(*target, request, false);

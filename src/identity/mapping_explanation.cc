@@ -137,10 +137,11 @@ std::string DescribeCanonical(const Identity& id) {
 
 }  // namespace
 
-MappingExplanation ExplainMapping(const std::vector<Backend>& chain, const Identity& id, const PrivateDnsLookup& lookup) {
+MappingExplanation ExplainMapping(const std::vector<Backend>& chain, const Identity& id, const PrivateDnsLookup& lookup,
+                                  const Result<UserInfo>* answer) {
   MappingExplanation out;
   out.canonical = DescribeCanonical(id);
-  out.result = MapIdentity(chain, id, lookup);
+  out.result = answer ? *answer : MapIdentity(chain, id, lookup);
   for (const auto& b : chain) {
     if (!b.table) continue;
     out.backends.push_back(Compare(b, id));

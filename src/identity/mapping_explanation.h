@@ -31,6 +31,9 @@ struct MappingExplanation {
   Result<UserInfo> result = Fail(ErrorCode::kPermissionDenied, "identity is not mapped");
 };
 
-MappingExplanation ExplainMapping(const std::vector<Backend>& chain, const Identity& id, const PrivateDnsLookup& lookup);
+// `answer`, when given, is the chain's answer as the caller already has it (a server's, with its
+// EC2 lookups); else MapIdentity is asked here with `lookup`.
+MappingExplanation ExplainMapping(const std::vector<Backend>& chain, const Identity& id, const PrivateDnsLookup& lookup,
+                                  const Result<UserInfo>* answer = nullptr);
 
 }  // namespace kubeiam::identity

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <condition_variable>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -37,7 +38,8 @@ struct ClusterMirror::Feed {
   std::map<std::string, json::object> objects;
   std::string version;
   std::atomic<bool> watching{false};
-  std::atomic<int64_t> lost_at{0};  // steady-clock seconds when the watch was lost; 0: never
+  std::atomic<bool> lost{false};    // the last attempt failed: the objects are as last seen
+  std::atomic<int64_t> lost_at{0};  // steady-clock seconds when it was lost
   std::atomic<uint64_t> relists{0}, reconnects{0};
   std::thread thread;
 };
@@ -97,40 +99,40 @@ Status ClusterMirror::Relist(Feed& feed) {
   return {};
 }
 
-// Lists when needed, watches, and starts again, until the mirror is destroyed.
+// Lists when needed, watches, and starts again, until the mirror is destroyed. A failure, a
+// server that ends watches at once without a word, and 410s back to back all back off.
 void ClusterMirror::Run(Feed& feed) {
-  int failures = 0;
+  int failures = 0, gone_in_row = 0;
   bool relist = false;
+  auto back_off = [&] { Pause(std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(failures++, 16)))); };
   while (!stop_.load()) {
-    Error error;
     if (relist) {
       if (auto ok = Relist(feed); !ok) {
         Lost(feed, ok.error());
-        Pause(std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(failures++, 16))));
+        back_off();
         continue;
       }
       relist = false;
     }
-    switch (WatchOnce(feed, error)) {
-      case WatchEnd::kEnded:  // the server's timeout: carry on from the last version (a short pause
-        failures = 0;         // keeps a server that ends every watch at once from spinning us)
-        Pause(options_.first_backoff / 2);
-        break;
-      case WatchEnd::kGone:
-        ++feed.relists;
-        if (options_.log) options_.log(false, "the watch of " + ResourceOf(feed.what) + " is too old (410 Gone): listing again");
-        relist = true;
-        break;
-      case WatchEnd::kFailed:
-        if (stop_.load()) return;
-        Lost(feed, error);
-        Pause(std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(failures++, 16))));
-        break;
+    WatchEnd end = WatchOnce(feed);
+    if (stop_.load()) return;
+    gone_in_row = end.kind == WatchEnd::kGone ? gone_in_row + 1 : 0;
+    if (end.kind == WatchEnd::kEnded) {  // the server's timeout: carry on from the last version
+      if (end.quiet) back_off();
+      else failures = 0;
+    } else if (end.kind == WatchEnd::kGone) {
+      ++feed.relists;
+      if (options_.log) options_.log(false, "the watch of " + ResourceOf(feed.what) + " is too old (410 Gone): listing again");
+      if (gone_in_row > 1) back_off();
+      relist = true;
+    } else {
+      Lost(feed, end.error);
+      back_off();
     }
   }
 }
 
-ClusterMirror::WatchEnd ClusterMirror::WatchOnce(Feed& feed, Error& error) {
+ClusterMirror::WatchEnd ClusterMirror::WatchOnce(Feed& feed) {
   std::string version;
   {
     std::lock_guard<std::mutex> l(feed.mu);
@@ -138,32 +140,34 @@ ClusterMirror::WatchEnd ClusterMirror::WatchOnce(Feed& feed, Error& error) {
   }
   std::string path = feed.what.path + QueryOf(feed.what, "watch=true&allowWatchBookmarks=true&resourceVersion=" + version +
                                                               "&timeoutSeconds=" + std::to_string(options_.watch_timeout.count()));
-  bool gone = false;
+  auto started = SteadyClock::now();
+  size_t events = 0;
+  std::optional<WatchEnd> end;
   auto answer = client_.Stream(
-      path, [&](std::string_view line) { return ApplyEvent(feed, line, gone, error); }, options_.watch_timeout + std::chrono::seconds(30),
-      &stop_);
-  bool was_watching = feed.watching.exchange(false);
-  if (was_watching) feed.lost_at = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
-  if (gone || (answer && answer->status == 410)) return WatchEnd::kGone;
-  if (!answer) {
-    error = answer.error();
-    return WatchEnd::kFailed;
-  }
-  if (answer->status / 100 != 2) {
-    error = Refusal(client_.context(), *answer, "watch", ResourceOf(feed.what));
-    return WatchEnd::kFailed;
-  }
-  return error.message.empty() ? WatchEnd::kEnded : WatchEnd::kFailed;
+      path,
+      [&](std::string_view line) {
+        events += !line.empty();
+        end = ApplyEvent(feed, line);
+        return !end;
+      },
+      options_.idle, &stop_);
+  feed.watching = false;
+  if (end) return *end;
+  if (answer && answer->status == 410) return {WatchEnd::kGone, {}, false};
+  if (!answer) return {WatchEnd::kFailed, answer.error(), false};
+  if (answer->status / 100 != 2) return {WatchEnd::kFailed, Refusal(client_.context(), *answer, "watch", ResourceOf(feed.what)), false};
+  return {WatchEnd::kEnded, {}, events == 0 && SteadyClock::now() - started < std::chrono::seconds(5)};
 }
 
-// One line of a watch: "" when the stream opens, then one event per line.
-bool ClusterMirror::ApplyEvent(Feed& feed, std::string_view line, bool& gone, Error& error) {
+// One line of a watch: "" when the stream opens, then one event per line. Nothing: go on.
+std::optional<ClusterMirror::WatchEnd> ClusterMirror::ApplyEvent(Feed& feed, std::string_view line) {
   if (line.empty()) {
-    if (!feed.watching.exchange(true) && feed.lost_at.load() != 0) {
+    feed.watching = true;
+    if (feed.lost.exchange(false)) {
       ++feed.reconnects;
       if (options_.log) options_.log(false, "watching " + ResourceOf(feed.what) + " on the cluster again");
     }
-    return true;
+    return std::nullopt;
   }
   boost::system::error_code ec;
   json::value doc = json::parse(line, ec);
@@ -171,33 +175,33 @@ bool ClusterMirror::ApplyEvent(Feed& feed, std::string_view line, bool& gone, Er
   const json::value* type = event ? event->if_contains("type") : nullptr;
   const json::value* object = event ? event->if_contains("object") : nullptr;
   if (!type || !type->is_string() || !object || !object->is_object()) {
-    error = Error{ErrorCode::kFormat, "a watch event of " + ResourceOf(feed.what) + " is not {type, object}"};
-    return false;
+    return WatchEnd{WatchEnd::kFailed, {ErrorCode::kFormat, "a watch event of " + ResourceOf(feed.what) + " is not {type, object}"}, false};
   }
   const json::object& o = object->as_object();
   if (*type == "ERROR") {
     const json::value* code = o.if_contains("code");
-    gone = code && code->is_int64() && code->as_int64() == 410;
-    if (!gone) error = Error{ErrorCode::kUpstream, "the watch of " + ResourceOf(feed.what) + " failed: " + json::serialize(o)};
-    return false;
+    if (code && code->is_int64() && code->as_int64() == 410) return WatchEnd{WatchEnd::kGone, {}, false};
+    return WatchEnd{WatchEnd::kFailed, {ErrorCode::kUpstream, "the watch of " + ResourceOf(feed.what) + " failed: " + json::serialize(o)}, false};
   }
-  std::lock_guard<std::mutex> l(feed.mu);
-  if (std::string v = MetaOf(o, "resourceVersion"); !v.empty()) feed.version = v;
-  if (*type == "BOOKMARK") return true;
-  json::object item = o;
-  item["apiVersion"] = feed.what.api_version;
-  item["kind"] = feed.what.kind;
-  if (*type == "DELETED") {
-    feed.objects.erase(KeyOf(o));
-  } else {
-    feed.objects[KeyOf(o)] = std::move(item);
+  {
+    std::lock_guard<std::mutex> l(feed.mu);
+    if (std::string v = MetaOf(o, "resourceVersion"); !v.empty()) feed.version = v;
+    if (*type == "BOOKMARK") return std::nullopt;
+    json::object item = o;
+    item["apiVersion"] = feed.what.api_version;
+    item["kind"] = feed.what.kind;
+    if (*type == "DELETED") {
+      feed.objects.erase(KeyOf(o));
+    } else {
+      feed.objects[KeyOf(o)] = std::move(item);
+    }
   }
-  Changed();
-  return true;
+  Changed();  // outside the feed's lock: whoever hears it may read the mirror
+  return std::nullopt;
 }
 
 void ClusterMirror::Lost(Feed& feed, const Error& error) {
-  if (feed.lost_at.load() == 0 || feed.watching.load()) {
+  if (!feed.lost.exchange(true)) {
     feed.lost_at = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
   }
   if (options_.log) options_.log(true, "cannot watch " + ResourceOf(feed.what) + ", serving the last objects seen: " + error.message);
@@ -238,10 +242,9 @@ std::string ClusterMirror::Metrics() const {
   std::string up, stale, relists, reconnects;
   for (const auto& feed : feeds_) {
     std::string label = "{resource=\"" + ResourceOf(feed->what) + "\"} ";
-    bool watching = feed->watching.load();
-    int64_t lost = feed->lost_at.load();
-    up += "kubeiam_cluster_watch_up" + label + (watching ? "1" : "0") + "\n";
-    stale += "kubeiam_cluster_watch_stale_seconds" + label + std::to_string(watching || lost == 0 ? 0 : now - lost) + "\n";
+    bool lost = feed->lost.load();
+    up += "kubeiam_cluster_watch_up" + label + (lost ? "0" : "1") + "\n";
+    stale += "kubeiam_cluster_watch_stale_seconds" + label + std::to_string(lost ? now - feed->lost_at.load() : 0) + "\n";
     relists += "kubeiam_cluster_watch_relists_total" + label + std::to_string(feed->relists.load()) + "\n";
     reconnects += "kubeiam_cluster_watch_reconnects_total" + label + std::to_string(feed->reconnects.load()) + "\n";
   }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,10 @@ namespace kubeiam::kubeclient {
 struct MirrorOptions {
   bool rbac = true;      // watch the RBAC kinds
   bool aws_auth = true;  // watch kube-system/aws-auth
-  std::chrono::seconds watch_timeout{300};  // asked of the server: it ends each watch after this
+  std::chrono::seconds watch_timeout{240};  // asked of the server: it ends each watch after this
+  // Silence that ends a watch (it is opened again from the last version): a connection that
+  // died without a word is noticed.
+  std::chrono::seconds idle{90};
   std::chrono::milliseconds first_backoff{200}, max_backoff{30000};
   // Lost and regained contact, relists: one line each (a level and a message).
   std::function<void(bool warning, const std::string& message)> log;
@@ -39,18 +43,24 @@ class ClusterMirror : public state::ClusterObjects {
   uint64_t Generation() const override { return generation_.load(); }
   void OnChange(std::function<void()> call) override;
 
-  // Prometheus text: per collection, whether it is watched now, for how long it has not been
-  // (seconds; 0 while watched), relists and reconnects.
+  // Prometheus text: per collection, whether it is current (0 once a watch or list failed,
+  // until one opens again), for how long it has not been (seconds), relists and reconnects.
   std::string Metrics() const;
 
  private:
   struct Feed;
   ClusterMirror(KubeClient client, MirrorOptions options);
+  // How one watch ended: the server ended it (quiet: at once, with no event), 410 Gone, or a
+  // failure.
+  struct WatchEnd {
+    enum Kind { kEnded, kGone, kFailed } kind;
+    Error error;
+    bool quiet = false;
+  };
   void Run(Feed& feed);
   Status Relist(Feed& feed);
-  enum class WatchEnd { kEnded, kGone, kFailed };
-  WatchEnd WatchOnce(Feed& feed, Error& error);
-  bool ApplyEvent(Feed& feed, std::string_view line, bool& gone, Error& error);
+  WatchEnd WatchOnce(Feed& feed);
+  std::optional<WatchEnd> ApplyEvent(Feed& feed, std::string_view line);
   void Changed();
   void Lost(Feed& feed, const Error& error);
   void Pause(std::chrono::milliseconds ceiling);

@@ -83,6 +83,7 @@ void KubeClient::ForgetExecToken() {
 http::Request KubeClient::RequestFor(const std::string& method, const std::string& path, const std::string& token,
                                      std::shared_ptr<boost::asio::ssl::context> tls) const {
   http::Request request{.method = method, .url = context_.server + path, .tls = std::move(tls)};
+  request.max_body = 256u << 20;  // a page of 500 large objects (ConfigMaps) can be big
   request.headers.emplace_back("Accept", "application/json");
   if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
   return request;
@@ -109,6 +110,7 @@ Result<http::Response> KubeClient::Stream(const std::string& path, const std::fu
   http::Request request = RequestFor("GET", path, cred->first, cred->second);
   request.timeout = idle;
   std::string partial;  // a line not yet ended
+  bool too_long = false;
   auto answer = http::FetchStream(
       request,
       [&](std::string_view piece) {
@@ -119,9 +121,11 @@ Result<http::Response> KubeClient::Stream(const std::string& path, const std::fu
           if (nl > start && !on_event(std::string_view(partial).substr(start, nl - start))) return false;
         }
         partial.erase(0, start);
-        return partial.size() <= (16u << 20);  // one event is never this large
+        too_long = partial.size() > (16u << 20);  // one event is never this large
+        return !too_long;
       },
       stop);
+  if (too_long) return Fail(ErrorCode::kFormat, "a watch event from " + context_.server + " is larger than 16 MiB");
   if (answer && answer->status == 401 && context_.exec) ForgetExecToken();  // the next attempt asks afresh
   return answer;
 }

@@ -89,8 +89,7 @@ http::HttpResponse Authenticator::HandleExplain(const http::HttpRequest& request
   if (!id) return JsonError(400, "arn: " + id.error().message);
   if (!arn.empty()) id->user_id = Member(body, "userId").substr(0, Member(body, "userId").find(':'));
   auto snap = sources_->snapshot();
-  bool ok = false;
-  json::object out = server::ExplainCaller({*snap, *id, MapWith(*snap, *id), snap->rbac.get(), *attributes, Member(body, "request")}, ok);
+  json::object out = server::ExplainCaller({*snap, *id, MapWith(*snap, *id), snap->rbac.get(), *attributes, Member(body, "request")});
   if (!token.empty()) {
     json::object facts = TokenFacts(token);
     facts["clusterID"] = config_.cluster_id;

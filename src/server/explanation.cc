@@ -38,7 +38,7 @@ json::object MappingJson(const ExplainRequest& c, const identity::MappingExplana
     backends.push_back(json::object{{"backend", b.backend}, {"rows", std::move(rows)}, {"otherRows", b.other_rows}});
   }
   json::object out{{"mode", std::string(eks::ToString(c.mappings.authentication_mode))}, {"backends", std::move(backends)}};
-  const auto& result = c.answer ? *c.answer : e.result;
+  const auto& result = e.result;
   if (result) {
     out["result"] = json::object{{"username", result->username}, {"groups", Strings(result->groups)}, {"backend", result->backend}};
   } else {
@@ -122,18 +122,20 @@ json::object TokenFacts(const std::string& token) {
 json::object ExplainRefusedToken(json::object token_facts, const std::string& error) {
   token_facts["verified"] = false;
   token_facts["error"] = error;
-  return json::object{{"token", std::move(token_facts)}, {"verdict", kUnauthorized}};
+  return json::object{{"token", std::move(token_facts)}, {"verdict", kUnauthorized}, {"ok", false}};
 }
 
-json::object ExplainCaller(const ExplainRequest& in, bool& ok) {
-  auto e = identity::ExplainMapping(in.mappings.chain, in.id, nullptr);
+json::object ExplainCaller(const ExplainRequest& in) {
+  auto e = identity::ExplainMapping(in.mappings.chain, in.id, nullptr, in.answer ? &*in.answer : nullptr);
   json::object out{{"identity", IdentityJson(in.id, e)}, {"mapping", MappingJson(in, e)}};
-  const auto& result = in.answer ? *in.answer : e.result;
-  ok = result.has_value();
+  const auto& result = e.result;
+  bool ok = result.has_value();
   out["verdict"] = ok ? "authenticated as " + result->username : kUnauthorized;
-  if (!ok || !in.request) return out;
-  out["authorization"] = AuthorizationJson(in, *result, ok);
-  out["verdict"] = "authenticated as " + result->username + (ok ? "; allowed" : "; forbidden: the API server answers 403 Forbidden");
+  if (ok && in.request) {
+    out["authorization"] = AuthorizationJson(in, *result, ok);
+    out["verdict"] = "authenticated as " + result->username + (ok ? "; allowed" : "; forbidden: the API server answers 403 Forbidden");
+  }
+  out["ok"] = ok;
   return out;
 }
 

@@ -6,7 +6,7 @@
 //   {"token": {...}, "identity": {...}, "mapping": {"mode", "backends": [{"backend", "rows":
 //    [{"row", "matched", "why", "gives"}], "otherRows"}], "result" | "error"},
 //    "authorization": {"request", "user", "groups", "bindings", "accessPolicies", "allowed",
-//    "reason"}, "verdict": "..."}
+//    "reason"}, "verdict": "...", "ok": true|false}
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -38,7 +38,7 @@ struct ExplainRequest {
   std::string request_text;                  // "get pods -n dev", as the caller wrote it
 };
 
-// `ok`: the caller is authenticated (and, with a request, allowed).
-boost::json::object ExplainCaller(const ExplainRequest& in, bool& ok);
+// The document's "ok" says whether the caller is authenticated (and, with a request, allowed).
+boost::json::object ExplainCaller(const ExplainRequest& in);
 
 }  // namespace kubeiam::server

@@ -38,7 +38,7 @@ Result<std::string> StsVerifier::CallSts(const token::ValidatedToken& v, TimePoi
                    "ResponseCode=\"" + std::to_string(a.status) + "\"," + region_label);
     if (a.status != 200) {
       return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error from AWS (expected 200, got " +
-                                            std::to_string(a.status) + ") on " + v.sts_region + " endpoint. Body: " + a.body);
+                                            std::to_string(a.status) + ") on " + v.sts_region + " endpoint. Body: " + RedactSecrets(a.body));
     }
     return a.body;
   }
@@ -74,7 +74,7 @@ Result<std::string> StsVerifier::CallSts(const token::ValidatedToken& v, TimePoi
     }
     return Fail(ErrorCode::kUpstream, "sts getCallerIdentity failed: error from AWS (expected 200, got " +
                                           std::to_string(res->status) + ") on " + v.sts_region + " endpoint. Body: " +
-                                          res->body);
+                                          RedactSecrets(res->body));
   }
   return std::move(res->body);
 }

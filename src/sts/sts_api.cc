@@ -205,8 +205,13 @@ Result<std::optional<std::string>> GetPrincipalId(const Endpoint& iam, const aws
   if (!req) return std::unexpected(req.error());
   auto res = Post(iam, *req, &caller, now, "iam");
   if (!res) return std::unexpected(res.error());
-  if (res->status == 404) return std::optional<std::string>();  // NoSuchEntity
-  if (res->status != 200) return std::unexpected(ParseErrorResponse(res->status, res->body, action));
+  if (res->status != 200) {
+    Error e = ParseErrorResponse(res->status, res->body, action);
+    // Only IAM's own "no such principal" says the principal is gone; any other 404 (a wrong
+    // endpoint) says nothing about it.
+    if (e.message.find("(NoSuchEntity)") != std::string::npos) return std::optional<std::string>();
+    return std::unexpected(e);
+  }
   auto tree = ParseXml(res->body);
   if (!tree) return std::unexpected(tree.error());
   std::string base = action + "Response/" + action + "Result/" + (role ? "Role/" : "User/");

@@ -59,6 +59,12 @@ TEST(Explain, UsageAndJson) {
   testing::Outcome no_config = testing::Run({KUBEIAM_BINARY, "explain", "--token", "k8s-aws-v1.x"}, {});
   EXPECT_EQ(no_config.exit_code, 2);
   EXPECT_NE(no_config.err.find("give its --config, or --arn"), std::string::npos) << no_config.err;
+  // The caller's own token goes with the request: never over plain HTTP.
+  testing::Outcome plain = testing::Run({KUBEIAM_BINARY, "explain", "--server", "http://127.0.0.1:1", "-i", "demo", "--arn",
+                                         "arn:aws:iam::111122223333:user/x"},
+                                        {{"AWS_EC2_METADATA_DISABLED", "true"}});
+  EXPECT_EQ(plain.exit_code, 2);
+  EXPECT_EQ(plain.err, "error: --server must be an https:// URL\n");
   testing::Outcome json = testing::Run({KUBEIAM_BINARY, "explain", "--aws-auth", kData + "aws-auth.yaml", "--arn",
                                         "arn:aws:iam::111122223333:role/Developer", "-o", "json"},
                                        {});

@@ -369,6 +369,29 @@ TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
             std::string::npos) << named.err;
 }
 
+// With no source named, the current kubeconfig context (~/.kube/config, or KUBECONFIG), as
+// rbac-tool does; a source named on the command line wins.
+TEST_F(FrontObjects, AnalysisDefaultsToTheCurrentContext) {
+  ASSERT_EQ(Kubectl(admin_, {"create", "clusterrole", "cm-reader", "--verb=get,list", "--resource=configmaps"}).exit_code, 0);
+  ASSERT_EQ(Kubectl(admin_, {"create", "clusterrolebinding", "cm-readers", "--clusterrole=cm-reader", "--group=cm-readers"}).exit_code, 0);
+  std::filesystem::create_directories(dir_.path() + "/.kube");
+  std::filesystem::copy_file(admin_, dir_.path() + "/.kube/config");
+  std::map<std::string, std::string> env = {
+      {"HOME", dir_.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+      {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}, {"AWS_CA_BUNDLE", dir_.path() + "/state/ca.crt"},
+      {"AWS_ENDPOINT_URL_EKS", "https://127.0.0.1:" + std::to_string(eks_port_)}, {"AWS_DEFAULT_REGION", "us-east-1"},
+      {"AWS_ACCESS_KEY_ID", "AKIAEXAMPLEVIEWER001"}, {"AWS_SECRET_ACCESS_KEY", "kubeiamViewerSecretKeyDoNotUseAnywhere00"}};
+  Outcome who = testing::Run({KUBEIAM_BINARY, "who-can", "list", "configmaps"}, env);
+  EXPECT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_NE(who.out.find("cm-readers"), std::string::npos) << who.out;
+  Outcome files = testing::Run({KUBEIAM_BINARY, "who-can", "list", "configmaps", "--rbac", dir_.Write("none.yaml", "")}, env);
+  EXPECT_EQ(files.out.find("cm-readers"), std::string::npos) << files.out;
+  env.erase("HOME");
+  env["KUBECONFIG"] = "/nonexistent:" + admin_;
+  Outcome listed = testing::Run({KUBEIAM_BINARY, "can-i", "list", "configmaps", "--as", "x", "--as-group", "cm-readers"}, env);
+  EXPECT_EQ(listed.out, "yes\n") << listed.err;
+}
+
 // explain --server: a running server's view, for administrators only (viewer administers through
 // the config's mapping to system:masters; testuser does not).
 TEST_F(FrontObjects, ExplainOnTheServerForAdministratorsOnly) {
