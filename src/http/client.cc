@@ -264,6 +264,101 @@ Result<Response> FetchStream(const Request& request, const BodySink& sink, const
   return out;
 }
 
+struct BodyStream::Impl {
+  std::unique_ptr<Connection> c;
+  Request request;
+  bhttp::request<bhttp::string_body> req;
+  int status = 0;
+  bool header = false, done = false;
+  std::string buffer, failure;
+
+  // Reads the header, then the body as it arrives into `buffer`, until the peer ends it.
+  template <typename Stream>
+  asio::awaitable<void> Pump(Stream& stream) {
+    c->Lowest().expires_after(request.timeout);
+    co_await bhttp::async_write(stream, req, asio::use_awaitable);
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.body_limit(boost::none);
+    co_await bhttp::async_read_header(stream, c->buffer, parser, asio::use_awaitable);
+    status = int(parser.get().result_int());
+    header = true;
+    char piece[16384];
+    while (!parser.is_done()) {
+      parser.get().body().data = piece;
+      parser.get().body().size = sizeof piece;
+      c->Lowest().expires_never();  // a watch may stay quiet for long; Read's wait bounds each turn
+      auto [ec, n] = co_await bhttp::async_read_some(stream, c->buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (ec && ec != bhttp::error::need_buffer) throw boost::system::system_error(ec);
+      buffer.append(piece, sizeof piece - parser.get().body().size);
+    }
+  }
+
+  // Runs the loop until `ready` holds, the exchange ends, or `until` passes.
+  template <typename Ready>
+  void RunUntil(std::chrono::steady_clock::time_point until, Ready ready) {
+    while (!ready() && !done && std::chrono::steady_clock::now() < until) {
+      c->io.run_one_for(until - std::chrono::steady_clock::now());
+    }
+  }
+};
+
+BodyStream::BodyStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+BodyStream::~BodyStream() {
+  if (impl_ && impl_->c) impl_->c->io.stop();
+}
+
+Result<std::unique_ptr<BodyStream>> BodyStream::Open(const Request& request) {
+  auto target = ParseTarget(request.url);
+  if (!target) return std::unexpected(target.error());
+  auto conn = ConnectFor(*target, request, request.timeout);
+  if (!conn) return std::unexpected(conn.error());
+  auto impl = std::make_unique<Impl>();
+  impl->c = std::move(*conn);
+  impl->request = request;
+  impl->req = MakeRequest(*target, request, false);
+  Impl* i = impl.get();
+  i->c->io.restart();
+  asio::co_spawn(
+      i->c->io,
+      [i]() -> asio::awaitable<void> {
+        if (i->c->tls) co_await i->Pump(*i->c->tls);
+        else co_await i->Pump(*i->c->plain);
+      },
+      [i](std::exception_ptr e) {
+        i->done = true;
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const boost::system::system_error& se) {
+          i->failure = se.code() == beast::error::timeout ? std::string("timed out") : se.code().message();
+        } catch (const std::exception& ex) {
+          i->failure = ex.what();
+        }
+      });
+  i->RunUntil(std::chrono::steady_clock::now() + request.timeout, [i] { return i->header; });
+  if (!i->header) {
+    std::string why = i->failure.empty() ? "timed out" : i->failure;
+    return Fail(ErrorCode::kUnavailable, "reading from " + target->host_header + ": " + why);
+  }
+  return std::unique_ptr<BodyStream>(new BodyStream(std::move(impl)));
+}
+
+int BodyStream::status() const { return impl_->status; }
+
+bool BodyStream::ended() const { return impl_->done && impl_->buffer.empty(); }
+
+Result<std::string> BodyStream::Read(std::chrono::milliseconds wait) {
+  Impl& i = *impl_;
+  i.RunUntil(std::chrono::steady_clock::now() + wait, [&] { return !i.buffer.empty(); });
+  std::string out = std::move(i.buffer);
+  i.buffer.clear();
+  if (out.empty() && i.done && !i.failure.empty()) {
+    return Fail(ErrorCode::kUnavailable, "the stream from " + i.request.url.substr(0, i.request.url.find('?')) + " failed: " + i.failure);
+  }
+  return out;
+}
+
 struct ConnectionPool::Impl {
   size_t max_idle;
   std::mutex mu;

@@ -54,6 +54,26 @@ Result<Response> Fetch(const Request& request);
 using BodySink = std::function<bool(std::string_view piece)>;
 Result<Response> FetchStream(const Request& request, const BodySink& sink, const std::atomic<bool>* stop = nullptr);
 
+// A long streamed answer read in turns by its caller, with no thread of its own (an etcd watch):
+// Open sends the request and waits (up to request.timeout) for the answer's header; each Read
+// gives what arrived within `wait` ("" when nothing did). A 2xx answer streams; any other comes
+// whole through Read too. Not thread-safe: one reader.
+class BodyStream {
+ public:
+  static Result<std::unique_ptr<BodyStream>> Open(const Request& request);
+  ~BodyStream();
+  int status() const;
+  // Errors: kUnavailable when the connection fails; once the peer has ended the answer, Read
+  // gives what is left, then "" with ended() true.
+  Result<std::string> Read(std::chrono::milliseconds wait);
+  bool ended() const;
+
+ private:
+  struct Impl;
+  explicit BodyStream(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Keeps idle keep-alive connections per target (scheme, host, port, CA bundle) and reuses them:
 // a verifier calling STS thousands of times a second pays the TCP and TLS handshakes once per
 // connection, not per call. Thread-safe. A reused connection the peer has closed meanwhile is

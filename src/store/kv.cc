@@ -31,4 +31,21 @@ Compare ModRevisionIs(std::string key, int64_t revision) {
   return {std::move(key), Compare::Target::kModRevision, Compare::Relation::kEqual, revision, {}};
 }
 
+Status CheckTxnLimits(const TxnRequest& request) {
+  size_t bytes = 0;
+  for (const auto* ops : {&request.success, &request.failure}) {
+    if (ops->size() > kMaxTxnOps) {
+      return Fail(ErrorCode::kInvalidArgument, "too many operations in a transaction: " + std::to_string(ops->size()) +
+                                                   " (limit " + std::to_string(kMaxTxnOps) + ")");
+    }
+    for (const auto& op : *ops) bytes += op.key.size() + op.value.size();
+  }
+  for (const auto& c : request.compares) bytes += c.key.size() + c.value.size();
+  if (bytes > kMaxRequestBytes) {
+    return Fail(ErrorCode::kInvalidArgument, "request is too large: " + std::to_string(bytes) + " bytes (limit " +
+                                                 std::to_string(kMaxRequestBytes) + ")");
+  }
+  return {};
+}
+
 }  // namespace kubeiam::store

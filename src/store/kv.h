@@ -99,6 +99,13 @@ class KvStore {
   virtual Status Compact(int64_t revision) = 0;
 };
 
+// etcd's defaults (--max-request-bytes, --max-txn-ops), so that what works on one store works on
+// the other. Errors (kInvalidArgument): "too many operations in a transaction", "request is too
+// large".
+inline constexpr size_t kMaxRequestBytes = 1536 * 1024;
+inline constexpr size_t kMaxTxnOps = 128;
+Status CheckTxnLimits(const TxnRequest& request);
+
 // The range_end that covers every key starting with `prefix` (etcd's WithPrefix).
 std::string PrefixEnd(std::string_view prefix);
 

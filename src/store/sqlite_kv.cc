@@ -282,18 +282,7 @@ Result<bool> SqliteKv::Apply(const Operation& op, int64_t revision, int64_t& sub
 }
 
 Result<TxnResponse> SqliteKv::Txn(const TxnRequest& request) {
-  size_t bytes = 0;
-  for (const auto* ops : {&request.success, &request.failure}) {
-    if (ops->size() > kMaxTxnOps) {
-      return Fail(ErrorCode::kInvalidArgument, "too many operations in a transaction: " + std::to_string(ops->size()) +
-                                                   " (limit " + std::to_string(kMaxTxnOps) + ")");
-    }
-    for (const auto& op : *ops) bytes += op.key.size() + op.value.size();
-  }
-  if (bytes > kMaxRequestBytes) {
-    return Fail(ErrorCode::kInvalidArgument, "request is too large: " + std::to_string(bytes) + " bytes (limit " +
-                                                 std::to_string(kMaxRequestBytes) + ")");
-  }
+  if (auto ok = CheckTxnLimits(request); !ok) return std::unexpected(ok.error());
   std::unique_lock<std::mutex> l(mu_);
   if (auto ok = Exec("BEGIN IMMEDIATE"); !ok) return std::unexpected(ok.error());
   auto fail = [&](Error e) -> Result<TxnResponse> {

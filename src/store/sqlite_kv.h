@@ -41,9 +41,6 @@ class SqliteKv : public KvStore, public std::enable_shared_from_this<SqliteKv> {
 
   const std::string& path() const { return path_; }
   static constexpr int kSchemaVersion = 3;
-  // etcd's defaults (--max-request-bytes, --max-txn-ops), so that what works here works there.
-  static constexpr size_t kMaxRequestBytes = 1536 * 1024;
-  static constexpr size_t kMaxTxnOps = 128;
 
  private:
   class SqliteWatcher;

@@ -10,7 +10,9 @@
 
 #include <thread>
 
+#include "store/etcd_kv.h"
 #include "store/sqlite_kv.h"
+#include "support/etcd_server.h"
 #include "support/temp_dir.h"
 #include "unit/store/kv_store_suite.h"
 
@@ -259,6 +261,26 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, KvStoreTest,
                              "sqlite",
                              [](const std::string& dir) -> std::shared_ptr<KvStore> {
                                auto kv = SqliteKv::Open(dir + "/kv.db");
+                               if (!kv) {
+                                 ADD_FAILURE() << kv.error().message;
+                                 return nullptr;
+                               }
+                               return *kv;
+                             }}),
+                         [](const auto& info) { return info.param.name; });
+
+// The same suite on a real etcd: each test's keys under a prefix of its own.
+INSTANTIATE_TEST_SUITE_P(Etcd, KvStoreTest,
+                         ::testing::Values(KvStoreFactory{
+                             "etcd",
+                             [](const std::string& dir) -> std::shared_ptr<KvStore> {
+                               std::string error;
+                               std::string url = testing::SharedEtcd(&error);
+                               if (url.empty()) {
+                                 ADD_FAILURE() << error;
+                                 return nullptr;
+                               }
+                               auto kv = EtcdKv::Open({.endpoints = {url}, .prefix = "/test" + dir + "/"});
                                if (!kv) {
                                  ADD_FAILURE() << kv.error().message;
                                  return nullptr;
