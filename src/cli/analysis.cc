@@ -22,6 +22,7 @@
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
 #include "config/config.h"
+#include "server/startup.h"
 #include "state/sources.h"
 #include "store/kv_access_store.h"
 #include "store/sqlite_kv.h"
@@ -131,15 +132,30 @@ void AddRequestOptions(CLI::App* cmd, RequestOptions& o, const char* all_namespa
   cmd->add_flag("-A,--all-namespaces", o.all_namespaces, all_namespaces_help);
 }
 
+namespace {
+
+Result<StoreToRead> ReadKv(std::shared_ptr<store::KvStore> kv, const std::string& cluster, const std::string& name) {
+  auto opened = store::KvAccessStore::OpenExisting(kv, cluster);
+  if (!opened && opened.error().code == ErrorCode::kNotFound) return StoreToRead{kv, nullptr};
+  if (!opened) return std::unexpected(opened.error().Wrap(name));
+  return StoreToRead{kv, std::shared_ptr<store::AccessStore>(std::move(*opened))};
+}
+
+}  // namespace
+
 Result<StoreToRead> OpenStoreToRead(const std::string& path, const std::string& cluster) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return StoreToRead{};
   auto kv = store::SqliteKv::Open(path);
   if (!kv) return std::unexpected(kv.error());
-  auto opened = store::KvAccessStore::OpenExisting(*kv, cluster);
-  if (!opened && opened.error().code == ErrorCode::kNotFound) return StoreToRead{*kv, nullptr};
-  if (!opened) return std::unexpected(opened.error().Wrap(path));
-  return StoreToRead{*kv, std::shared_ptr<store::AccessStore>(std::move(*opened))};
+  return ReadKv(*kv, cluster, path);
+}
+
+Result<StoreToRead> OpenConfigStoreToRead(const config::Config& config) {
+  if (!config.etcd_store) return OpenStoreToRead(config.access_entries_store, config.cluster_id);
+  auto kv = server::OpenKv(config);
+  if (!kv) return std::unexpected(kv.error());
+  return ReadKv(*kv, config.cluster_id, server::StoreName(config));
 }
 
 namespace {
@@ -157,8 +173,8 @@ Result<std::pair<state::SourceSettings, std::optional<config::Config>>> ConfigSo
   auto cfg = config::LoadConfig(path);
   if (!cfg) return std::unexpected(cfg.error());
   StoreToRead store;
-  if (!cfg->access_entries_store.empty()) {
-    auto opened = OpenStoreToRead(cfg->access_entries_store, cfg->cluster_id);
+  if (!cfg->access_entries_store.empty() || cfg->etcd_store) {
+    auto opened = OpenConfigStoreToRead(*cfg);
     if (!opened) return std::unexpected(opened.error());
     store = std::move(*opened);
   }

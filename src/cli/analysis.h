@@ -108,6 +108,8 @@ struct StoreToRead {
   std::shared_ptr<store::AccessStore> access;   // null when it holds no such cluster
 };
 Result<StoreToRead> OpenStoreToRead(const std::string& path, const std::string& cluster);
+// The store a config names (its SQLite file, or etcd), opened to read.
+Result<StoreToRead> OpenConfigStoreToRead(const config::Config& config);
 
 // Administrators a server config (and --store) give outside aws-auth: the config's own
 // system:masters mappings and access entries with AmazonEKSClusterAdminPolicy at cluster scope.

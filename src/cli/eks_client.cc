@@ -51,13 +51,15 @@ Result<EksClient> EksClient::Open(const EksTarget& target) {
     cfg = std::move(*loaded);
     if (path.empty()) path = cfg->access_entries_store;
   }
-  if (path.empty()) {
+  bool etcd = cfg && cfg->etcd_store && target.store.empty();
+  if (path.empty() && !etcd) {
     return Fail(ErrorCode::kInvalidArgument,
                 "name the access entries: --store PATH, --config FILE (with server.accessEntriesStore or eksAPI), or "
                 "--endpoint-url URL");
   }
   config::Config seed = cfg.value_or(config::Config{});
   seed.access_entries_store = path;
+  if (!etcd) seed.etcd_store.reset();  // --store names the file to work on
   if (!cfg) {
     seed.cluster_id = target.cluster;
     seed.authentication_mode = eks::AuthenticationMode::kApiAndConfigMap;

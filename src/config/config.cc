@@ -350,6 +350,29 @@ void ReadSts(Reader& r, const YAML::Node& doc, const std::string& base, Config& 
   }
 }
 
+void ReadStore(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
+  YAML::Node store = Get(doc, "store");
+  if (!store) return;
+  if (!store.IsMap()) return r.Problem("store", "must be a mapping with etcd");
+  YAML::Node etcd = Get(store, "etcd");
+  if (!etcd || !etcd.IsMap()) return r.Problem("store.etcd", "must be a mapping with endpoints (and prefix, caFile, certFile, keyFile, username, passwordFile)");
+  EtcdStoreConfig e;
+  e.endpoints = r.Strings(etcd, "endpoints", "store.etcd.endpoints");
+  if (e.endpoints.empty()) r.Problem("store.etcd.endpoints", "at least one is required");
+  for (const auto& url : e.endpoints) {
+    if (!url.starts_with("http://") && !url.starts_with("https://")) r.Problem("store.etcd.endpoints", url + " must be an http:// or https:// URL");
+  }
+  r.String(etcd, "prefix", "store.etcd.prefix", e.prefix);
+  r.String(etcd, "caFile", "store.etcd.caFile", e.ca_file);
+  r.String(etcd, "certFile", "store.etcd.certFile", e.cert_file);
+  r.String(etcd, "keyFile", "store.etcd.keyFile", e.key_file);
+  r.String(etcd, "username", "store.etcd.username", e.username);
+  r.String(etcd, "passwordFile", "store.etcd.passwordFile", e.password_file);
+  if (e.username.empty() != e.password_file.empty()) r.Problem("store.etcd", "username and passwordFile go together");
+  for (auto* path : {&e.ca_file, &e.cert_file, &e.key_file, &e.password_file}) *path = Resolve(base, *path);
+  c.etcd_store = std::move(e);
+}
+
 void ReadAuthorization(Reader& r, const YAML::Node& doc, Config& c) {
   YAML::Node authz = Get(doc, "authorization");
   if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
@@ -435,6 +458,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   CheckBackends(r, c);
   ReadSts(r, doc, base, c);
   ReadAuthorization(r, doc, c);
+  ReadStore(r, doc, base, c);
   if (c.rbac_cluster && c.aws_auth_cluster && *c.rbac_cluster != *c.aws_auth_cluster) {
     r.Problem("authorization.rbac", "must name the cluster EKSConfigMap watches (server.kubeconfig): kubeiam watches one cluster");
   }

@@ -68,6 +68,15 @@ struct ClusterSourceConfig {
   bool operator==(const ClusterSourceConfig&) const = default;
 };
 
+// store.etcd: the state kept in etcd (replicas) instead of the SQLite file.
+struct EtcdStoreConfig {
+  std::vector<std::string> endpoints;  // http(s)://host:port, tried in turn
+  std::string prefix = "/kubeiam/";    // every key under it
+  std::string ca_file, cert_file, key_file;
+  std::string username, password_file;  // etcd's own auth; the password read from a file
+  bool operator==(const EtcdStoreConfig&) const = default;
+};
+
 struct Config {
   std::string file;  // where it was read from
   std::string cluster_id;
@@ -90,6 +99,7 @@ struct Config {
   // accessEntriesStore: the SQLite store (default <stateDir>/access-entries.db with eksAPI);
   // its authentication mode, once created, is the one that counts.
   std::string access_entries_store;
+  std::optional<EtcdStoreConfig> etcd_store;  // store.etcd: replaces access_entries_store
   std::optional<EksApiConfig> eks_api;
   std::optional<KubeApiConfig> kube_api;
   // authenticationMode; default API_AND_CONFIG_MAP when accessEntriesFile is set, else CONFIG_MAP.

@@ -5,6 +5,7 @@
 #include "kubeapi/stored_kinds.h"
 #include "state/source_settings.h"
 #include "store/kv_access_store.h"
+#include "store/etcd_kv.h"
 #include "store/sqlite_kv.h"
 #include "util/crypto.h"
 #include "util/encoding.h"
@@ -39,16 +40,41 @@ eks::ClusterInfo ClusterOf(const config::Config& config) {
   return c;
 }
 
+Result<std::shared_ptr<store::KvStore>> OpenKv(const config::Config& config) {
+  if (!config.etcd_store) {
+    auto kv = store::SqliteKv::Open(config.access_entries_store);
+    if (!kv) return std::unexpected(kv.error());
+    return std::shared_ptr<store::KvStore>(*kv);
+  }
+  const config::EtcdStoreConfig& e = *config.etcd_store;
+  std::string password;
+  if (!e.password_file.empty()) {
+    auto read = ReadFile(e.password_file, 4096);
+    if (!read) return std::unexpected(read.error().Wrap("store.etcd.passwordFile"));
+    password = std::string(Trim(*read));
+  }
+  auto kv = store::EtcdKv::Open({e.endpoints, e.prefix, e.ca_file, e.cert_file, e.key_file, e.username, password});
+  if (!kv) return std::unexpected(kv.error());
+  return std::shared_ptr<store::KvStore>(*kv);
+}
+
+std::string StoreName(const config::Config& config) {
+  if (!config.etcd_store) return config.access_entries_store;
+  std::string list;
+  for (const auto& e : config.etcd_store->endpoints) list += (list.empty() ? "" : ",") + e;
+  return "etcd " + list;
+}
+
 Result<OpenedStore> OpenStores(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
   eks::ClusterAccess seed;
   seed.cluster = ClusterOf(config);
   seed.mode = config.authentication_mode;
   seed.created_at = Clock::now();
   seed.entries = seed_entries;
-  auto kv = store::SqliteKv::Open(config.access_entries_store);
+  auto kv = OpenKv(config);
   if (!kv) return std::unexpected(kv.error());
   auto opened = store::KvAccessStore::Open(*kv, seed);
-  if (!opened) return std::unexpected(opened.error().Wrap(config.access_entries_store));
+  if (!opened) return std::unexpected(opened.error().Wrap(StoreName(config)));
   return OpenedStore{std::move(*kv), std::shared_ptr<store::AccessStore>(std::move(*opened))};
 }
 
@@ -79,7 +105,7 @@ Result<std::shared_ptr<kubeapi::ObjectRegistry>> OpenObjects(const config::Confi
   auto seeds = FirstStartSeeds(config, *registry);
   if (!seeds) return std::unexpected(seeds.error());
   if (auto ok = kubeapi::EnsureDefaultObjects(*registry, *seeds, Clock::now()); !ok) {
-    return std::unexpected(ok.error().Wrap("seeding the Kubernetes objects in " + config.access_entries_store));
+    return std::unexpected(ok.error().Wrap("seeding the Kubernetes objects in " + StoreName(config)));
   }
   return registry;
 }

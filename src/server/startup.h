@@ -28,6 +28,11 @@ Result<Parts> Bootstrap(const config::Config& config);
 // The cluster a config describes, as the access API names it (clusterID, eksAPI region/account).
 eks::ClusterInfo ClusterOf(const config::Config& config);
 
+// The key-value store a config names: etcd (store.etcd), else the SQLite file
+// (server.accessEntriesStore); and how messages name it.
+Result<std::shared_ptr<store::KvStore>> OpenKv(const config::Config& config);
+std::string StoreName(const config::Config& config);
+
 // Opens (creating on first use, seeded with the config's authentication mode) the store.
 Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries = {});
 

@@ -222,3 +222,37 @@ authorization:
 
 }  // namespace
 }  // namespace kubeiam::config
+
+namespace kubeiam::config {
+namespace {
+
+TEST(ServerConfig, EtcdStore) {
+  auto c = ParseConfig(R"(
+clusterID: demo
+store:
+  etcd:
+    endpoints: [https://10.0.0.1:2379, https://10.0.0.2:2379]
+    prefix: /kubeiam/prod/
+    caFile: pki/ca.crt
+    certFile: pki/kubeiam.crt
+    keyFile: pki/kubeiam.key
+    username: kubeiam
+    passwordFile: pki/etcd-password
+)", "dir/c.yaml");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  ASSERT_TRUE(c->etcd_store);
+  EXPECT_EQ(c->etcd_store->endpoints.size(), 2u);
+  EXPECT_EQ(c->etcd_store->prefix, "/kubeiam/prod/");
+  EXPECT_EQ(c->etcd_store->ca_file, "dir/pki/ca.crt");
+  EXPECT_EQ(c->etcd_store->password_file, "dir/pki/etcd-password");
+  auto bad = ParseConfig("clusterID: demo\nstore:\n  etcd:\n    endpoints: [10.0.0.1:2379]\n    username: u\n", "c.yaml");
+  ASSERT_FALSE(bad.has_value());
+  for (const char* want : {"c.yaml: store.etcd.endpoints: 10.0.0.1:2379 must be an http:// or https:// URL",
+                           "c.yaml: store.etcd: username and passwordFile go together"}) {
+    EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << "\n" << bad.error().message;
+  }
+  EXPECT_FALSE(ParseConfig("clusterID: demo\nstore: {}\n", "c.yaml").has_value());
+}
+
+}  // namespace
+}  // namespace kubeiam::config
