@@ -8,7 +8,10 @@ namespace kubeiam::cli {
 Result<std::pair<config::Config, server::Parts>> LoadServerView(const std::string& path, const std::string& store) {
   auto config = config::LoadConfig(path);
   if (!config) return std::unexpected(config.error());
-  if (!store.empty()) config->access_entries_store = store;
+  if (!store.empty()) {
+    config->access_entries_store = store;
+    config->etcd_store.reset();  // --store names the file to read
+  }
   auto parts = server::Bootstrap(*config);
   if (!parts) return std::unexpected(parts.error());
   return std::make_pair(std::move(*config), std::move(*parts));

@@ -290,6 +290,40 @@ void ReadLimits(Reader& r, const YAML::Node& s, Config& c) {
   }
 }
 
+void ReadStore(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
+  YAML::Node store = Get(doc, "store");
+  if (!store) return;
+  if (!store.IsMap()) return r.Problem("store", "must be a mapping with etcd");
+  YAML::Node etcd = Get(store, "etcd");
+  if (!etcd || !etcd.IsMap()) return r.Problem("store.etcd", "must be a mapping with endpoints (and prefix, caFile, certFile, keyFile, username, passwordFile)");
+  EtcdStoreConfig e;
+  e.endpoints = r.Strings(etcd, "endpoints", "store.etcd.endpoints");
+  if (e.endpoints.empty()) r.Problem("store.etcd.endpoints", "at least one is required");
+  for (size_t i = 0; i < e.endpoints.size(); ++i) {
+    // Named by position: an endpoint may carry what must not be repeated (user:password@).
+    const std::string& url = e.endpoints[i];
+    std::string at = "store.etcd.endpoints[" + std::to_string(i) + "]";
+    if (!url.starts_with("http://") && !url.starts_with("https://")) r.Problem(at, "must be an http:// or https:// URL");
+    if (url.find('@') != std::string::npos) r.Problem(at, "must not carry user information (use username and passwordFile)");
+  }
+  r.String(etcd, "prefix", "store.etcd.prefix", e.prefix);
+  r.String(etcd, "caFile", "store.etcd.caFile", e.ca_file);
+  r.String(etcd, "certFile", "store.etcd.certFile", e.cert_file);
+  r.String(etcd, "keyFile", "store.etcd.keyFile", e.key_file);
+  r.String(etcd, "username", "store.etcd.username", e.username);
+  r.String(etcd, "passwordFile", "store.etcd.passwordFile", e.password_file);
+  if (e.username.empty() != e.password_file.empty()) r.Problem("store.etcd", "username and passwordFile go together");
+  for (const auto& url : e.endpoints) {
+    bool loopback = url.starts_with("http://127.") || url.starts_with("http://[::1]") || url.starts_with("http://localhost");
+    if (!e.username.empty() && url.starts_with("http://") && !loopback) {
+      r.Problem("store.etcd", "a password goes to etcd over https only (or http on loopback)");
+      break;
+    }
+  }
+  for (auto* path : {&e.ca_file, &e.cert_file, &e.key_file, &e.password_file}) *path = Resolve(base, *path);
+  c.etcd_store = std::move(e);
+}
+
 // Rules across sections: each backend has its file, and the mode does not ignore what is set.
 void CheckBackends(Reader& r, Config& c) {
   auto has = [&](std::string_view mode) {
@@ -330,6 +364,12 @@ void CheckBackends(Reader& r, Config& c) {
     r.Problem("server.backendMode", "lists AccessEntry but server.authenticationMode is CONFIG_MAP");
   }
   if (has(identity::kCrd)) r.Problem("server.backendMode", "CRD is not supported by kubeiam; use EKSConfigMap or DynamicFile");
+  if (c.etcd_store && !c.eks_api && !front_keeps_objects) {
+    r.Problem("store.etcd", "is set but nothing keeps state in a store: add eksAPI, or kubeAPI without an upstream");
+  }
+  if (c.etcd_store && !c.access_entries_file.empty()) {
+    r.Problem("store.etcd", "cannot be combined with server.accessEntriesFile (the entries live in etcd)");
+  }
 }
 
 void ReadSts(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
@@ -348,29 +388,6 @@ void ReadSts(Reader& r, const YAML::Node& doc, const std::string& base, Config& 
     c.local_sts = l;
     if (!c.sts_endpoint.empty()) r.Problem("sts.endpoint", "cannot be combined with sts.local");
   }
-}
-
-void ReadStore(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
-  YAML::Node store = Get(doc, "store");
-  if (!store) return;
-  if (!store.IsMap()) return r.Problem("store", "must be a mapping with etcd");
-  YAML::Node etcd = Get(store, "etcd");
-  if (!etcd || !etcd.IsMap()) return r.Problem("store.etcd", "must be a mapping with endpoints (and prefix, caFile, certFile, keyFile, username, passwordFile)");
-  EtcdStoreConfig e;
-  e.endpoints = r.Strings(etcd, "endpoints", "store.etcd.endpoints");
-  if (e.endpoints.empty()) r.Problem("store.etcd.endpoints", "at least one is required");
-  for (const auto& url : e.endpoints) {
-    if (!url.starts_with("http://") && !url.starts_with("https://")) r.Problem("store.etcd.endpoints", url + " must be an http:// or https:// URL");
-  }
-  r.String(etcd, "prefix", "store.etcd.prefix", e.prefix);
-  r.String(etcd, "caFile", "store.etcd.caFile", e.ca_file);
-  r.String(etcd, "certFile", "store.etcd.certFile", e.cert_file);
-  r.String(etcd, "keyFile", "store.etcd.keyFile", e.key_file);
-  r.String(etcd, "username", "store.etcd.username", e.username);
-  r.String(etcd, "passwordFile", "store.etcd.passwordFile", e.password_file);
-  if (e.username.empty() != e.password_file.empty()) r.Problem("store.etcd", "username and passwordFile go together");
-  for (auto* path : {&e.ca_file, &e.cert_file, &e.key_file, &e.password_file}) *path = Resolve(base, *path);
-  c.etcd_store = std::move(e);
 }
 
 void ReadAuthorization(Reader& r, const YAML::Node& doc, Config& c) {
@@ -455,10 +472,10 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   ReadKubeApi(r, doc, base, c);
   ReadAuthenticationMode(r, s, c);
   ReadLimits(r, s, c);
+  ReadStore(r, doc, base, c);
   CheckBackends(r, c);
   ReadSts(r, doc, base, c);
   ReadAuthorization(r, doc, c);
-  ReadStore(r, doc, base, c);
   if (c.rbac_cluster && c.aws_auth_cluster && *c.rbac_cluster != *c.aws_auth_cluster) {
     r.Problem("authorization.rbac", "must name the cluster EKSConfigMap watches (server.kubeconfig): kubeiam watches one cluster");
   }

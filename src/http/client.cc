@@ -350,6 +350,7 @@ bool BodyStream::ended() const { return impl_->done && impl_->buffer.empty(); }
 
 Result<std::string> BodyStream::Read(std::chrono::milliseconds wait) {
   Impl& i = *impl_;
+  if (!i.done) i.c->io.poll();  // what has arrived already, even with no wait
   i.RunUntil(std::chrono::steady_clock::now() + wait, [&] { return !i.buffer.empty(); });
   std::string out = std::move(i.buffer);
   i.buffer.clear();

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <deque>
+#include <optional>
 
 #include "http/tls_client.h"
 #include "util/encoding.h"
@@ -77,14 +78,19 @@ json::array OperationsJson(const std::vector<Operation>& ops, const std::string&
 Error EtcdError(int status, const std::string& body) {
   boost::system::error_code ec;
   json::value doc = json::parse(body, ec);
-  std::string message = !ec && doc.is_object() ? Str(doc.as_object(), "error") : "";
-  if (message.empty() && !ec && doc.is_object()) message = Str(doc.as_object(), "message");
+  const json::object* o = !ec ? doc.if_object() : nullptr;
+  std::string message = o ? Str(*o, "error") : "";
+  if (message.empty() && o) message = Str(*o, "message");
+  if (const json::value* nested = o ? o->if_contains("error") : nullptr; message.empty() && nested && nested->is_object()) {
+    message = Str(nested->as_object(), "message");
+  }
   if (message.empty()) message = "HTTP " + std::to_string(status);
   ErrorCode code = ErrorCode::kUpstream;
   if (message.find("has been compacted") != std::string::npos) code = ErrorCode::kGone;
   else if (message.find("future revision") != std::string::npos || message.find("too large") != std::string::npos ||
            message.find("too many operations") != std::string::npos) code = ErrorCode::kInvalidArgument;
-  else if (status == 401 || message.find("invalid auth token") != std::string::npos) code = ErrorCode::kUnauthenticated;
+  else if (status == 401 || message.find("invalid auth token") != std::string::npos ||
+           message.find("revision of auth store is old") != std::string::npos) code = ErrorCode::kUnauthenticated;
   else if (status >= 500 || message.find("no leader") != std::string::npos) code = ErrorCode::kUnavailable;
   return Error{code, "etcd: " + message};
 }
@@ -133,7 +139,11 @@ Status EtcdKv::Authenticate(size_t i) {
   r.timeout = options_.timeout;
   auto answer = http::Fetch(r);
   if (!answer) return std::unexpected(answer.error());
-  if (answer->status != 200) return std::unexpected(EtcdError(answer->status, answer->body).Wrap("authenticating as " + options_.username));
+  if (answer->status != 200) {
+    Error e = EtcdError(answer->status, answer->body).Wrap("authenticating as " + options_.username);
+    if (e.code == ErrorCode::kUnauthenticated) e.code = ErrorCode::kPermissionDenied;  // a wrong password: no retry
+    return std::unexpected(e);
+  }
   boost::system::error_code ec;
   json::value doc = json::parse(answer->body, ec);
   std::string token = !ec && doc.is_object() ? Str(doc.as_object(), "token") : "";
@@ -143,46 +153,55 @@ Status EtcdKv::Authenticate(size_t i) {
   return {};
 }
 
-Result<std::string> EtcdKv::Call(const std::string& path, const std::string& body) {
+Result<std::string> EtcdKv::Call(const std::string& path, const std::string& body, Retry retry) {
   size_t first;
   {
     std::lock_guard<std::mutex> l(mu_);
     first = current_;
   }
   Error last{ErrorCode::kUnavailable, "etcd: no endpoint"};
+  bool reauthenticated = false;
   // Each endpoint once, from the one that answered last; a token gone stale is traded again once.
-  for (size_t n = 0, reauth = 0; n < options_.endpoints.size(); ++n) {
+  for (size_t n = 0; n < options_.endpoints.size();) {
     size_t i = (first + n) % options_.endpoints.size();
-    bool need_token = !options_.username.empty() && [&] { std::lock_guard<std::mutex> l(mu_); return token_.empty(); }();
-    if (need_token) {
-      if (auto ok = Authenticate(i); !ok) {
-        last = ok.error();
-        if (last.code == ErrorCode::kUnavailable) continue;
-        return std::unexpected(last);
-      }
-    }
-    auto request = Prepare(i, path, body);
-    auto answer = http::Fetch(*request);
-    if (!answer) {
-      last = answer.error().Wrap("etcd " + options_.endpoints[i]);
-      continue;
-    }
-    if (answer->status == 200) {
+    auto answer = CallOne(i, path, body);
+    if (answer) {
       std::lock_guard<std::mutex> l(mu_);
       current_ = i;
-      return std::move(answer->body);
+      return answer;
     }
-    Error e = EtcdError(answer->status, answer->body);
-    if (e.code == ErrorCode::kUnauthenticated && !options_.username.empty() && reauth++ == 0) {
+    Error e = answer.error();
+    if (e.code == ErrorCode::kUnauthenticated && !options_.username.empty() && !reauthenticated) {
+      reauthenticated = true;
       std::lock_guard<std::mutex> l(mu_);
       token_.clear();
-      --n;  // the same endpoint, with a fresh token
-      continue;
+      continue;  // the same endpoint, with a fresh token
     }
     if (e.code != ErrorCode::kUnavailable) return std::unexpected(e);
+    // A write that may have reached etcd is not sent again: its compares would judge it against
+    // itself.
+    bool unsent = e.message.find("connecting to") != std::string::npos;
+    if (retry == Retry::kUnsentOnly && !unsent) return std::unexpected(e.Wrap("the outcome is unknown"));
     last = e;
+    ++n;
   }
   return std::unexpected(last);
+}
+
+// One endpoint: its token first when a user is configured.
+Result<std::string> EtcdKv::CallOne(size_t i, const std::string& path, const std::string& body) {
+  bool need_token = !options_.username.empty() && [&] {
+    std::lock_guard<std::mutex> l(mu_);
+    return token_.empty();
+  }();
+  if (need_token) {
+    if (auto ok = Authenticate(i); !ok) return std::unexpected(ok.error());
+  }
+  auto request = Prepare(i, path, body);
+  auto answer = http::Fetch(*request);
+  if (!answer) return std::unexpected(answer.error().Wrap("etcd endpoint " + std::to_string(i + 1)));
+  if (answer->status == 200) return std::move(answer->body);
+  return std::unexpected(EtcdError(answer->status, answer->body));
 }
 
 Result<RangeResponse> EtcdKv::Range(const RangeRequest& request) {
@@ -215,7 +234,7 @@ Result<TxnResponse> EtcdKv::Txn(const TxnRequest& request) {
   json::object body{{"compare", std::move(compares)},
                     {"success", OperationsJson(request.success, options_.prefix)},
                     {"failure", OperationsJson(request.failure, options_.prefix)}};
-  auto answer = Call("/v3/kv/txn", json::serialize(body));
+  auto answer = Call("/v3/kv/txn", json::serialize(body), Retry::kUnsentOnly);
   if (!answer) return std::unexpected(answer.error());
   auto doc = ParseObject(*answer);
   if (!doc) return std::unexpected(doc.error());
@@ -224,7 +243,7 @@ Result<TxnResponse> EtcdKv::Txn(const TxnRequest& request) {
 }
 
 Status EtcdKv::Compact(int64_t revision) {
-  auto answer = Call("/v3/kv/compaction", json::serialize(json::object{{"revision", std::to_string(revision)}}));
+  auto answer = Call("/v3/kv/compaction", json::serialize(json::object{{"revision", std::to_string(revision)}}), Retry::kUnsentOnly);
   if (!answer) return std::unexpected(answer.error());
   return {};
 }
@@ -235,6 +254,11 @@ class EtcdKv::EtcdWatcher : public Watcher {
   EtcdWatcher(std::shared_ptr<EtcdKv> kv, json::object create) : kv_(std::move(kv)), create_(std::move(create)) {}
 
   Result<std::vector<Event>> Next(std::chrono::milliseconds wait) override {
+    if (pending_) {  // what ended the stream, once the events before it were given
+      Error e = *pending_;
+      pending_.reset();
+      return std::unexpected(e);
+    }
     if (!stream_) {
       if (auto ok = OpenStream(); !ok) return std::unexpected(ok.error());
     }
@@ -245,7 +269,11 @@ class EtcdKv::EtcdWatcher : public Watcher {
           std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())));
       if (!piece) return std::unexpected(piece.error());
       partial_ += *piece;
-      if (auto ok = TakeLines(out); !ok) return std::unexpected(ok.error());
+      if (auto ok = TakeLines(out); !ok) {
+        if (out.empty()) return std::unexpected(ok.error());
+        pending_ = ok.error();
+        return out;
+      }
       if (stream_->ended() && out.empty()) return Fail(ErrorCode::kUnavailable, "etcd ended the watch");
     } while (out.empty() && std::chrono::steady_clock::now() < deadline);
     return out;
@@ -259,16 +287,31 @@ class EtcdKv::EtcdWatcher : public Watcher {
     auto probed = kv_->Call("/v3/kv/range", json::serialize(probe));
     if (!probed && probed.error().code != ErrorCode::kInvalidArgument) return std::unexpected(probed.error());
     Error last{ErrorCode::kUnavailable, "etcd: no endpoint"};
-    for (size_t i = 0; i < kv_->options_.endpoints.size(); ++i) {
+    size_t first;
+    {
+      std::lock_guard<std::mutex> l(kv_->mu_);
+      first = kv_->current_;
+    }
+    for (size_t n = 0; n < kv_->options_.endpoints.size(); ++n) {
+      size_t i = (first + n) % kv_->options_.endpoints.size();
       auto request = kv_->Prepare(i, "/v3/watch", json::serialize(json::object{{"create_request", create_}}));
       auto opened = http::BodyStream::Open(*request);
       if (!opened) {
-        last = opened.error();
+        last = opened.error().Wrap("etcd endpoint " + std::to_string(i + 1));
         continue;
       }
-      if ((*opened)->status() != 200) return std::unexpected(EtcdError((*opened)->status(), "").Wrap("opening a watch"));
-      stream_ = std::move(*opened);
-      return {};
+      if ((*opened)->status() == 200) {
+        stream_ = std::move(*opened);
+        return {};
+      }
+      std::string body;
+      while (!(*opened)->ended()) {
+        auto piece = (*opened)->Read(std::chrono::milliseconds(100));
+        if (!piece || body.size() > (64u << 10)) break;
+        body += *piece;
+      }
+      last = EtcdError((*opened)->status(), body).Wrap("opening a watch");
+      if (last.code != ErrorCode::kUnavailable) return std::unexpected(last);
     }
     return std::unexpected(last);
   }
@@ -280,11 +323,15 @@ class EtcdKv::EtcdWatcher : public Watcher {
       if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
       boost::system::error_code ec;
       json::value doc = json::parse(line, ec);
-      const json::value* result = !ec && doc.is_object() ? doc.as_object().if_contains("result") : nullptr;
+      const json::object* o = !ec ? doc.if_object() : nullptr;
+      if (o && o->contains("error")) return std::unexpected(EtcdError(0, line));
+      const json::value* result = o ? o->if_contains("result") : nullptr;
       if (!result || !result->is_object()) return Fail(ErrorCode::kFormat, "etcd sent a watch answer kubeiam cannot read");
       const json::object& r = result->as_object();
       if (Int(r, "compact_revision") > 0) return Fail(ErrorCode::kGone, "etcd: the watch's revisions have been compacted");
-      if (const json::value* c = r.if_contains("canceled"); c && c->is_bool() && c->as_bool()) return Fail(ErrorCode::kUnavailable, "etcd canceled the watch");
+      if (const json::value* c = r.if_contains("canceled"); c && c->is_bool() && c->as_bool()) {
+        return std::unexpected(EtcdError(0, json::serialize(json::object{{"error", "the watch was canceled: " + Str(r, "cancel_reason")}})));
+      }
       if (auto ok = AddEvents(r, out); !ok) return ok;
     }
     return {};
@@ -315,6 +362,7 @@ class EtcdKv::EtcdWatcher : public Watcher {
   json::object create_;
   std::unique_ptr<http::BodyStream> stream_;
   std::string partial_;
+  std::optional<Error> pending_;
 };
 
 Result<std::unique_ptr<Watcher>> EtcdKv::Watch(const std::string& key, const std::string& range_end, int64_t start_revision) {

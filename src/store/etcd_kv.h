@@ -40,8 +40,10 @@ class EtcdKv : public KvStore, public std::enable_shared_from_this<EtcdKv> {
   Status Compact(int64_t revision) override;
 
   // One gateway call: the JSON answer, or the error etcd gave (kInvalidArgument for what it
-  // refuses, kGone for compacted revisions, kUnavailable when no endpoint answers).
-  Result<std::string> Call(const std::string& path, const std::string& body);
+  // refuses, kGone for compacted revisions, kUnavailable when no endpoint answers). A read goes
+  // to the next endpoint on any failure; a write (kUnsentOnly) only when it was never sent.
+  enum class Retry { kAnyFailure, kUnsentOnly };
+  Result<std::string> Call(const std::string& path, const std::string& body, Retry retry = Retry::kAnyFailure);
 
  private:
   class EtcdWatcher;
@@ -49,6 +51,7 @@ class EtcdKv : public KvStore, public std::enable_shared_from_this<EtcdKv> {
   // The request for `path` on endpoint `i`, with the auth token.
   Result<http::Request> Prepare(size_t i, const std::string& path, const std::string& body);
   Status Authenticate(size_t endpoint);
+  Result<std::string> CallOne(size_t endpoint, const std::string& path, const std::string& body);
 
   EtcdOptions options_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // client certificate and CA, when given

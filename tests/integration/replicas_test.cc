@@ -94,6 +94,7 @@ TEST_F(Replicas, WritesOnOneReplicaTakeEffectOnTheOther) {
   ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
   auto token = testing::Run({KUBEIAM_BINARY, "token", "-i", "demo", "--token-only", "--sts-endpoint", r2.Url(r2.sts, "")},
                             Env("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0", r2));
+  ASSERT_EQ(token.exit_code, 0) << token.err;
   std::string review = R"({"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":")" +
                        token.out.substr(0, token.out.find('\n')) + R"("}})";
   EXPECT_TRUE(WithinASecond([&] {

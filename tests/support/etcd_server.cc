@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include <unistd.h>
+
 #include "http/client.h"
 #include "integration/cli_runner.h"
 #include "support/temp_dir.h"
@@ -17,6 +19,13 @@ struct EtcdServer::Impl {
 EtcdServer::~EtcdServer() = default;
 
 std::unique_ptr<EtcdServer> EtcdServer::Start(std::string* error) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (auto e = TryStartOnce(error)) return e;
+  }
+  return nullptr;
+}
+
+std::unique_ptr<EtcdServer> EtcdServer::TryStartOnce(std::string* error) {
   std::unique_ptr<EtcdServer> e(new EtcdServer);
   e->impl_ = std::make_unique<Impl>();
   int client = FreePort(), peer = FreePort();
@@ -41,7 +50,14 @@ std::unique_ptr<EtcdServer> EtcdServer::Start(std::string* error) {
 
 std::string SharedEtcd(std::string* error) {
   static std::string why;
-  static std::unique_ptr<EtcdServer> etcd = EtcdServer::Start(&why);
+  static const pid_t owner = getpid();
+  // Never destroyed by a forked child that happens to exit normally: only the starter stops it.
+  static EtcdServer* etcd = EtcdServer::Start(&why).release();
+  static struct Stop {
+    ~Stop() {
+      if (getpid() == owner) delete etcd;
+    }
+  } stop;
   *error = why;
   return etcd ? etcd->url() : "";
 }

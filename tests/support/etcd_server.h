@@ -15,6 +15,7 @@ class EtcdServer {
   const std::string& url() const { return url_; }  // http://127.0.0.1:PORT
 
  private:
+  static std::unique_ptr<EtcdServer> TryStartOnce(std::string* error);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string url_;

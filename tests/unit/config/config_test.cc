@@ -229,6 +229,7 @@ namespace {
 TEST(ServerConfig, EtcdStore) {
   auto c = ParseConfig(R"(
 clusterID: demo
+eksAPI: {}
 store:
   etcd:
     endpoints: [https://10.0.0.1:2379, https://10.0.0.2:2379]
@@ -245,10 +246,14 @@ store:
   EXPECT_EQ(c->etcd_store->prefix, "/kubeiam/prod/");
   EXPECT_EQ(c->etcd_store->ca_file, "dir/pki/ca.crt");
   EXPECT_EQ(c->etcd_store->password_file, "dir/pki/etcd-password");
-  auto bad = ParseConfig("clusterID: demo\nstore:\n  etcd:\n    endpoints: [10.0.0.1:2379]\n    username: u\n", "c.yaml");
+  auto bad = ParseConfig("clusterID: demo\nstore:\n  etcd:\n    endpoints: [10.0.0.1:2379, \"https://u:pw@10.0.0.2\", "
+                         "\"http://10.0.0.3:2379\"]\n    username: u\n    passwordFile: p\n", "c.yaml");
   ASSERT_FALSE(bad.has_value());
-  for (const char* want : {"c.yaml: store.etcd.endpoints: 10.0.0.1:2379 must be an http:// or https:// URL",
-                           "c.yaml: store.etcd: username and passwordFile go together"}) {
+  EXPECT_EQ(bad.error().message.find("pw@"), std::string::npos) << "no user information repeated";
+  for (const char* want : {"c.yaml: store.etcd.endpoints[0]: must be an http:// or https:// URL",
+                           "c.yaml: store.etcd.endpoints[1]: must not carry user information",
+                           "c.yaml: store.etcd: a password goes to etcd over https only",
+                           "c.yaml: store.etcd: is set but nothing keeps state in a store"}) {
     EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << "\n" << bad.error().message;
   }
   EXPECT_FALSE(ParseConfig("clusterID: demo\nstore: {}\n", "c.yaml").has_value());

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <thread>
 
 #include "support/etcd_server.h"
 #include "util/encoding.h"
@@ -13,15 +14,15 @@
 namespace kubeiam::store {
 namespace {
 
-std::string Url() {
-  std::string error;
-  std::string url = testing::SharedEtcd(&error);
-  EXPECT_FALSE(url.empty()) << error;
-  return url;
-}
+// The shared etcd's URL; the test fails (and stops) without one.
+#define ETCD_URL(var)                                  \
+  std::string var##_error;                             \
+  std::string var = testing::SharedEtcd(&var##_error); \
+  ASSERT_FALSE(var.empty()) << var##_error
 
 TEST(EtcdKv, AnUnreachableMemberIsPassedOver) {
-  auto kv = EtcdKv::Open({.endpoints = {"http://127.0.0.1:9", Url()}, .prefix = "/failover/"});
+  ETCD_URL(url);
+  auto kv = EtcdKv::Open({.endpoints = {"http://127.0.0.1:9", url}, .prefix = "/failover/"});
   ASSERT_TRUE(kv) << kv.error().message;
   auto put = (*kv)->Txn({{}, {Put("a", "1")}, {}});
   ASSERT_TRUE(put) << put.error().message;
@@ -30,12 +31,13 @@ TEST(EtcdKv, AnUnreachableMemberIsPassedOver) {
   auto refused = (*none)->Range({"a", "", 0});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(refused.error().message.find("etcd http://127.0.0.1:9"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("etcd endpoint 1: connecting to 127.0.0.1:9"), std::string::npos) << refused.error().message;
 }
 
 TEST(EtcdKv, PrefixesKeepClustersApart) {
-  auto a = *EtcdKv::Open({.endpoints = {Url()}, .prefix = "/kubeiam/a/"});
-  auto b = *EtcdKv::Open({.endpoints = {Url()}, .prefix = "/kubeiam/b/"});
+  ETCD_URL(url);
+  auto a = *EtcdKv::Open({.endpoints = {url}, .prefix = "/kubeiam/a/"});
+  auto b = *EtcdKv::Open({.endpoints = {url}, .prefix = "/kubeiam/b/"});
   ASSERT_TRUE(a->Txn({{}, {Put("k", "from a"), Put("z", "z")}, {}}));
   ASSERT_TRUE(b->Txn({{}, {Put("k", "from b")}, {}}));
   auto all_a = a->Range({"", std::string(1, '\0'), 0});
@@ -78,6 +80,24 @@ TEST(EtcdKv, EtcdUsersAndRoles) {
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("authenticating as kubeiam"), std::string::npos) << refused.error().message;
   EXPECT_EQ(refused.error().message.find("nope"), std::string::npos) << "no password in errors";
+}
+
+// A watch read with no wait gives what has arrived meanwhile (the front polls its watches so).
+TEST(EtcdKv, AWatchReadWithNoWaitGivesWhatArrived) {
+  ETCD_URL(url);
+  auto kv = *EtcdKv::Open({.endpoints = {url}, .prefix = "/no-wait/"});
+  auto w = kv->Watch("n/", PrefixEnd("n/"), 0);
+  ASSERT_TRUE(w) << w.error().message;
+  ASSERT_TRUE(kv->Txn({{}, {Put("n/a", "1")}, {}}));
+  std::vector<Event> seen;
+  for (int i = 0; i < 20 && seen.empty(); ++i) {
+    auto batch = (*w)->Next(std::chrono::milliseconds(0));
+    ASSERT_TRUE(batch) << batch.error().message;
+    seen.insert(seen.end(), batch->begin(), batch->end());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].kv.key, "n/a");
 }
 
 TEST(EtcdKv, BadEndpointsAreRefused) {
