@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "identity/aws_auth.h"
 #include "identity/mapper_chain.h"
+#include "kubeapi/subject_access_review.h"
 #include "rbac/bootstrap.h"
 #include "rbac/resources.h"
 #include "config/config.h"
@@ -160,12 +161,7 @@ boost::json::object DecisionJson(const rbac::Attributes& a, const authz::Decisio
   boost::json::object out{{"allowed", d.allowed}, {"reason", d.reason}, {"user", a.user.name}, {"groups", std::move(groups)}};
   if (!mapping_note.empty()) out["mapping"] = mapping_note;
   // The attributes, as the SelfSubjectAccessReview kubectl would send carries them.
-  if (a.resource_request) {
-    out["resourceAttributes"] = boost::json::object{{"namespace", a.namespace_}, {"verb", a.verb}, {"group", a.api_group},
-                                                    {"resource", a.resource}, {"subresource", a.subresource}, {"name", a.name}};
-  } else {
-    out["nonResourceAttributes"] = boost::json::object{{"verb", a.verb}, {"path", a.path}};
-  }
+  kubeapi::PutAttributes(a, out);
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include "cli/explain_text.h"
 #include "cli/server_view.h"
 #include "http/client.h"
+#include "kubeapi/subject_access_review.h"
 #include "server/explanation.h"
 #include "util/time.h"
 
@@ -121,12 +122,7 @@ Result<json::object> RequestBody(const ExplainOptions& o) {
   std::vector<std::string> warnings;
   auto a = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
   if (!a) return std::unexpected(a.error());
-  if (a->resource_request) {
-    body["resourceAttributes"] = json::object{{"namespace", a->namespace_}, {"verb", a->verb}, {"group", a->api_group},
-                                              {"resource", a->resource}, {"subresource", a->subresource}, {"name", a->name}};
-  } else {
-    body["nonResourceAttributes"] = json::object{{"verb", a->verb}, {"path", a->path}};
-  }
+  kubeapi::PutAttributes(*a, body);
   body["request"] = RequestText(o.req);
   return body;
 }

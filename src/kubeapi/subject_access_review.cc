@@ -106,6 +106,15 @@ Result<SubjectAccessReview> ParseSubjectAccessReview(std::string_view body) {
   return out;
 }
 
+void PutAttributes(const rbac::Attributes& a, json::object& spec) {
+  if (a.resource_request) {
+    spec["resourceAttributes"] = json::object{{"namespace", a.namespace_}, {"verb", a.verb}, {"group", a.api_group},
+                                              {"resource", a.resource}, {"subresource", a.subresource}, {"name", a.name}};
+  } else {
+    spec["nonResourceAttributes"] = json::object{{"verb", a.verb}, {"path", a.path}};
+  }
+}
+
 std::string SubjectAccessReviewStatus(std::string_view api_version, bool allowed, std::string_view reason,
                                       std::string_view evaluation_error) {
   json::object status{{"allowed", allowed}};

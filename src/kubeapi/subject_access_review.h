@@ -3,6 +3,8 @@
 // the version that was asked for (authorization.k8s.io/v1, or v1beta1 with `spec.group`).
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +25,10 @@ struct SubjectAccessReview {
 // nonResourceAttributes is required", "spec: at least one of user and groups is required",
 // "spec.extra.<key>: must be a list of strings", ...
 Result<SubjectAccessReview> ParseSubjectAccessReview(std::string_view body);
+
+// A request's attributes as a review's spec carries them: `resourceAttributes` {namespace, verb,
+// group, resource, subresource, name} or `nonResourceAttributes` {verb, path}, set in `spec`.
+void PutAttributes(const rbac::Attributes& a, boost::json::object& spec);
 
 // The review with status {allowed, denied?, reason?, evaluationError?}.
 std::string SubjectAccessReviewStatus(std::string_view api_version, bool allowed, std::string_view reason,

@@ -26,8 +26,6 @@ std::string MetaOf(const json::object& o, const char* key) {
 
 std::string KeyOf(const json::object& o) { return MetaOf(o, "namespace") + "/" + MetaOf(o, "name"); }
 
-std::string ResourceOf(const Collection& c) { return c.path.substr(c.path.rfind('/') + 1); }
-
 }  // namespace
 
 // One collection: its objects by namespace/name, the version a watch resumes from, and how its
@@ -122,7 +120,7 @@ void ClusterMirror::Run(Feed& feed) {
       else failures = 0;
     } else if (end.kind == WatchEnd::kGone) {
       ++feed.relists;
-      if (options_.log) options_.log(false, "the watch of " + ResourceOf(feed.what) + " is too old (410 Gone): listing again");
+      if (options_.log) options_.log(false, "the watch of " + feed.what.resource() + " is too old (410 Gone): listing again");
       if (gone_in_row > 1) back_off();
       relist = true;
     } else {
@@ -155,7 +153,7 @@ ClusterMirror::WatchEnd ClusterMirror::WatchOnce(Feed& feed) {
   if (end) return *end;
   if (answer && answer->status == 410) return {WatchEnd::kGone, {}, false};
   if (!answer) return {WatchEnd::kFailed, answer.error(), false};
-  if (answer->status / 100 != 2) return {WatchEnd::kFailed, Refusal(client_.context(), *answer, "watch", ResourceOf(feed.what)), false};
+  if (answer->status / 100 != 2) return {WatchEnd::kFailed, Refusal(client_.context(), *answer, "watch", feed.what.resource()), false};
   return {WatchEnd::kEnded, {}, events == 0 && SteadyClock::now() - started < std::chrono::seconds(5)};
 }
 
@@ -165,7 +163,7 @@ std::optional<ClusterMirror::WatchEnd> ClusterMirror::ApplyEvent(Feed& feed, std
     feed.watching = true;
     if (feed.lost.exchange(false)) {
       ++feed.reconnects;
-      if (options_.log) options_.log(false, "watching " + ResourceOf(feed.what) + " on the cluster again");
+      if (options_.log) options_.log(false, "watching " + feed.what.resource() + " on the cluster again");
     }
     return std::nullopt;
   }
@@ -175,13 +173,13 @@ std::optional<ClusterMirror::WatchEnd> ClusterMirror::ApplyEvent(Feed& feed, std
   const json::value* type = event ? event->if_contains("type") : nullptr;
   const json::value* object = event ? event->if_contains("object") : nullptr;
   if (!type || !type->is_string() || !object || !object->is_object()) {
-    return WatchEnd{WatchEnd::kFailed, {ErrorCode::kFormat, "a watch event of " + ResourceOf(feed.what) + " is not {type, object}"}, false};
+    return WatchEnd{WatchEnd::kFailed, {ErrorCode::kFormat, "a watch event of " + feed.what.resource() + " is not {type, object}"}, false};
   }
   const json::object& o = object->as_object();
   if (*type == "ERROR") {
     const json::value* code = o.if_contains("code");
     if (code && code->is_int64() && code->as_int64() == 410) return WatchEnd{WatchEnd::kGone, {}, false};
-    return WatchEnd{WatchEnd::kFailed, {ErrorCode::kUpstream, "the watch of " + ResourceOf(feed.what) + " failed: " + json::serialize(o)}, false};
+    return WatchEnd{WatchEnd::kFailed, {ErrorCode::kUpstream, "the watch of " + feed.what.resource() + " failed: " + json::serialize(o)}, false};
   }
   {
     std::lock_guard<std::mutex> l(feed.mu);
@@ -204,7 +202,7 @@ void ClusterMirror::Lost(Feed& feed, const Error& error) {
   if (!feed.lost.exchange(true)) {
     feed.lost_at = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
   }
-  if (options_.log) options_.log(true, "cannot watch " + ResourceOf(feed.what) + ", serving the last objects seen: " + error.message);
+  if (options_.log) options_.log(true, "cannot watch " + feed.what.resource() + ", serving the last objects seen: " + error.message);
 }
 
 // A pause before trying again: a random part of `ceiling` (full jitter), cut short by the stop.
@@ -241,7 +239,7 @@ std::string ClusterMirror::Metrics() const {
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
   std::string up, stale, relists, reconnects;
   for (const auto& feed : feeds_) {
-    std::string label = "{resource=\"" + ResourceOf(feed->what) + "\"} ";
+    std::string label = "{resource=\"" + feed->what.resource() + "\"} ";
     bool lost = feed->lost.load();
     up += "kubeiam_cluster_watch_up" + label + (lost ? "0" : "1") + "\n";
     stale += "kubeiam_cluster_watch_stale_seconds" + label + std::to_string(lost ? now - feed->lost_at.load() : 0) + "\n";

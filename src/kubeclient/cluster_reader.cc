@@ -42,7 +42,7 @@ class ApiClusterObjects : public state::ClusterObjects {
     if (count < 500 || !isatty(STDERR_FILENO)) return;
     progress_shown_ = true;
     std::cerr << "\rreading RBAC from context " << client_.context().context_name << ": " << count << " objects ("
-              << kind.path.substr(kind.path.rfind('/') + 1) << ")" << std::flush;
+              << kind.resource() << ")" << std::flush;
   }
 
   KubeClient client_;

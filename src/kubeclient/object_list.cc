@@ -31,7 +31,7 @@ Result<ObjectList> ListAll(KubeClient& client, const Collection& what, const std
     auto r = client.Call("GET", path);
     if (!r) return std::unexpected(r.error());
     if (r->status != 200) {
-      return std::unexpected(Refusal(client.context(), *r, "list", what.path.substr(what.path.rfind('/') + 1)));
+      return std::unexpected(Refusal(client.context(), *r, "list", what.resource()));
     }
     boost::system::error_code ec;
     json::value doc = json::parse(r->body, ec);

@@ -17,6 +17,7 @@ struct Collection {
   std::string path;
   std::string api_version, kind;  // given to each item (lists leave them out)
   std::string field_selector;
+  std::string resource() const { return path.substr(path.rfind('/') + 1); }  // "clusterroles"
 };
 
 struct ObjectList {

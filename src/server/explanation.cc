@@ -6,6 +6,7 @@
 #include "authz/chain.h"
 #include "eks/access_policies.h"
 #include "identity/mapping_explanation.h"
+#include "kubeapi/responses.h"
 #include "token/decode.h"
 #include "token/validate.h"
 #include "util/time.h"
@@ -15,11 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::array Strings(const std::vector<std::string>& v) {
-  json::array out;
-  for (const auto& s : v) out.emplace_back(s);
-  return out;
-}
 
 json::object IdentityJson(const identity::Identity& id, const identity::MappingExplanation& e) {
   return {{"arn", id.arn}, {"canonicalArn", id.canonical_arn}, {"accountId", id.account_id}, {"userId", id.user_id},
@@ -40,7 +36,7 @@ json::object MappingJson(const ExplainRequest& c, const identity::MappingExplana
   json::object out{{"mode", std::string(eks::ToString(c.mappings.authentication_mode))}, {"backends", std::move(backends)}};
   const auto& result = e.result;
   if (result) {
-    out["result"] = json::object{{"username", result->username}, {"groups", Strings(result->groups)}, {"backend", result->backend}};
+    out["result"] = json::object{{"username", result->username}, {"groups", kubeapi::JsonStrings(result->groups)}, {"backend", result->backend}};
   } else {
     out["error"] = result.error().message;
   }
@@ -92,7 +88,7 @@ json::object AuthorizationJson(const ExplainRequest& in, const identity::UserInf
   allowed = d.allowed;
   json::array associated;
   for (const auto& p : policies ? *policies : std::vector<eks::AssociatedPolicy>()) associated.emplace_back(eks::DescribeAssociation(p));
-  return json::object{{"request", in.request_text}, {"user", a.user.name}, {"groups", Strings(a.user.groups)},
+  return json::object{{"request", in.request_text}, {"user", a.user.name}, {"groups", kubeapi::JsonStrings(a.user.groups)},
                       {"bindings", BindingsNaming(policy, a)}, {"accessPolicies", std::move(associated)},
                       {"allowed", d.allowed}, {"reason", d.reason}};
 }
