@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "cli/commands.h"
@@ -197,14 +198,39 @@ void Reload(const std::string& config_path, server::Authenticator& auth) {
   std::cerr << "{\"msg\":\"config reloaded\"}\n";
 }
 
+// Refresh outcomes, logged once per change rather than four times a second: a failure when it
+// starts or its reason changes (and once a minute while it lasts), then the recovery.
+class ReloadLog {
+ public:
+  void Note(const Status& outcome) {
+    std::lock_guard<std::mutex> l(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (outcome) {
+      if (failing_) Log(LogLevel::kInfo, "reload succeeded again; every source is current", {});
+      failing_ = false;
+      return;
+    }
+    if (failing_ && outcome.error().message == last_ && now - logged_at_ < std::chrono::minutes(1)) return;
+    Log(LogLevel::kError, "reload failed, previous mappings kept", {{"error", outcome.error().message}});
+    failing_ = true;
+    last_ = outcome.error().message;
+    logged_at_ = now;
+  }
+
+ private:
+  std::mutex mu_;
+  bool failing_ = false;
+  std::string last_;
+  std::chrono::steady_clock::time_point logged_at_;
+};
+
 // Serves until SIGTERM or SIGINT, reloading on SIGHUP; sources watched meanwhile, and the
 // objects folder and memory looked after four times a second.
 void ServeUntilStopped(Server& s, sigset_t signals, const std::string& config_path) {
   // Mapping and RBAC sources: a file change is served within milliseconds (inotify), a store
   // write from another process within 20 ms.
-  s.auth().sources().Watch([](const Error& e) {
-    Log(LogLevel::kError, "reload failed, previous mappings kept", {{"error", e.message}});
-  });
+  auto reloads = std::make_shared<ReloadLog>();
+  s.auth().sources().Watch([reloads](const Status& outcome) { reloads->Note(outcome); });
   std::atomic<bool> stop{false};
   std::thread housekeeping([&] {
     uint64_t closed_at_trim = 0;

@@ -1,4 +1,5 @@
 #include "server/authenticator.h"
+#include "server/readiness.h"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -102,6 +103,12 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Create(config::Config conf
   if (!sources) return std::unexpected(sources.error());
   a->sources_ = std::move(*sources);
   return a;
+}
+
+void Authenticator::ReportStore(std::shared_ptr<const StoreMeter> meter) {
+  store_meter_ = meter;
+  metrics_.AddSource([meter] { return meter->Metrics(); });
+  metrics_.AddSource([sources = sources_.get()] { return StoreFollowMetrics(sources->store_follow()); });
 }
 
 Result<std::vector<std::string>> Authenticator::Reconfigure(const config::Config& next) {
@@ -270,7 +277,7 @@ http::HttpResponse Authenticator::Handle(const http::HttpRequest& request) {
   if (path == "/authorize") return HandleAuthorize(request);
   if (path == "/explain") return HandleExplain(request);
   if (path == "/healthz") return Text(200, "ok\n");
-  if (path == "/readyz") return sources_->snapshot() ? Text(200, "ok\n") : Text(503, "not ready\n");
+  if (path == "/readyz" || path.starts_with("/readyz/")) return Readiness(request, *sources_, store_meter_.get());
   if (path == "/metrics") return {200, "text/plain; version=0.0.4", metrics_.Render(), {}};
   return Text(404, "404 page not found\n");
 }

@@ -27,6 +27,7 @@
 #include "state/sources.h"
 #include "store/access_store.h"
 #include "sts/local_sts.h"
+#include "server/store_meter.h"
 #include "token/validate.h"
 
 namespace kubeiam::server {
@@ -60,6 +61,8 @@ class Authenticator : public kubeapi::AuthSource {
   // warnings. A config that fails to build changes nothing.
   Result<std::vector<std::string>> Reconfigure(const config::Config& next);
   Metrics& metrics() { return metrics_; }
+  // The store's health and latencies, for /readyz and /metrics (Bootstrap gives them).
+  void ReportStore(std::shared_ptr<const StoreMeter> meter);
   const config::Config& config() const { return config_; }
   std::shared_ptr<const state::Snapshot> snapshot() const override { return sources_->snapshot(); }
   state::Sources& sources() { return *sources_; }
@@ -86,6 +89,7 @@ class Authenticator : public kubeapi::AuthSource {
   std::shared_ptr<store::AccessStore> store_;
   std::shared_ptr<store::KvStore> kv_;  // the store under store_: the front's objects, when it keeps them
   std::shared_ptr<kubeclient::ClusterMirror> cluster_;  // the cluster the config watches, if any
+  std::shared_ptr<const StoreMeter> store_meter_;        // null until ReportStore
 };
 
 }  // namespace kubeiam::server

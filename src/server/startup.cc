@@ -73,9 +73,10 @@ Result<OpenedStore> OpenStores(const config::Config& config, const std::vector<e
   seed.entries = seed_entries;
   auto kv = OpenKv(config);
   if (!kv) return std::unexpected(kv.error());
-  auto opened = store::KvAccessStore::Open(*kv, seed);
+  auto metered = std::make_shared<StoreMeter>(std::move(*kv), config.etcd_store ? "etcd" : "sqlite");
+  auto opened = store::KvAccessStore::Open(metered, seed);
   if (!opened) return std::unexpected(opened.error().Wrap(StoreName(config)));
-  return OpenedStore{std::move(*kv), std::shared_ptr<store::AccessStore>(std::move(*opened))};
+  return OpenedStore{std::move(metered), std::shared_ptr<store::AccessStore>(std::move(*opened))};
 }
 
 Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries) {
@@ -131,6 +132,7 @@ Result<Parts> Bootstrap(const config::Config& config) {
     auto opened = OpenStores(config);
     if (!opened) return std::unexpected(opened.error());
     parts.store = std::move(opened->access);
+    parts.meter = opened->kv;
     parts.kv = std::move(opened->kv);
   }
   if (parts.kv && state::ServesStoredObjects(config)) {
@@ -141,6 +143,7 @@ Result<Parts> Bootstrap(const config::Config& config) {
   auto a = Authenticator::Create(config, parts.local_sts, parts.store, nullptr, parts.kv);
   if (!a) return std::unexpected(a.error());
   parts.authenticator = std::move(*a);
+  if (parts.meter) parts.authenticator->ReportStore(parts.meter);
   return parts;
 }
 

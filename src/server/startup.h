@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "server/authenticator.h"
+#include "server/store_meter.h"
 #include "server/tls_material.h"
 #include "kubeapi/object_registry.h"
 #include "store/access_store.h"
@@ -16,7 +17,8 @@ namespace kubeiam::server {
 struct Parts {
   std::shared_ptr<const sts::LocalSts> local_sts;  // null unless sts.local is configured
   std::shared_ptr<store::AccessStore> store;  // null unless access entries live in a store
-  std::shared_ptr<store::KvStore> kv;          // the store under it
+  std::shared_ptr<store::KvStore> kv;          // the store under it (metered)
+  std::shared_ptr<StoreMeter> meter;            // the same store, for its health and latencies
   // The Kubernetes objects the API front keeps (null unless kubeAPI serves them), seeded.
   std::shared_ptr<kubeapi::ObjectRegistry> objects;
   std::unique_ptr<Authenticator> authenticator;
@@ -38,7 +40,7 @@ Result<std::shared_ptr<store::AccessStore>> OpenStore(const config::Config& conf
 
 // The store and the access state in it.
 struct OpenedStore {
-  std::shared_ptr<store::KvStore> kv;
+  std::shared_ptr<StoreMeter> kv;
   std::shared_ptr<store::AccessStore> access;
 };
 Result<OpenedStore> OpenStores(const config::Config& config, const std::vector<eks::AccessEntry>& seed_entries = {});

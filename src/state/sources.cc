@@ -87,7 +87,7 @@ Status Sources::Reconfigure(SourceSettings next) {
   rbac_stamp_ = std::move(trial.rbac_stamp_);
   store_revision_ = trial.store_revision_;
   store_mode_ = trial.store_mode_;
-  objects_revision_ = trial.objects_revision_;
+  objects_mark_ = trial.objects_mark_;
   cluster_aws_auth_generation_ = trial.cluster_aws_auth_generation_;
   aws_auth_ = std::move(trial.aws_auth_);
   dynamic_ = std::move(trial.dynamic_);
@@ -114,12 +114,10 @@ Status Sources::Load(bool force) {
 Status Sources::CheckStoredObjects(bool force) {
   objects_dirty_ = false;
   if (!settings_.objects.kv) return {};
-  auto changed = ObjectsChangedSince(settings_.objects, force ? 0 : objects_revision_);
+  auto changed = ObjectsChangedSince(settings_.objects, force ? ObjectsMark{} : objects_mark_);
   if (!changed) return std::unexpected(changed.error().Wrap("the store"));
   if (!*changed) return {};
-  auto revision = StoreRevision(settings_.objects);
-  if (!revision) return std::unexpected(revision.error().Wrap("the store"));
-  objects_revision_ = *revision;
+  objects_mark_ = **changed;
   objects_dirty_ = true;
   return {};
 }
@@ -316,7 +314,7 @@ void AddWatches(int fd, const std::vector<std::string>& paths) {
 
 }  // namespace
 
-void Sources::Watch(std::function<void(const Error&)> on_error) {
+void Sources::Watch(std::function<void(const Status&)> on_refresh) {
   if (watcher_.joinable()) return;
   stop_ = false;
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -326,7 +324,7 @@ void Sources::Watch(std::function<void(const Error&)> on_error) {
     std::lock_guard<std::mutex> l(mu_);
     AddWatches(in, WatchedPaths());
   }
-  watcher_ = std::thread([this, in, on_error = std::move(on_error)] {
+  watcher_ = std::thread([this, in, on_refresh] {
     auto last_full = std::chrono::steady_clock::now();
     while (!stop_.load()) {
       pollfd fds[2] = {{in, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
@@ -343,11 +341,12 @@ void Sources::Watch(std::function<void(const Error&)> on_error) {
         AddWatches(in, WatchedPaths());  // folders created since, or settings changed
       }
       if (!fired) last_full = now;
-      if (auto s = Refresh(); !s && on_error) on_error(s.error());
+      auto s = Refresh();
+      if (on_refresh) on_refresh(s);
     }
     if (in >= 0) close(in);
   });
-  WatchStore(on_error);
+  WatchStore(on_refresh);
   std::lock_guard<std::mutex> l(mu_);
   if (settings_.cluster) settings_.cluster->OnChange([this] { Wake(); });
 }
@@ -360,7 +359,7 @@ void Sources::Wake() {
 // The store's own watch wakes a Refresh when any process or replica commits. A watch that
 // fails (the store unreachable, its history compacted) is opened again after a pause; the file
 // thread's periodic Refresh covers the gap.
-void Sources::WatchStore(const std::function<void(const Error&)>& on_error) {
+void Sources::WatchStore(const std::function<void(const Status&)>& on_refresh) {
   std::function<Result<std::unique_ptr<store::Watcher>>()> open;
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -375,10 +374,12 @@ void Sources::WatchStore(const std::function<void(const Error&)>& on_error) {
   }
   if (!open) return;
   auto first = open();
-  store_watcher_ = std::thread([this, open, on_error, first = std::move(first)]() mutable {
+  store_watcher_ = std::thread([this, open, on_refresh, first = std::move(first)]() mutable {
     Result<std::unique_ptr<store::Watcher>> w = std::move(first);
+    bool failed = false;
     while (!stop_.load()) {
       if (!w) {
+        failed = true;
         for (int i = 0; i < 10 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
         w = open();
         continue;
@@ -388,10 +389,19 @@ void Sources::WatchStore(const std::function<void(const Error&)>& on_error) {
         w = std::unexpected(events.error());
         continue;
       }
+      if (failed) ++follow_reconnects_;
+      failed = false;
       if (events->empty()) continue;
-      if (auto s = Refresh(); !s && on_error) on_error(s.error());
+      auto s = Refresh();
+      if (on_refresh) on_refresh(s);
+      if (s) NoteApplied(events->back().kv.mod_revision);
     }
   });
+}
+
+void Sources::NoteApplied(int64_t revision) {
+  follow_revision_ = std::max(follow_revision_.load(), revision);
+  follow_applied_at_ = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 void Sources::StopWatching() {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "state/snapshot.h"
+#include "state/stored_objects.h"
 #include "state/source_settings.h"
 
 namespace kubeiam::state {
@@ -40,13 +41,26 @@ class Sources {
   // New settings (SIGHUP): every source is read again; a failure keeps the current snapshot.
   Status Reconfigure(SourceSettings next);
 
-  // Refresh on a thread of its own when something changes; `on_error` hears what failed.
-  void Watch(std::function<void(const Error&)> on_error);
+  // Refresh on threads of their own when something changes; `on_refresh` hears every refresh's
+  // outcome (from either thread: it must be thread-safe).
+  void Watch(std::function<void(const Status&)> on_refresh);
   void StopWatching();
   // Refresh soon, on the watch thread (a watched cluster saw a change).
   void Wake();
   // How many snapshots have been published (for tests and metrics).
   uint64_t generation() const { return generation_.load(); }
+
+  // How the store's watch is keeping up (for metrics): the revision of the last change applied,
+  // when it was applied (seconds since the epoch, 0: none yet), how often the watch was opened
+  // again after it failed.
+  struct StoreFollow {
+    int64_t revision = 0;
+    int64_t applied_at = 0;
+    uint64_t reconnects = 0;
+  };
+  StoreFollow store_follow() const {
+    return {follow_revision_.load(), follow_applied_at_.load(), follow_reconnects_.load()};
+  }
 
  private:
   explicit Sources(SourceSettings s) : settings_(std::move(s)) {}
@@ -68,7 +82,7 @@ class Sources {
   std::optional<uint64_t> store_revision_;
   uint64_t cluster_aws_auth_generation_ = 0;
   std::optional<eks::AuthenticationMode> store_mode_;
-  int64_t objects_revision_ = 0;  // the store's revision when the stored objects were last read
+  ObjectsMark objects_mark_;       // where the stored objects stood when last read
   bool objects_dirty_ = false;    // they changed since: this load reads them again
   std::shared_ptr<const identity::MappingTable> aws_auth_, dynamic_, entries_table_;
   std::shared_ptr<const eks::AccessEntries> entries_ = std::make_shared<const eks::AccessEntries>();
@@ -76,7 +90,11 @@ class Sources {
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::atomic<uint64_t> generation_{0};
 
-  void WatchStore(const std::function<void(const Error&)>& on_error);
+  void WatchStore(const std::function<void(const Status&)>& on_refresh);
+  void NoteApplied(int64_t revision);
+
+  std::atomic<int64_t> follow_revision_{0}, follow_applied_at_{0};
+  std::atomic<uint64_t> follow_reconnects_{0};
 
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // an eventfd that ends the watch thread's wait

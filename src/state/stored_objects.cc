@@ -16,29 +16,13 @@ constexpr const char* kRbacResources[] = {"clusterroles", "clusterrolebindings",
 
 }  // namespace
 
-Result<int64_t> StoreRevision(const StoredObjects& source) {
+Result<std::optional<ObjectsMark>> ObjectsChangedSince(const StoredObjects& source, const ObjectsMark& last) {
   std::string prefix = store::ObjectsPrefix(source.cluster);
-  auto got = source.kv->Range({prefix, store::PrefixEnd(prefix), 1});
+  store::RangeRequest request{prefix, store::PrefixEnd(prefix), 1, last.revision + 1, true};
+  auto got = source.kv->Range(request);
   if (!got) return std::unexpected(got.error());
-  return got->revision;
-}
-
-Result<bool> ObjectsChangedSince(const StoredObjects& source, int64_t revision) {
-  if (revision <= 0) return true;
-  // Nothing committed since: nothing to look for (the common case, one cheap read).
-  auto now = StoreRevision(source);
-  if (!now) return std::unexpected(now.error());
-  if (*now <= revision) return false;
-  std::string prefix = store::ObjectsPrefix(source.cluster);
-  auto watch = source.kv->Watch(prefix, store::PrefixEnd(prefix), revision + 1);
-  if (!watch && watch.error().code == ErrorCode::kGone) return true;
-  if (!watch) return std::unexpected(watch.error());
-  // The history since arrives at once from SQLite, within milliseconds from etcd's stream; a
-  // change elsewhere in the store (an access entry) waits the whole of this.
-  auto events = (*watch)->Next(std::chrono::milliseconds(100));
-  if (!events && events.error().code == ErrorCode::kGone) return true;
-  if (!events) return std::unexpected(events.error());
-  return !events->empty();
+  if (last.count >= 0 && got->count == last.count && got->kvs.empty()) return std::optional<ObjectsMark>();
+  return std::optional<ObjectsMark>(ObjectsMark{got->revision, got->count});
 }
 
 Result<StoredRbac> LoadStoredRbac(const StoredObjects& source) {

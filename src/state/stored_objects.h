@@ -20,11 +20,16 @@ struct StoredObjects {
   std::string cluster;
 };
 
-// The store's current revision.
-Result<int64_t> StoreRevision(const StoredObjects& source);
+// Where the stored objects stood when last looked at: the store's revision and how many there
+// were. Every change after it shows: a put gives some key a newer mod revision, and deletes
+// alone lower the count.
+struct ObjectsMark {
+  int64_t revision = 0;
+  int64_t count = -1;  // -1: never looked
+};
 
-// Whether any object changed after `revision` (0: always). kGone counts as a change.
-Result<bool> ObjectsChangedSince(const StoredObjects& source, int64_t revision);
+// The objects' mark now when any changed since `last` (one keys-only read), else nullopt.
+Result<std::optional<ObjectsMark>> ObjectsChangedSince(const StoredObjects& source, const ObjectsMark& last);
 
 struct StoredRbac {
   rbac::Objects objects;

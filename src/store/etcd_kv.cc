@@ -208,6 +208,8 @@ Result<RangeResponse> EtcdKv::Range(const RangeRequest& request) {
   json::object body{{"key", B64(options_.prefix + request.key)}};
   if (std::string end = RangeEndInside(options_.prefix, request.range_end); !end.empty()) body["range_end"] = B64(end);
   if (request.limit > 0) body["limit"] = std::to_string(request.limit);
+  if (request.min_mod_revision > 0) body["min_mod_revision"] = std::to_string(request.min_mod_revision);
+  if (request.keys_only) body["keys_only"] = true;
   auto answer = Call("/v3/kv/range", json::serialize(body));
   if (!answer) return std::unexpected(answer.error());
   auto doc = ParseObject(*answer);
@@ -216,6 +218,7 @@ Result<RangeResponse> EtcdKv::Range(const RangeRequest& request) {
   RangeResponse out;
   out.revision = HeaderRevision(o);
   out.more = o.contains("more") && o.at("more").is_bool() && o.at("more").as_bool();
+  out.count = Int(o, "count");
   if (const json::value* kvs = o.if_contains("kvs"); kvs && kvs->is_array()) {
     for (const auto& kv : kvs->as_array()) {
       if (!kv.is_object()) return Fail(ErrorCode::kFormat, "etcd answered a key-value kubeiam cannot read");

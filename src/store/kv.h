@@ -28,13 +28,16 @@ struct KeyValue {
 
 struct RangeRequest {
   std::string key, range_end;
-  int64_t limit = 0;  // 0: no limit
+  int64_t limit = 0;             // 0: no limit
+  int64_t min_mod_revision = 0;  // only keys modified at or after it (0: any)
+  bool keys_only = false;        // values left empty
 };
 
 struct RangeResponse {
   int64_t revision = 0;  // the store's revision the read saw
   std::vector<KeyValue> kvs;  // in key order
   bool more = false;          // the limit cut the range short
+  int64_t count = 0;          // keys in the range, before min_mod_revision and the limit (as etcd counts)
 };
 
 // Holds when the key's `target` stands in `relation` to `number` (revisions, version) or `value`.

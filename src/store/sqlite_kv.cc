@@ -217,12 +217,17 @@ Result<RangeResponse> SqliteKv::Range(const RangeRequest& request) {
   if (!revision) return done(std::unexpected(revision.error()));
   out.revision = *revision;
   RangeSql where = RangeWhere(request.range_end);
-  std::string sql = std::string("SELECT key, value, create_revision, mod_revision, version FROM kv WHERE ") + where.where +
-                    " ORDER BY key LIMIT ?3";
+  auto count = CountRange(request);
+  if (!count) return done(std::unexpected(count.error()));
+  out.count = *count;
+  std::string sql = std::string("SELECT key, ") + (request.keys_only ? "''" : "value") +
+                    ", create_revision, mod_revision, version FROM kv WHERE " + where.where +
+                    " AND mod_revision >= ?4 ORDER BY key LIMIT ?3";
   SqliteStatement s(db_, sql.c_str());
   s.BindBlob(1, request.key);
   if (where.binds == 2) s.BindBlob(2, request.range_end);
   s.Bind(3, request.limit > 0 ? request.limit + 1 : int64_t(-1));
+  s.Bind(4, request.min_mod_revision);
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
     if (request.limit > 0 && int64_t(out.kvs.size()) == request.limit) {
@@ -233,6 +238,16 @@ Result<RangeResponse> SqliteKv::Range(const RangeRequest& request) {
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return done(std::unexpected(Failure("reading keys")));
   return done(std::move(out));
+}
+
+Result<int64_t> SqliteKv::CountRange(const RangeRequest& request) {
+  RangeSql where = RangeWhere(request.range_end);
+  std::string sql = std::string("SELECT COUNT(*) FROM kv WHERE ") + where.where;
+  SqliteStatement s(db_, sql.c_str());
+  s.BindBlob(1, request.key);
+  if (where.binds == 2) s.BindBlob(2, request.range_end);
+  if (s.Step() != SQLITE_ROW) return std::unexpected(Failure("counting keys"));
+  return s.Int(0);
 }
 
 Result<bool> SqliteKv::Holds(const Compare& c) {

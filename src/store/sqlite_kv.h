@@ -51,6 +51,8 @@ class SqliteKv : public KvStore, public std::enable_shared_from_this<SqliteKv> {
   Result<int64_t> Meta(const char* name);
   Status SetMeta(const char* name, int64_t value);
   Result<bool> Holds(const Compare& c);
+  // Keys in the request's range, before its filters (the caller holds mu_).
+  Result<int64_t> CountRange(const RangeRequest& request);
   // Applies one operation at `revision`; `sub` numbers the changes within it. Returns whether
   // something changed.
   Result<bool> Apply(const Operation& op, int64_t revision, int64_t& sub);

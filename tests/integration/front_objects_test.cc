@@ -392,6 +392,17 @@ TEST_F(FrontObjects, AnalysisDefaultsToTheCurrentContext) {
   EXPECT_EQ(listed.out, "yes\n") << listed.err;
 }
 
+// Polls `probe` (up to `seconds`) until it gives `want`; returns what it gave last.
+template <typename Probe, typename Want>
+auto Eventually(Probe probe, const Want& want, int seconds = 5) {
+  auto last = probe();
+  for (int i = 0; i < seconds * 10 && !(last == want); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    last = probe();
+  }
+  return last;
+}
+
 // explain --server: a running server's view, for administrators only (viewer administers through
 // the config's mapping to system:masters; testuser does not).
 TEST_F(FrontObjects, ExplainOnTheServerForAdministratorsOnly) {
@@ -410,7 +421,12 @@ TEST_F(FrontObjects, ExplainOnTheServerForAdministratorsOnly) {
   EXPECT_NE(unmapped.out.find("Verdict: not authenticated: the API server answers 401 Unauthorized\n"), std::string::npos) << unmapped.out;
 
   ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("cm-readers"))}).exit_code, 0);
-  Outcome mapped = explain(viewer_key, viewer_secret, {"--arn", "arn:aws:iam::111122223333:user/testuser", "get", "configmaps"});
+  // The server's snapshot follows the store a moment after the write.
+  Outcome mapped;
+  Eventually([&] {
+    mapped = explain(viewer_key, viewer_secret, {"--arn", "arn:aws:iam::111122223333:user/testuser", "get", "configmaps"});
+    return mapped.out.find("MATCH user") != std::string::npos;
+  }, true);
   EXPECT_NE(mapped.out.find("    MATCH user arn:aws:iam::111122223333:user/testuser: same ARN\n"), std::string::npos) << mapped.out;
   EXPECT_NE(mapped.out.find("Verdict: authenticated as testuser; forbidden: the API server answers 403 Forbidden\n"),
             std::string::npos) << mapped.out;
@@ -484,17 +500,6 @@ class WatchingServer {
   int port_ = 0, sts_port_ = 0;
   std::unique_ptr<testing::Process> process_;
 };
-
-// Polls `probe` (up to `seconds`) until it gives `want`; returns what it gave last.
-template <typename Probe, typename Want>
-auto Eventually(Probe probe, const Want& want, int seconds = 5) {
-  auto last = probe();
-  for (int i = 0; i < seconds * 10 && !(last == want); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    last = probe();
-  }
-  return last;
-}
 
 TEST_F(FrontObjects, ServeWatchesTheClustersAwsAuthAndRbac) {
   ASSERT_EQ(Kubectl(admin_, {"create", "-f", dir_.Write("aws-auth.yaml", AwsAuthFor("cm-readers"))}).exit_code, 0);

@@ -81,6 +81,31 @@ TEST_P(KvStoreTest, RangesFollowEtcd) {
   EXPECT_EQ(kv->Range({"", std::string(1, '\0'), 0})->kvs.size(), 2u) << "p and q are left";
 }
 
+// Counting ignores the filters and the limit (etcd's count); min_mod_revision keeps the keys
+// changed since; keys_only drops the values.
+TEST_P(KvStoreTest, CountsAndModRevisionFilters) {
+  auto kv = Open();
+  ASSERT_TRUE(kv->Txn({{}, {Put("p/a", "1"), Put("p/b", "2"), Put("p/c", "3")}, {}}));
+  auto before = kv->Range({"p/", PrefixEnd("p/"), 0});
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->count, 3);
+  ASSERT_TRUE(kv->Txn({{}, {Put("p/c", "30")}, {}}));
+  RangeRequest since{"p/", PrefixEnd("p/"), 0, before->revision + 1, true};
+  auto changed = kv->Range(since);
+  ASSERT_TRUE(changed);
+  ASSERT_EQ(changed->kvs.size(), 1u);
+  EXPECT_EQ(changed->kvs[0].key, "p/c");
+  EXPECT_EQ(changed->kvs[0].value, "") << "keys only";
+  EXPECT_EQ(changed->count, 3) << "the count ignores the filter";
+  since.min_mod_revision = changed->revision + 1;
+  since.limit = 1;
+  auto none = kv->Range(since);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->kvs.empty());
+  EXPECT_EQ(none->count, 3);
+  EXPECT_EQ(kv->Range({"p/", PrefixEnd("p/"), 1})->count, 3) << "the count ignores the limit";
+}
+
 TEST_P(KvStoreTest, ComparesChooseTheBranch) {
   auto kv = Open();
   ASSERT_TRUE(kv->Txn({{}, {Put("k", "v1")}, {}}));
