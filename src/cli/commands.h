@@ -26,5 +26,6 @@ Runner AddMigrateCommand(CLI::App& app);
 Runner AddUpdateKubeconfigCommand(CLI::App& app);
 Runner AddExplainCommand(CLI::App& app);
 Runner AddDoctorCommand(CLI::App& app);
+Runner AddStoreCommand(CLI::App& app);
 
 }  // namespace kubeiam::cli

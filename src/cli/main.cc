@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
       {"access-entry", kubeiam::cli::AddAccessEntryCommand}, {"mapping", kubeiam::cli::AddMappingCommand},
       {"lint", kubeiam::cli::AddLintCommand},                 {"migrate", kubeiam::cli::AddMigrateCommand},
       {"update-kubeconfig", kubeiam::cli::AddUpdateKubeconfigCommand}, {"explain", kubeiam::cli::AddExplainCommand},
-      {"doctor", kubeiam::cli::AddDoctorCommand},
+      {"doctor", kubeiam::cli::AddDoctorCommand},     {"store", kubeiam::cli::AddStoreCommand},
   };
   // kubectl starts `kubeiam token` before every command: build only the command asked for (all
   // of them for help or an unknown command, so the usage lists everything).
