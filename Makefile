@@ -39,6 +39,7 @@ bench: build
 	bench/run-benchmarks $(BUILD)
 	bench/run-authenticate-bench $(BUILD)
 	bench/run-live-analysis-bench $(BUILD)
+	bench/run-replicas-bench $(BUILD)
 
 # One million TokenReviews (cache off and on) and one million SubjectAccessReviews; fails if RSS
 # or open descriptors grow after warm-up. Not part of make test.

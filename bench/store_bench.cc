@@ -6,13 +6,30 @@
 
 #include "percentiles.h"
 #include "server/eks_api.h"
+#include "store/etcd_kv.h"
 #include "store_fixture.h"
 
 namespace kubeiam::store {
 namespace {
 
+// KUBEIAM_BENCH_ETCD=URL[,URL...] (bench/run-replicas-bench sets it): the etcd variants below
+// run on that cluster, each under a prefix of its own.
+std::shared_ptr<KvStore> BenchEtcd() {
+  const char* endpoints = std::getenv("KUBEIAM_BENCH_ETCD");
+  if (!endpoints) return nullptr;
+  static int n = 0;
+  std::vector<std::string> list;
+  for (std::string rest = endpoints; !rest.empty();) {
+    size_t comma = rest.find(',');
+    list.push_back(rest.substr(0, comma));
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+  }
+  auto kv = EtcdKv::Open({list, "/bench-" + std::to_string(getpid()) + "-" + std::to_string(n++) + "/"});
+  return kv ? *kv : nullptr;
+}
+
 void BM_StoreWrite(benchmark::State& state) {
-  Fixture f(int(state.range(0)));
+  Fixture f(int(state.range(0)), state.range(1) ? BenchEtcd() : nullptr);
   int i = 0;
   Percentiles p;
   for (auto _ : state) {
@@ -23,17 +40,28 @@ void BM_StoreWrite(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
   p.Report(state);
-  state.SetLabel("create-access-entry, one transaction, fsync");
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(state.range(1) ? "create-access-entry on etcd" : "create-access-entry, one transaction, fsync");
 }
-BENCHMARK(BM_StoreWrite)->Arg(100)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StoreWrite)->Args({100, 0})->Args({10000, 0})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_KvPut(benchmark::State& state) {
-  Fixture f(0);
+  Fixture f(0, state.range(0) ? BenchEtcd() : nullptr);
   int i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(f.kv->Txn({{}, {Put("k/" + std::to_string(i++ % 1000), "value")}, {}}));
-  state.SetLabel("one put, fsync");
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(state.range(0) ? "one put on etcd" : "one put, fsync");
 }
-BENCHMARK(BM_KvPut)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KvPut)->Arg(0)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The same writes on etcd, side by side with SQLite's in one run, when an etcd is given.
+const bool kEtcdRegistered = [] {
+  if (!std::getenv("KUBEIAM_BENCH_ETCD")) return false;
+  // Real time: a write's wait on the network and the members' fsync is what bounds a writer.
+  benchmark::RegisterBenchmark("BM_KvPut/etcd", BM_KvPut)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_StoreWrite/etcd", BM_StoreWrite)->Args({100, 1})->UseRealTime()->Unit(benchmark::kMillisecond);
+  return true;
+}();
 
 void BM_StoreLoad(benchmark::State& state) {
   Fixture f(int(state.range(0)));

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,16 +18,22 @@ namespace kubeiam::store {
 
 struct Fixture {
   std::string dir;
-  std::shared_ptr<SqliteKv> kv;
+  std::shared_ptr<KvStore> kv;
   std::shared_ptr<KvAccessStore> store;
-  explicit Fixture(int entries) {
+  // On SQLite in a fresh folder, or on the store given (an etcd under a fresh prefix).
+  explicit Fixture(int entries, std::shared_ptr<KvStore> on = nullptr) {
     dir = std::filesystem::temp_directory_path() / ("kubeiam-store-bench-" + std::to_string(getpid()) + "-" + std::to_string(entries));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     eks::ClusterAccess seed;
     seed.cluster = {"demo", "111122223333", "us-east-1", "aws"};
-    kv = std::move(*SqliteKv::Open(dir + "/s.db"));
-    store = std::move(*KvAccessStore::Open(kv, seed));
+    kv = on ? on : std::shared_ptr<KvStore>(*SqliteKv::Open(dir + "/s.db"));
+    auto opened = KvAccessStore::Open(kv, seed);
+    if (!opened) {
+      std::fprintf(stderr, "the benchmark's store: %s\n", opened.error().message.c_str());
+      std::abort();
+    }
+    store = std::move(*opened);
     // The entries go in as keys, 100 to a transaction (etcd's limit is 128 operations).
     TxnRequest batch;
     for (int i = 0; i < entries; ++i) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <random>
 
 #include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
@@ -356,32 +357,57 @@ void Sources::Wake() {
   if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof one);
 }
 
+namespace {
+
+// Full jitter over a pause that doubles from 250 ms to 2 s while the store stays lost: replicas
+// do not return to etcd in step.
+std::chrono::milliseconds NextPause(std::chrono::milliseconds& ceiling) {
+  static thread_local std::mt19937 random(std::random_device{}());
+  auto pause = std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(ceiling.count() / 2, ceiling.count())(random));
+  ceiling = std::min(ceiling * 2, std::chrono::milliseconds(2000));
+  return pause;
+}
+
+}  // namespace
+
 // The store's own watch wakes a Refresh when any process or replica commits. A watch that
-// fails (the store unreachable, its history compacted) is opened again after a pause; the file
-// thread's periodic Refresh covers the gap.
+// fails is opened again, after a jittered pause, from the revision after the last change seen,
+// so that nothing in between is missed; when that history was compacted meanwhile (kGone),
+// every source is read again in full and the watch starts from now. The file thread's periodic
+// Refresh covers the gap either way.
 void Sources::WatchStore(const std::function<void(const Status&)>& on_refresh) {
-  std::function<Result<std::unique_ptr<store::Watcher>>()> open;
+  std::function<Result<std::unique_ptr<store::Watcher>>(int64_t)> open;
   {
     std::lock_guard<std::mutex> l(mu_);
     if (settings_.objects.kv) {
       // The cluster's whole range: access entries and the Kubernetes objects.
       auto kv = settings_.objects.kv;
       std::string prefix = store::ClusterPrefix(settings_.objects.cluster);
-      open = [kv, prefix] { return kv->Watch(prefix, store::PrefixEnd(prefix), 0); };
+      open = [kv, prefix](int64_t from) { return kv->Watch(prefix, store::PrefixEnd(prefix), from); };
     } else if (auto store = settings_.store) {
-      open = [store] { return store->Watch(); };
+      open = [store](int64_t) { return store->Watch(); };
     }
   }
   if (!open) return;
-  auto first = open();
+  auto first = open(0);
   store_watcher_ = std::thread([this, open, on_refresh, first = std::move(first)]() mutable {
     Result<std::unique_ptr<store::Watcher>> w = std::move(first);
+    int64_t resume = 0;  // the revision after the last change seen (0: from now)
     bool failed = false;
+    auto ceiling = std::chrono::milliseconds(250);
     while (!stop_.load()) {
-      if (!w) {
+      if (!w && w.error().code == ErrorCode::kGone) {
+        auto s = Load(true);
+        if (on_refresh) on_refresh(s);
+        resume = 0;
+      } else if (!w) {
         failed = true;
-        for (int i = 0; i < 10 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        w = open();
+        for (auto until = std::chrono::steady_clock::now() + NextPause(ceiling); std::chrono::steady_clock::now() < until && !stop_.load();) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      }
+      if (!w) {
+        w = open(resume);
         continue;
       }
       auto events = (*w)->Next(std::chrono::milliseconds(100));
@@ -391,7 +417,9 @@ void Sources::WatchStore(const std::function<void(const Status&)>& on_refresh) {
       }
       if (failed) ++follow_reconnects_;
       failed = false;
+      ceiling = std::chrono::milliseconds(250);
       if (events->empty()) continue;
+      resume = events->back().kv.mod_revision + 1;
       auto s = Refresh();
       if (on_refresh) on_refresh(s);
       if (s) NoteApplied(events->back().kv.mod_revision);
