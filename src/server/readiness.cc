@@ -29,7 +29,7 @@ http::HttpResponse Readiness(const http::HttpRequest& request, const state::Sour
     if (!meter) return Plain(404, "no store is configured\n");
     auto h = meter->health();
     if (h.reachable) return Plain(200, "ok\n");
-    return Plain(503, meter->kind() + " unreachable for " + std::to_string(SecondsSince(h.since)) + "s: " + h.error + "\n");
+    return Plain(503, meter->kind() + " store: " + h.error + "; unreachable for " + std::to_string(SecondsSince(h.since)) + "s\n");
   }
   if (path == "/readyz/snapshot") return loaded ? Plain(200, "ok\n") : Plain(503, "not ready\n");
   if (path != "/readyz") return Plain(404, "404 page not found\n");

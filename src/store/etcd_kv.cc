@@ -84,6 +84,13 @@ Error EtcdError(int status, const std::string& body) {
   if (const json::value* nested = o ? o->if_contains("error") : nullptr; message.empty() && nested && nested->is_object()) {
     message = Str(nested->as_object(), "message");
   }
+  if (message.empty() && !o && !body.empty()) {
+    // A plain-text refusal, e.g. the gateway's "client sending requests against gateway must
+    // have empty CommonName in its cert": its first line, printable bytes only.
+    std::string line = body.substr(0, std::min(body.find('\n'), size_t(200)));
+    std::erase_if(line, [](char c) { return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e; });
+    message = "HTTP " + std::to_string(status) + ": " + line;
+  }
   if (message.empty()) message = "HTTP " + std::to_string(status);
   ErrorCode code = ErrorCode::kUpstream;
   if (message.find("has been compacted") != std::string::npos) code = ErrorCode::kGone;
@@ -185,7 +192,9 @@ Result<std::string> EtcdKv::Call(const std::string& path, const std::string& bod
     last = e;
     ++n;
   }
-  return std::unexpected(last);
+  size_t tried = options_.endpoints.size();
+  std::string what = tried == 1 ? "its endpoint did not answer" : "none of its " + std::to_string(tried) + " endpoints answered";
+  return Fail(ErrorCode::kUnavailable, "etcd unreachable: " + what + " (the last: " + last.message + ")");
 }
 
 // One endpoint: its token first when a user is configured.

@@ -1,6 +1,8 @@
 #include "config/config.h"
 
 #include <gtest/gtest.h>
+#include "support/paths.h"
+#include <fstream>
 
 namespace kubeiam::config {
 namespace {
@@ -225,6 +227,21 @@ authorization:
 
 namespace kubeiam::config {
 namespace {
+
+// The three-replica config of docs/high-availability.md is one kubeiam accepts.
+TEST(ServerConfig, TheHighAvailabilityGuidesConfigIsValid) {
+  std::ifstream in(std::string(KUBEIAM_TEST_DIR) + "/../docs/high-availability.md");
+  std::string doc((std::istreambuf_iterator<char>(in)), {});
+  size_t start = doc.find("```yaml\n");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  std::string yaml = doc.substr(start, doc.find("```", start) - start);
+  auto c = ParseConfig(yaml, "docs/high-availability.md");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->etcd_store);
+  EXPECT_EQ(c->etcd_store->endpoints.size(), 3u);
+  EXPECT_EQ(c->etcd_store->prefix, "/kubeiam/prod/");
+}
 
 TEST(ServerConfig, EtcdStore) {
   auto c = ParseConfig(R"(

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/etcd_server.h"
+#include "support/fake_http_server.h"
 #include "util/encoding.h"
 
 namespace kubeiam::store {
@@ -31,7 +32,23 @@ TEST(EtcdKv, AnUnreachableMemberIsPassedOver) {
   auto refused = (*none)->Range({"a", "", 0});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(refused.error().message.find("etcd endpoint 1: connecting to 127.0.0.1:9"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().message.rfind("etcd unreachable: its endpoint did not answer (the last: etcd endpoint 1: connecting to 127.0.0.1:9", 0), 0u)
+      << refused.error().message;
+  auto two = EtcdKv::Open({.endpoints = {"http://127.0.0.1:9", "http://127.0.0.1:11"}});
+  EXPECT_EQ((*two)->Range({"a", "", 0}).error().message.rfind("etcd unreachable: none of its 2 endpoints answered (the last: ", 0), 0u);
+}
+
+// A refusal in plain text (the gateway's answer to a client certificate with a CommonName) is
+// quoted, not reduced to its status.
+TEST(EtcdKv, PlainTextRefusalsAreQuoted) {
+  testing::FakeHttpServer gateway([](const testing::SeenRequest&) {
+    return testing::CannedResponse{400, "client sending requests against gateway must have empty CommonName in its cert\n"};
+  });
+  auto kv = EtcdKv::Open({.endpoints = {gateway.url()}});
+  auto refused = (*kv)->Range({"a", "", 0});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "etcd: HTTP 400: client sending requests against gateway must have empty CommonName in its cert");
 }
 
 TEST(EtcdKv, PrefixesKeepClustersApart) {
