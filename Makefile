@@ -5,7 +5,7 @@ BUILD_FUZZ   ?= build-fuzz
 CMAKE_FLAGS  ?=
 JOBS         ?= $(shell nproc)
 
-.PHONY: all deps build run test test-sanitize bench soak fuzz clean
+.PHONY: all deps build run test test-sanitize bench soak fuzz clean package install
 
 all: build
 
@@ -23,6 +23,13 @@ build: deps $(BUILD)/build.ninja
 run: build
 	@sed -n '/^## Try it/,/^## The server/p' README.md | sed '$$d'
 	$(BUILD)/kubeiam serve --config examples/demo/config.yaml
+
+# A .deb of the stripped binary, the systemd unit, the docs and a starter /etc/kubeiam/config.yaml.
+package: build
+	cd $(BUILD) && cpack -G DEB
+
+install: build
+	cmake --install $(BUILD)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300

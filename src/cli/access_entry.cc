@@ -141,18 +141,18 @@ Result<Operation> Build(const Options& o) {
 int Run(const Options& o) {
   auto op = Build(o);
   if (!op) {
-    std::cerr << "error: " << op.error().message << "\n";
+    std::cerr << "kubeiam: " << op.error().message << "\n";
     return 2;
   }
   auto client = EksClient::Open(o.target);
   if (!client) {
-    std::cerr << "error: " << client.error().message << "\n";
+    std::cerr << "kubeiam: " << client.error().message << "\n";
     return client.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   std::string body = op->body.empty() && op->method != "POST" ? "" : json::serialize(op->body);
   auto reply = client->Call(op->method, op->target, body);
   if (!reply) {
-    std::cerr << "error: " << reply.error().message << "\n";
+    std::cerr << "kubeiam: " << reply.error().message << "\n";
     return 1;
   }
   if (!reply->ok()) {

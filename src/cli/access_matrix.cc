@@ -58,7 +58,7 @@ int Run(const MatrixOptions& o) {
   if (!policy) return 1;
   auto resolved = ResolveUser(o.who, o.state, *policy);
   if (!resolved) {
-    std::cerr << "error: " << resolved.error().message << "\n";
+    std::cerr << "kubeiam: " << resolved.error().message << "\n";
     return resolved.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   if (!resolved->impersonation_forbidden.empty()) {
@@ -75,7 +75,7 @@ int Run(const MatrixOptions& o) {
     if (!v.empty()) verbs.emplace_back(Trim(v));
   }
   if (verbs.empty()) {
-    std::cerr << "error: --verbs must name at least one verb\n";
+    std::cerr << "kubeiam: --verbs must name at least one verb\n";
     return 2;
   }
   bool tty = isatty(STDOUT_FILENO);

@@ -316,7 +316,7 @@ std::optional<rbac::Authorizer> LoadPolicyOrReport(const StateOptions& o) {
   auto policy = LoadPolicy(o, warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
   if (!policy) {
-    std::cerr << "error: " << policy.error().message << "\n";
+    std::cerr << "kubeiam: " << policy.error().message << "\n";
     return std::nullopt;
   }
   return std::move(*policy);

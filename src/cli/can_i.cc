@@ -103,11 +103,11 @@ Status CheckUsage(const CanIOptions& o) {
 // does not map, the answer "no" (exit 1).
 int ReportUnresolved(const Error& e, bool quiet) {
   if (e.code == ErrorCode::kInvalidArgument) {
-    std::cerr << "error: " << e.message << "\n";
+    std::cerr << "kubeiam: " << e.message << "\n";
     return 2;
   }
   if (e.code != ErrorCode::kPermissionDenied) {
-    std::cerr << "error: " << e.message << "\n";
+    std::cerr << "kubeiam: " << e.message << "\n";
     return 1;
   }
   if (!quiet) std::cout << "no - " << e.message << "\n";
@@ -183,7 +183,7 @@ int RunCheck(const CanIOptions& o, const rbac::Authorizer& policy, const Resolve
   auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
   if (!request) {
-    std::cerr << "error: " << request.error().message << "\n";
+    std::cerr << "kubeiam: " << request.error().message << "\n";
     return 2;
   }
   rbac::Attributes a = *request;
@@ -193,7 +193,7 @@ int RunCheck(const CanIOptions& o, const rbac::Authorizer& policy, const Resolve
   if (!o.role_ref.empty()) {
     auto checked = WithBindCheck(policy, a, policies, o.role_ref, std::move(d));
     if (!checked) {
-      std::cerr << "error: " << checked.error().message << "\n";
+      std::cerr << "kubeiam: " << checked.error().message << "\n";
       return 2;
     }
     d = std::move(*checked);
@@ -204,7 +204,7 @@ int RunCheck(const CanIOptions& o, const rbac::Authorizer& policy, const Resolve
 
 int Run(const CanIOptions& o) {
   if (auto usage = CheckUsage(o); !usage) {
-    std::cerr << "error: " << usage.error().message << "\n";
+    std::cerr << "kubeiam: " << usage.error().message << "\n";
     return 2;
   }
   auto policy = LoadPolicyOrReport(o.state);

@@ -98,7 +98,7 @@ Result<std::vector<state::DoctorFinding>> Diagnose(const DoctorOptions& o) {
 int Run(const DoctorOptions& o) {
   auto findings = Diagnose(o);
   if (!findings) {
-    std::cerr << "error: " << findings.error().message << "\n";
+    std::cerr << "kubeiam: " << findings.error().message << "\n";
     return 2;
   }
   return Print(o, *findings);

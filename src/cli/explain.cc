@@ -158,18 +158,18 @@ Result<json::object> ExplainOnServer(const ExplainOptions& o) {
 
 int Run(const ExplainOptions& o) {
   if (!o.req.args.empty() && o.req.args.size() != 2) {
-    std::cerr << "error: give a request as VERB TYPE[/NAME] (or nothing, to explain authentication alone)\n";
+    std::cerr << "kubeiam: give a request as VERB TYPE[/NAME] (or nothing, to explain authentication alone)\n";
     return 2;
   }
   auto doc = o.server.empty() ? Explain(o) : ExplainOnServer(o);
   if (!doc) {
-    std::cerr << "error: " << doc.error().message << "\n";
+    std::cerr << "kubeiam: " << doc.error().message << "\n";
     return doc.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   if (o.output == "json") {
     std::cout << json::serialize(*doc) << "\n";
   } else if (auto printed = PrintExplanation(*doc, std::cout); !printed) {
-    std::cerr << "error: " << printed.error().message << "\n";
+    std::cerr << "kubeiam: " << printed.error().message << "\n";
     return 1;
   }
   const json::value* ok = doc->if_contains("ok");

@@ -24,7 +24,7 @@ struct InitOptions {
 };
 
 int Report(const std::string& message, int exit_code) {
-  std::cerr << "kubeiam init: " << message << "\n";
+  std::cerr << "kubeiam: " << message << "\n";
   return exit_code;
 }
 
@@ -124,7 +124,7 @@ int Run(const InitOptions& o) {
 Runner AddInitCommand(CLI::App& app) {
   auto o = std::make_shared<InitOptions>();
   auto* cmd = app.add_subcommand("init", "Create the CA, server certificate and webhook kubeconfig");
-  cmd->add_option("-i,--cluster-id", o->cluster_id, "Cluster ID")->required();
+  cmd->add_option("-i,--cluster-id,--cluster-name", o->cluster_id, "Cluster ID")->required();
   cmd->add_option("--state-dir", o->state_dir, "Where to write them")->required();
   cmd->add_option("--admin-arn", o->admin_arn,
                   "The cluster creator: an access entry with AmazonEKSClusterAdminPolicy (or, under CONFIG_MAP, a "

@@ -37,7 +37,7 @@ Result<std::string> ReadManifest(Options& o) {
 int Run(Options o) {
   auto text = ReadManifest(o);
   if (!text) {
-    std::cerr << "error: " << text.error().message << "\n";
+    std::cerr << "kubeiam: " << text.error().message << "\n";
     return 2;
   }
   auto findings = identity::LintAwsAuth(*text, AdministratorsOutsideAwsAuth(o.config, o.store));
@@ -55,6 +55,7 @@ int Run(Options o) {
     }
   }
   if (o.output == "json") std::cout << boost::json::serialize(out) << "\n";
+  if (o.output != "json" && findings.empty()) std::cout << o.file << ": no problems found\n";
   return errors ? 1 : 0;
 }
 

@@ -27,7 +27,7 @@ int Run(const LookupOptions& o) {
     try {
       re.emplace(o.regex);
     } catch (const std::regex_error& e) {
-      std::cerr << "error: -e: not a valid regular expression: " << e.what() << "\n";
+      std::cerr << "kubeiam: -e: not a valid regular expression: " << e.what() << "\n";
       return 2;
     }
   }
@@ -35,13 +35,13 @@ int Run(const LookupOptions& o) {
   std::vector<std::string> mapped;
   if (!o.arn.empty()) {
     if (!o.state.HasMappings()) {
-      std::cerr << "error: --arn needs --config, --aws-auth and/or --access-entries to map it\n";
+      std::cerr << "kubeiam: --arn needs --config, --aws-auth and/or --access-entries to map it\n";
       return 2;
     }
     auto mappings = LoadMappings(o.state);
     auto user = mappings ? MapArn(o.arn, *mappings) : Result<identity::UserInfo>(std::unexpected(mappings.error()));
     if (!user) {
-      std::cerr << "error: " << o.arn << ": " << user.error().message << "\n";
+      std::cerr << "kubeiam: " << o.arn << ": " << user.error().message << "\n";
       return user.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
     mapped.push_back(user->username);

@@ -44,7 +44,7 @@ int Get(const identity::AwsAuthManifest& m, const Options& o) {
   }
   bool accounts = o.arn.empty() && !m.accounts.empty();
   if (!o.arn.empty() && rows.empty()) {
-    std::cerr << "Error: no iamidentitymapping with arn \"" << o.arn << "\" found\n";
+    std::cerr << "kubeiam: no iamidentitymapping with arn \"" << o.arn << "\" found\n";
     return 1;
   }
   if (o.output == "json") {
@@ -93,7 +93,7 @@ Result<bool> Edit(identity::AwsAuthManifest& manifest, const Options& o, identit
 }
 
 int Report(const Error& e) {
-  std::cerr << "Error: " << e.message << "\n";
+  std::cerr << "kubeiam: " << e.message << "\n";
   return e.code == ErrorCode::kInvalidArgument ? 2 : 1;
 }
 
@@ -149,7 +149,7 @@ int Run(const Options& o) {
     int ceiling_ms = std::min(500, 10 << attempt);
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, ceiling_ms)(jitter)));
   }
-  std::cerr << "Error: " << (*where)->Name() << " kept changing: " << kAttempts << " updates conflicted; try again\n";
+  std::cerr << "kubeiam: " << (*where)->Name() << " kept changing: " << kAttempts << " updates conflicted; try again\n";
   return 1;
 }
 

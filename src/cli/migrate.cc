@@ -89,11 +89,11 @@ bool HasTarget(const EksTarget& t) { return !t.store.empty() || !t.config.empty(
 // The checks on the flags alone; the error is the line to print.
 Status CheckFlags(const Options& o) {
   if (o.target_mode != "API" && o.target_mode != "API_AND_CONFIG_MAP") {
-    return Fail(ErrorCode::kInvalidArgument, "error: --target-authentication-mode must be API or API_AND_CONFIG_MAP");
+    return Fail(ErrorCode::kInvalidArgument, "kubeiam: --target-authentication-mode must be API or API_AND_CONFIG_MAP");
   }
   if (o.apply && !HasTarget(o.target)) {
     return Fail(ErrorCode::kInvalidArgument,
-                "error: --apply needs where to write: --store PATH, --config FILE or --endpoint-url URL");
+                "kubeiam: --apply needs where to write: --store PATH, --config FILE or --endpoint-url URL");
   }
   return {};
 }
@@ -113,7 +113,7 @@ Result<eks::ClusterInfo> ResolveCluster(const EksTarget& target) {
 Status CallEks(const EksClient& client, const std::string& op, const std::string& method, const std::string& target,
                const json::object& body) {
   auto reply = client.Call(method, target, json::serialize(body));
-  if (!reply) return Fail(reply.error().code, "error: " + reply.error().message);
+  if (!reply) return Fail(reply.error().code, "kubeiam: " + reply.error().message);
   if (!reply->ok()) return Fail(ErrorCode::kUpstream, reply->Describe(op));
   return {};
 }
@@ -126,7 +126,7 @@ Status SetAuthenticationMode(const EksClient& client, const std::string& base, c
 // The cluster's authentication mode, from DescribeCluster.
 Result<std::string> DescribeAuthenticationMode(const EksClient& client, const std::string& base) {
   auto described = client.Call("GET", base, "");
-  if (!described) return Fail(described.error().code, "error: " + described.error().message);
+  if (!described) return Fail(described.error().code, "kubeiam: " + described.error().message);
   if (!described->ok()) return Fail(ErrorCode::kUpstream, described->Describe("DescribeCluster"));
   return std::string(json::parse(described->body).at("cluster").at("accessConfig").at("authenticationMode").as_string());
 }
@@ -203,19 +203,19 @@ Status Apply(const EksClient& client, const std::string& cluster_name, const ide
 
 int Run(Options o) {
   auto text = ReadFile(o.file);
-  if (!text) return Report("error: " + text.error().message, 2);
+  if (!text) return Report("kubeiam: " + text.error().message, 2);
   auto manifest = identity::AwsAuthManifest::Parse(*text);
-  if (!manifest) return Report("error: " + o.file + ": " + manifest.error().message, 1);
+  if (!manifest) return Report("kubeiam: " + o.file + ": " + manifest.error().message, 1);
   if (auto flags = CheckFlags(o); !flags) return Report(flags.error().message, 2);
   auto cluster = ResolveCluster(o.target);
-  if (!cluster) return Report("error: " + cluster.error().message, 1);
+  if (!cluster) return Report("kubeiam: " + cluster.error().message, 1);
   std::optional<EksClient> client;
   std::set<std::string> existing;
   if (HasTarget(o.target)) {
-    if (cluster->name.empty()) return Report("error: --cluster-name is required with --store or --endpoint-url", 2);
+    if (cluster->name.empty()) return Report("kubeiam: --cluster-name is required with --store or --endpoint-url", 2);
     o.target.cluster = cluster->name;
     auto opened = EksClient::Open(o.target);
-    if (!opened) return Report("error: " + opened.error().message, 1);
+    if (!opened) return Report("kubeiam: " + opened.error().message, 1);
     client = std::move(*opened);
     // On a CONFIG_MAP cluster there are no entries yet (and listing is refused).
     if (auto listed = ExistingEntries(*client, cluster->name)) existing = std::move(*listed);

@@ -251,15 +251,28 @@ void ServeUntilStopped(Server& s, sigset_t signals, const std::string& config_pa
   s.http.Stop();
 }
 
-int Run(const std::string& config_path) {
-  auto config = config::LoadConfig(config_path);
+// --check-config: the file's problems (every one, with its line) or "is valid", then exit.
+int CheckConfig(const Result<config::Config>& config, const std::string& config_path) {
   if (!config) {
     std::cerr << config.error().message << "\n";
     return 1;
   }
+  for (const auto& w : config->warnings) std::cerr << "warning: " << w << "\n";
+  std::cout << config_path << ": valid\n";
+  return 0;
+}
+
+int Run(const std::string& config_path, bool check_only) {
+  auto config = config::LoadConfig(config_path);
+  if (check_only) return CheckConfig(config, config_path);
+  if (!config) {
+    std::cerr << config.error().message << "\n";
+    return 1;
+  }
+  for (const auto& w : config->warnings) Log(LogLevel::kWarning, "config key ignored", {{"problem", w}});
   auto parts = server::Bootstrap(*config);
   if (!parts) {
-    std::cerr << "kubeiam serve: " << parts.error().message << "\n";
+    std::cerr << "kubeiam: " << parts.error().message << "\n";
     return 1;
   }
   sigset_t signals = BlockSignals();
@@ -269,7 +282,7 @@ int Run(const std::string& config_path) {
   Server s(*config, *parts);
   CountServerEvents(s.http, s.auth().metrics());
   if (auto started = Start(s); !started) {
-    std::cerr << "kubeiam serve: " << started.error().message << "\n";
+    std::cerr << "kubeiam: " << started.error().message << "\n";
     return 1;
   }
   ServeUntilStopped(s, signals, config_path);
@@ -280,9 +293,11 @@ int Run(const std::string& config_path) {
 
 Runner AddServeCommand(CLI::App& app) {
   auto path = std::make_shared<std::string>();
+  auto check = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("serve", "Run the webhook authenticator (and the local STS)");
   cmd->add_option("-c,--config", *path, "Config file")->required();
-  return [path] { return Run(*path); };
+  cmd->add_flag("--check-config", *check, "Validate the config (every problem, with its line and column) and exit");
+  return [path, check] { return Run(*path, *check); };
 }
 
 }  // namespace kubeiam::cli

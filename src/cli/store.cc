@@ -107,7 +107,7 @@ Status Restore(const Options& o) {
 int Run(const Options& o) {
   Status done = o.op == "migrate" ? Migrate(o) : o.op == "backup" ? Backup(o) : Restore(o);
   if (done) return 0;
-  std::cerr << "error: " << done.error().message << "\n";
+  std::cerr << "kubeiam: " << done.error().message << "\n";
   return 1;
 }
 

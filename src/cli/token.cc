@@ -94,7 +94,7 @@ int Print(const TokenOptions& o, const std::string& api_version, const std::stri
 }
 
 int Failed(const std::string& message) {
-  std::cerr << "could not get token: " << message << "\n";
+  std::cerr << "kubeiam: could not get token: " << message << "\n";
   return 1;
 }
 
@@ -164,7 +164,7 @@ struct LockedCache {
       lock.emplace(std::move(*l));
       cached = cache->Load();
     } else {
-      std::cerr << "unable to use cache: " << l.error().message << "\n";
+      std::cerr << "kubeiam: warning: unable to use cache: " << l.error().message << "\n";
       cache.reset();
     }
   }
@@ -179,7 +179,7 @@ struct LockedCache {
     if (!cache) return;
     token::CacheEntry entry{tok.value, tok.expiration, std::nullopt};
     if (creds.CanExpire()) entry.credentials = creds;
-    if (auto s = cache->Store(entry); !s) std::cerr << "unable to write cache: " << s.error().message << "\n";
+    if (auto s = cache->Store(entry); !s) std::cerr << "kubeiam: warning: unable to write cache: " << s.error().message << "\n";
   }
 };
 
@@ -194,7 +194,7 @@ Result<aws::Credentials> CredentialsToSign(const TokenOptions& o, const std::str
 
 int Run(const TokenOptions& o) {
   if (auto ok = CheckFlags(o); !ok) {
-    std::cerr << "Error: " << ok.error().message << "\n";
+    std::cerr << "kubeiam: " << ok.error().message << "\n";
     return 1;
   }
   std::string cluster = ClusterId(o);

@@ -16,7 +16,7 @@ namespace {
 int Report(const config::Config& config, server::Authenticator& auth, const std::string& token) {
   auto id = auth.Verify(token, Clock::now());
   if (!id) {
-    std::cerr << "could not verify token: " << id.error().message << "\n";
+    std::cerr << "kubeiam: could not verify token: " << id.error().message << "\n";
     return 1;
   }
   boost::json::object out{{"arn", id->arn},           {"canonicalArn", id->canonical_arn}, {"accountId", id->account_id},
@@ -50,7 +50,7 @@ Runner AddVerifyCommand(CLI::App& app) {
   return [path, token, store] {
     auto loaded = LoadServerView(*path, *store);
     if (!loaded) {
-      std::cerr << "could not verify token: " << loaded.error().message << "\n";
+      std::cerr << "kubeiam: could not verify token: " << loaded.error().message << "\n";
       return 1;
     }
     return Report(loaded->first, *loaded->second.authenticator, *token);
@@ -68,14 +68,14 @@ Runner AddWhoamiCommand(CLI::App& app) {
   return [path, token, store] {
     auto loaded = LoadServerView(*path, *store);
     if (!loaded) {
-      std::cerr << "kubeiam whoami: " << loaded.error().message << "\n";
+      std::cerr << "kubeiam: " << loaded.error().message << "\n";
       return 1;
     }
     std::string t = *token;
     if (t.empty()) {
       auto minted = MintOwnToken(loaded->first, loaded->second);
       if (!minted) {
-        std::cerr << "could not get token: " << minted.error().message << "\n";
+        std::cerr << "kubeiam: could not get token: " << minted.error().message << "\n";
         return 1;
       }
       t = *minted;

@@ -48,7 +48,7 @@ std::vector<std::string> PrincipalsFor(const std::vector<identity::Backend>& cha
 
 int Run(const WhoCanOptions& o) {
   if (o.req.args.size() != 2) {
-    std::cerr << "error: you must specify two arguments: verb and resource (or /URL)\n";
+    std::cerr << "kubeiam: you must specify two arguments: verb and resource (or /URL)\n";
     return 2;
   }
   auto policy = LoadPolicyOrReport(o.state);
@@ -56,14 +56,14 @@ int Run(const WhoCanOptions& o) {
   std::vector<std::string> warnings;
   auto mappings = LoadMappings(o.state);
   if (!mappings) {
-    std::cerr << "error: " << mappings.error().message << "\n";
+    std::cerr << "kubeiam: " << mappings.error().message << "\n";
     return 1;
   }
   const auto& chain = mappings->chain;
   auto request = ParseRequest(o.req.args[0], o.req.args[1], o.req.subresource, o.req.Namespace(), warnings);
   for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
   if (!request) {
-    std::cerr << "error: " << request.error().message << "\n";
+    std::cerr << "kubeiam: " << request.error().message << "\n";
     return 2;
   }
   std::vector<Row> rows;

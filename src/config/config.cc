@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/yaml_reader.h"
+
 #include "aws/arn.h"
 #include "aws/partitions.h"
 #include "identity/mapper_chain.h"
@@ -13,87 +15,14 @@
 namespace kubeiam::config {
 namespace {
 
-// Case-insensitive lookup of `key` in a YAML map (viper matches keys that way).
-// A missing key yields an undefined node (false in a boolean test), as yaml-cpp's own lookups
-// do; a default-constructed YAML::Node would be a defined null instead.
-YAML::Node Get(const YAML::Node& map, std::string_view key) {
-  static const YAML::Node kEmpty = YAML::Load("{}");
-  if (!map || !map.IsMap()) return kEmpty["missing"];
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    if (it->first.IsScalar() && EqualsIgnoreCase(it->first.Scalar(), key)) return it->second;
-  }
-  return kEmpty["missing"];
-}
-
-struct Reader {
-  std::string file;
-  std::vector<std::string> problems;
-
-  void Problem(const std::string& key, const std::string& rule) { problems.push_back(file + ": " + key + ": " + rule); }
-
-  void String(const YAML::Node& map, std::string_view key, const std::string& path, std::string& out) {
-    YAML::Node v = Get(map, key);
-    if (!v || v.IsNull()) return;
-    if (!v.IsScalar()) return Problem(path, "must be a string");
-    out = v.Scalar();
-  }
-
-  void Int(const YAML::Node& map, std::string_view key, const std::string& path, int lo, int hi, int& out) {
-    YAML::Node v = Get(map, key);
-    if (!v || v.IsNull()) return;
-    try {
-      int x = v.as<int>();
-      if (x < lo || x > hi) throw YAML::Exception(YAML::Mark(), "range");
-      out = x;
-    } catch (const YAML::Exception&) {
-      Problem(path, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
-    }
-  }
-
+// The config's reader: YamlReader plus the listener shape eksAPI and kubeAPI share.
+struct Reader : YamlReader {
+  using YamlReader::YamlReader;
   // address and port of an optional listener section (eksAPI, kubeAPI).
   void Listener(const YAML::Node& section, const std::string& name, std::string& address, int& port) {
     if (!section.IsMap() && !section.IsNull()) Problem(name, "must be a mapping");
     String(section, "address", name + ".address", address);
     Int(section, "port", name + ".port", 1, 65535, port);
-  }
-
-  // A string that names one of two modes: `first` (the default) or `second`.
-  template <typename E>
-  void Choice(const YAML::Node& map, std::string_view key, const std::string& path, std::pair<const char*, E> first,
-              std::pair<const char*, E> second, E& out) {
-    std::string text = first.first;
-    String(map, key, path, text);
-    out = text == second.first ? second.second : first.second;
-    if (text != first.first && text != second.first) {
-      Problem(path, "must be " + std::string(first.first) + " or " + second.first + " (got \"" + text + "\")");
-    }
-  }
-  void Bool(const YAML::Node& map, std::string_view key, const std::string& path, bool& out) {
-    YAML::Node v = Get(map, key);
-    if (!v || v.IsNull()) return;
-    try {
-      out = v.as<bool>();
-    } catch (const YAML::Exception&) {
-      Problem(path, "must be true or false");
-    }
-  }
-
-  std::vector<std::string> Strings(const YAML::Node& map, std::string_view key, const std::string& path) {
-    std::vector<std::string> out;
-    YAML::Node v = Get(map, key);
-    if (!v || v.IsNull()) return out;
-    if (!v.IsSequence()) {
-      Problem(path, "must be a list of strings");
-      return out;
-    }
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (!v[i].IsScalar()) {
-        Problem(path + "[" + std::to_string(i) + "]", "must be a string");
-        continue;
-      }
-      out.push_back(v[i].Scalar());
-    }
-    return out;
   }
 };
 
@@ -112,7 +41,7 @@ void ReadServerBasics(Reader& r, const YAML::Node& s, Config& c) {
   r.String(s, "hostname", "server.hostname", c.hostname);
   r.String(s, "partition", "server.partition", c.partition);
   if (!aws::FindPartition(c.partition)) r.Problem("server.partition", "invalid partition \"" + c.partition + "\"");
-  if (YAML::Node modes = Get(s, "backendMode")) {
+  if (YAML::Node modes = r.Get(s, "backendMode", "server.backendMode")) {
     std::vector<std::string> list;
     if (modes.IsScalar()) {
       for (auto m : Split(modes.Scalar(), ',')) list.emplace_back(Trim(m));
@@ -129,7 +58,7 @@ void ReadServerBasics(Reader& r, const YAML::Node& s, Config& c) {
 }
 
 void ReadMapRoles(Reader& r, const YAML::Node& s, Config& c) {
-  if (YAML::Node roles = Get(s, "mapRoles")) {
+  if (YAML::Node roles = r.Get(s, "mapRoles", "server.mapRoles")) {
     if (!roles.IsSequence()) r.Problem("server.mapRoles", "must be a list");
     for (size_t i = 0; roles.IsSequence() && i < roles.size(); ++i) {
       std::string path = "server.mapRoles[" + std::to_string(i) + "]";
@@ -139,7 +68,7 @@ void ReadMapRoles(Reader& r, const YAML::Node& s, Config& c) {
       r.String(e, "username", path + ".username", m.username);
       r.String(e, "userid", path + ".userid", m.userid);
       m.groups = r.Strings(e, "groups", path + ".groups");
-      if (YAML::Node sso = Get(e, "sso")) {
+      if (YAML::Node sso = r.Get(e, "sso", path + ".sso")) {
         identity::SsoMatcher sm;
         r.String(sso, "permissionSetName", path + ".sso.permissionSetName", sm.permission_set_name);
         r.String(sso, "accountID", path + ".sso.accountID", sm.account_id);
@@ -154,7 +83,7 @@ void ReadMapRoles(Reader& r, const YAML::Node& s, Config& c) {
 }
 
 void ReadMapUsers(Reader& r, const YAML::Node& s, Config& c) {
-  if (YAML::Node users = Get(s, "mapUsers")) {
+  if (YAML::Node users = r.Get(s, "mapUsers", "server.mapUsers")) {
     if (!users.IsSequence()) r.Problem("server.mapUsers", "must be a list");
     for (size_t i = 0; users.IsSequence() && i < users.size(); ++i) {
       std::string path = "server.mapUsers[" + std::to_string(i) + "]";
@@ -186,7 +115,7 @@ void ReadServerFiles(Reader& r, const YAML::Node& s, Config& c) {
 }
 
 void ReadEksApi(Reader& r, const YAML::Node& doc, Config& c) {
-  if (YAML::Node api = Get(doc, "eksAPI")) {
+  if (YAML::Node api = r.Get(doc, "eksAPI", "eksAPI")) {
     EksApiConfig e;
     r.Listener(api, "eksAPI", e.address, e.port);
     r.String(api, "region", "eksAPI.region", e.region);
@@ -203,7 +132,7 @@ UpstreamConfig ReadUpstream(Reader& r, const YAML::Node& up, const std::string& 
   if (!up.IsMap()) r.Problem("kubeAPI.upstream", "must be a mapping with url (and caFile, clientCert, clientKey or tokenFile)");
   r.String(up, "url", "kubeAPI.upstream.url", u.url);
   if (!u.url.empty()) {
-    if (auto url = http::ParseUpstreamUrl(u.url, "kubeAPI.upstream.url"); !url) r.problems.push_back(r.file + ": " + url.error().message);
+    if (auto url = http::ParseUpstreamUrl(u.url, "kubeAPI.upstream.url"); !url) r.Problem("kubeAPI.upstream.url", url.error().message.substr(url.error().message.find(": ") + 2));
   }
   r.String(up, "caFile", "kubeAPI.upstream.caFile", u.ca_file);
   r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);
@@ -227,14 +156,14 @@ UpstreamConfig ReadUpstream(Reader& r, const YAML::Node& up, const std::string& 
 }
 
 void ReadKubeApi(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
-  if (YAML::Node kube = Get(doc, "kubeAPI")) {
+  if (YAML::Node kube = r.Get(doc, "kubeAPI", "kubeAPI")) {
     KubeApiConfig k;
     r.Listener(kube, "kubeAPI", k.address, k.port);
     r.String(kube, "objects", "kubeAPI.objects", k.objects);
     k.objects = Resolve(base, k.objects);
     r.String(kube, "seed", "kubeAPI.seed", k.seed);
     k.seed = Resolve(base, k.seed);
-    if (YAML::Node up = Get(kube, "upstream")) k.upstream = ReadUpstream(r, up, base, k);
+    if (YAML::Node up = r.Get(kube, "upstream", "kubeAPI.upstream")) k.upstream = ReadUpstream(r, up, base, k);
     c.kube_api = k;
   }
 }
@@ -258,7 +187,7 @@ void ReadAuthenticationMode(Reader& r, const YAML::Node& s, Config& c) {
     }
   }
   for (auto& a : r.Strings(s, "scrubbedAccounts", "server.scrubbedAccounts")) c.scrubbed_accounts.insert(a);
-  if (YAML::Node rp = Get(s, "reservedPrefixConfig")) {
+  if (YAML::Node rp = r.Get(s, "reservedPrefixConfig", "server.reservedPrefixConfig")) {
     for (size_t i = 0; rp.IsSequence() && i < rp.size(); ++i) {
       std::string path = "server.reservedPrefixConfig[" + std::to_string(i) + "]";
       std::string mode;
@@ -291,10 +220,10 @@ void ReadLimits(Reader& r, const YAML::Node& s, Config& c) {
 }
 
 void ReadStore(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
-  YAML::Node store = Get(doc, "store");
+  YAML::Node store = r.Get(doc, "store", "store");
   if (!store) return;
   if (!store.IsMap()) return r.Problem("store", "must be a mapping with etcd");
-  YAML::Node etcd = Get(store, "etcd");
+  YAML::Node etcd = r.Get(store, "etcd", "store.etcd");
   if (!etcd || !etcd.IsMap()) return r.Problem("store.etcd", "must be a mapping with endpoints (and prefix, caFile, certFile, keyFile, username, passwordFile)");
   EtcdStoreConfig e;
   e.endpoints = r.Strings(etcd, "endpoints", "store.etcd.endpoints");
@@ -373,12 +302,12 @@ void CheckBackends(Reader& r, Config& c) {
 }
 
 void ReadSts(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
-  YAML::Node sts = Get(doc, "sts");
+  YAML::Node sts = r.Get(doc, "sts", "sts");
   r.String(sts, "endpoint", "sts.endpoint", c.sts_endpoint);
   r.String(sts, "caFile", "sts.caFile", c.sts_ca_file);
   r.Int(sts, "maxInFlight", "sts.maxInFlight", 1, 1024, c.sts_max_in_flight);
   r.String(sts, "region", "sts.region", c.region);
-  if (YAML::Node local = Get(sts, "local")) {
+  if (YAML::Node local = r.Get(sts, "local", "sts.local")) {
     LocalStsConfig l;
     r.String(local, "principals", "sts.local.principals", l.principals);
     r.String(local, "address", "sts.local.address", l.address);
@@ -391,9 +320,9 @@ void ReadSts(Reader& r, const YAML::Node& doc, const std::string& base, Config& 
 }
 
 void ReadAuthorization(Reader& r, const YAML::Node& doc, Config& c) {
-  YAML::Node authz = Get(doc, "authorization");
+  YAML::Node authz = r.Get(doc, "authorization", "authorization");
   if (authz && !authz.IsMap() && !authz.IsNull()) r.Problem("authorization", "must be a mapping");
-  YAML::Node rbac = Get(authz, "rbac");
+  YAML::Node rbac = r.Get(authz, "rbac", "authorization.rbac");
   if (rbac && rbac.IsMap()) {
     ClusterSourceConfig cluster;
     r.String(rbac, "kubeconfig", "authorization.rbac.kubeconfig", cluster.kubeconfig);
@@ -432,6 +361,43 @@ void ResolvePaths(const std::string& base, Config& c) {
   }
 }
 
+// Keys the reference authenticator reads that kubeiam has no use for: accepted, so that its
+// configs load as they are, each with a warning saying why it changes nothing.
+void ReadReferenceOnlyKeys(Reader& r, const YAML::Node& s) {
+  r.Ignored(s, "generateKubeconfig", "server.generateKubeconfig",
+            "kubeiam writes its webhook kubeconfigs into server.stateDir (kubeconfig.yaml, authorize-kubeconfig.yaml)");
+  r.Ignored(s, "kubeconfigPregenerated", "server.kubeconfigPregenerated",
+            "kubeiam writes its webhook kubeconfigs into server.stateDir whatever this says");
+  r.Ignored(s, "sourceARN", "server.sourceARN", "kubeiam's EC2 lookups assume ec2DescribeInstancesRoleARN without a source ARN");
+  r.Ignored(s, "dynamicBackendModePath", "server.dynamicBackendModePath",
+            "kubeiam reads server.backendMode from this file again on SIGHUP instead");
+}
+
+// Every section, in the order its problems are reported.
+void ReadAll(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
+  r.String(doc, "clusterID", "clusterID", c.cluster_id);
+  if (c.cluster_id.empty()) r.Problem("clusterID", "cluster ID cannot be empty");
+  YAML::Node s = r.Get(doc, "server", "server");
+  if (s && !s.IsMap()) r.Problem("server", "must be a mapping");
+  ReadServerBasics(r, s, c);
+  ReadMapRoles(r, s, c);
+  ReadMapUsers(r, s, c);
+  ReadServerFiles(r, s, c);
+  ReadReferenceOnlyKeys(r, s);
+  ReadEksApi(r, doc, c);
+  ReadKubeApi(r, doc, base, c);
+  ReadAuthenticationMode(r, s, c);
+  ReadLimits(r, s, c);
+  ReadStore(r, doc, base, c);
+  CheckBackends(r, c);
+  ReadSts(r, doc, base, c);
+  ReadAuthorization(r, doc, c);
+  if (c.rbac_cluster && c.aws_auth_cluster && *c.rbac_cluster != *c.aws_auth_cluster) {
+    r.Problem("authorization.rbac", "must name the cluster EKSConfigMap watches (server.kubeconfig): kubeiam watches one cluster");
+  }
+  ResolvePaths(base, c);
+}
+
 }  // namespace
 
 std::string LocalStsConfig::HostPort() const {
@@ -448,43 +414,26 @@ std::vector<std::string> Config::ReservedPrefixesFor(std::string_view backend) c
 
 Result<Config> ParseConfig(std::string_view text, const std::string& file_name) {
   if (auto ok = ValidateUtf8(text, file_name); !ok) return std::unexpected(ok.error());
-  Reader r{file_name, {}};
+  Reader r(file_name);
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, file_name + ": not valid YAML: " + e.msg);
+    std::string at = e.mark.is_null() ? file_name : file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    return Fail(ErrorCode::kInvalidArgument, at + ": not valid YAML: " + e.msg);
   }
   if (!doc.IsMap()) return Fail(ErrorCode::kInvalidArgument, file_name + ": must be a YAML mapping");
   Config c;
   c.file = file_name;
   std::string base = file_name.find('/') == std::string::npos ? "." : file_name.substr(0, file_name.rfind('/'));
-
-  r.String(doc, "clusterID", "clusterID", c.cluster_id);
-  if (c.cluster_id.empty()) r.Problem("clusterID", "cluster ID cannot be empty");
-  YAML::Node s = Get(doc, "server");
-  if (s && !s.IsMap()) r.Problem("server", "must be a mapping");
-  ReadServerBasics(r, s, c);
-  ReadMapRoles(r, s, c);
-  ReadMapUsers(r, s, c);
-  ReadServerFiles(r, s, c);
-  ReadEksApi(r, doc, c);
-  ReadKubeApi(r, doc, base, c);
-  ReadAuthenticationMode(r, s, c);
-  ReadLimits(r, s, c);
-  ReadStore(r, doc, base, c);
-  CheckBackends(r, c);
-  ReadSts(r, doc, base, c);
-  ReadAuthorization(r, doc, c);
-  if (c.rbac_cluster && c.aws_auth_cluster && *c.rbac_cluster != *c.aws_auth_cluster) {
-    r.Problem("authorization.rbac", "must name the cluster EKSConfigMap watches (server.kubeconfig): kubeiam watches one cluster");
-  }
-  ResolvePaths(base, c);
-  if (!r.problems.empty()) {
+  ReadAll(r, doc, base, c);
+  r.CheckUnknownKeys(doc);
+  if (!r.problems().empty()) {
     std::string all;
-    for (const auto& p : r.problems) all += (all.empty() ? "" : "\n") + p;
+    for (const auto& p : r.problems()) all += (all.empty() ? "" : "\n") + p;
     return Fail(ErrorCode::kInvalidArgument, all);
   }
+  c.warnings = r.warnings();
   return c;
 }
 

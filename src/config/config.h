@@ -79,6 +79,7 @@ struct EtcdStoreConfig {
 
 struct Config {
   std::string file;  // where it was read from
+  std::vector<std::string> warnings;  // keys accepted but ignored ("FILE:LINE:COL: key: ignored: why")
   std::string cluster_id;
   // server:
   std::string address = "127.0.0.1";

@@ -4,6 +4,7 @@
 #include "kubeapi/front_steps.h"
 #include "kubeapi/health.h"
 #include "kubeapi/object_serving.h"
+#include "kubeapi/request_log.h"
 #include "kubeapi/reviews.h"
 #include "rbac/bootstrap.h"
 
@@ -26,20 +27,37 @@ Front::Front(AuthSource* auth, FrontOptions options)
   if (options_.objects && !options_.upstream) object_api_.emplace(options_.objects);
 }
 
-// authenticate -> impersonate -> authorize -> dispatch (reviews, discovery, objects, proxy), all
-// against one snapshot.
+// Every request but health checks leaves one log line: who, what, the answer and how long it took.
 http::HttpResponse Front::Handle(const http::HttpRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  std::optional<Caller> who;
+  bool health = false;
+  http::HttpResponse response = Pipeline(request, who, health);
+  // A relayed answer's status is the upstream's, known only later: logged as 0 ("forwarded").
+  int status = response.forward ? 0 : response.status;
+  if (!health) LogRequest("kubeAPI request", request, who ? &who->user : nullptr, status, std::chrono::steady_clock::now() - start);
+  return response;
+}
+
+// authenticate -> impersonate -> authorize -> dispatch (reviews, discovery, objects, proxy), all
+// against one snapshot. `who` is the caller once known.
+http::HttpResponse Front::Pipeline(const http::HttpRequest& request, std::optional<Caller>& who, bool& health_check) {
   auto snap = auth_->snapshot();
   // As the API server: anyone may ask whether it is healthy.
-  if (auto health = ServeHealth(request, snap != nullptr)) return *health;
+  if (auto health = ServeHealth(request, snap != nullptr)) {
+    health_check = true;
+    return *health;
+  }
   const rbac::Authorizer& rbac = snap->rbac ? *snap->rbac : DefaultPolicy();
   const auto& upstream = options_.upstream;
   bool upstream_decides = upstream && options_.upstream_decides;
   auto caller = Authenticate(*auth_, request, *snap);
   if (!caller) return caller.error();
   // An upstream that decides has no access policies: they do not grant impersonation either.
+  who = *caller;
   caller = Impersonate(request, rbac, std::move(*caller), !upstream_decides);
   if (!caller) return caller.error();
+  who = *caller;
   // Origin-form targets only: what is authorized is the path the upstream will route.
   if (!request.target.starts_with("/")) return StatusResponse(400, "BadRequest", "the request target must be a path");
   auto info = ParseRequestInfo(request.method, request.target);

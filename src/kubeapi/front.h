@@ -19,6 +19,7 @@
 #include "http/http_server.h"
 #include "http/upstream.h"
 #include "kubeapi/auth_source.h"
+#include "kubeapi/caller.h"
 #include "kubeapi/object_api.h"
 #include "kubeapi/object_registry.h"
 #include "kubeapi/object_versions.h"
@@ -45,6 +46,8 @@ class Front {
   void Refresh() { objects_.Refresh(); }
 
  private:
+  http::HttpResponse Pipeline(const http::HttpRequest& request, std::optional<Caller>& who, bool& health_check);
+
   AuthSource* auth_;
   FrontOptions options_;
   ObjectVersions objects_;

@@ -479,7 +479,25 @@ EksApi::EksApi(std::shared_ptr<store::AccessStore> store, std::shared_ptr<const 
 EksApi::EksApi(std::shared_ptr<store::AccessStore> store, std::function<size_t(eks::AuthenticationMode)> mapped_admins)
     : store_(std::move(store)), mapped_admins_(std::move(mapped_admins)) {}
 
+// One log line per request when serving (not for the local operator's --store use): the
+// caller's ARN once authenticated, the answer and the latency; never the query or the body.
 http::HttpResponse EksApi::Handle(const http::HttpRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  std::string caller;
+  http::HttpResponse response = Authenticated(request, caller);
+  if (!auth_) return response;
+  boost::json::object fields{{"client", request.remote}, {"method", request.method}, {"path", request.Path()}};
+  if (!caller.empty()) fields["caller"] = caller;
+  fields["status"] = response.status;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "x-amzn-ErrorType") fields["error"] = value;
+  }
+  fields["latencyMs"] = double(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()) / 1000.0;
+  Log(response.status >= 500 ? LogLevel::kWarning : LogLevel::kInfo, "eksAPI request", std::move(fields));
+  return response;
+}
+
+http::HttpResponse EksApi::Authenticated(const http::HttpRequest& request, std::string& caller_arn) {
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   std::string raw_query = request.target.size() > raw_path.size() ? request.target.substr(raw_path.size() + 1) : "";
   Call call{request, {}, {}, {}};
@@ -524,6 +542,7 @@ http::HttpResponse EksApi::Handle(const http::HttpRequest& request) {
     return ErrorResponse({"MissingAuthenticationTokenException", 403,
                           "Missing Authentication Token: send a kubeiam token as Authorization: Bearer"});
   }
+  caller_arn = call.caller.arn;
   return Route(call);
 }
 

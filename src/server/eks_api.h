@@ -44,6 +44,8 @@ class EksApi {
 
  private:
   struct Call;
+  // Authenticates the caller (its ARN into `caller_arn`) and routes the call.
+  http::HttpResponse Authenticated(const http::HttpRequest& request, std::string& caller_arn);
   http::HttpResponse Route(Call& call);
   std::shared_ptr<store::AccessStore> store_;
   std::shared_ptr<const sts::LocalSts> local_sts_;

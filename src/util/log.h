@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <string>
 #include <string_view>
 
 namespace kubeiam {
@@ -15,5 +16,9 @@ void LogJson(const boost::json::object& fields);
 
 // {"level": ..., "msg": msg, ...fields}.
 void Log(LogLevel level, std::string_view msg, boost::json::object fields = {});
+
+// The line as written: JSON with numbers that have a fraction in plain decimals, at most three
+// places ("0.32", not "3.2E-1").
+std::string PlainJson(const boost::json::object& fields);
 
 }  // namespace kubeiam

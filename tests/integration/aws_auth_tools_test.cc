@@ -13,10 +13,7 @@ namespace {
 
 using testing::Outcome;
 
-Outcome Kubeiam(std::vector<std::string> args) {
-  args.insert(args.begin(), KUBEIAM_BINARY);
-  return testing::Run(args, {});
-}
+Outcome Kubeiam(std::vector<std::string> args) { return testing::RunKubeiam(std::move(args)); }
 
 TEST(AwsAuthTools, MappingCreateGetDelete) {
   testing::TempDir dir;
@@ -34,7 +31,7 @@ TEST(AwsAuthTools, MappingCreateGetDelete) {
   EXPECT_NE(table.out.find("system:bootstrappers,system:nodes"), std::string::npos) << table.out;
   Outcome missing = Kubeiam({"mapping", "get", "--aws-auth", file, "--arn", "arn:aws:iam::111122223333:role/Nope"});
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_EQ(missing.err, "Error: no iamidentitymapping with arn \"arn:aws:iam::111122223333:role/Nope\" found\n");
+  EXPECT_EQ(missing.err, "kubeiam: no iamidentitymapping with arn \"arn:aws:iam::111122223333:role/Nope\" found\n");
   EXPECT_EQ(Kubeiam({"mapping", "create", "--aws-auth", file, "--arn", "arn:aws:sts::1:assumed-role/r/s", "--username",
                      "x"}).exit_code,
             2);

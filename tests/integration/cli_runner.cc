@@ -174,6 +174,11 @@ int FreePort() {
   }
 }
 
+Outcome RunKubeiam(std::vector<std::string> args) {
+  args.insert(args.begin(), KUBEIAM_BINARY);
+  return Run(args, {});
+}
+
 std::unique_ptr<Process> StartServe(const std::string& dir, int port) {
   auto server = std::make_unique<Process>(std::vector<std::string>{KUBEIAM_BINARY, "serve", "--config", dir + "/config.yaml"},
                                           std::map<std::string, std::string>{{"PATH", "/usr/bin:/bin"}}, dir + "/serve.log");

@@ -18,6 +18,9 @@ struct Outcome {
 Outcome Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const std::string& stdin_text = "");
 
+// The kubeiam binary under test with `args`, in an empty environment.
+Outcome RunKubeiam(std::vector<std::string> args);
+
 // A background process (a server under test), stopped with SIGTERM when the object dies.
 class Process {
  public:

@@ -206,6 +206,13 @@ TEST_F(EksApi, AwsCliDrivesEveryRoute) {
   Outcome del = Eks({"delete-access-entry", "--cluster-name", "demo", "--principal-arn", kViewer}, *admin_);
   EXPECT_EQ(del.exit_code, 0) << del.err;
   EXPECT_TRUE(Ok(Eks({"list-access-entries", "--cluster-name", "demo"}, *admin_)).at("accessEntries").as_array().empty());
+  // Each call left a log line: the caller, the route, the answer (EKS's error type when it failed).
+  std::string log = Slurp(dir_->path() + "/serve.log");
+  EXPECT_NE(log.find(R"("msg":"eksAPI request")"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("method":"DELETE","path":"/clusters/demo/access-entries/)"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("error":"ResourceNotFoundException")"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("caller":"arn:aws:sts::111122223333:assumed-role/KubernetesAdmin/ops")"), std::string::npos) << log;
+  EXPECT_EQ(log.find("E-"), std::string::npos) << "latencies in plain decimals";
 }
 
 TEST_F(EksApi, OnlyAdministratorsWriteAndNobodyLocksThemselvesOut) {

@@ -55,7 +55,7 @@ TEST(Explain, EachDenialCauseAsGolden) {
 TEST(Explain, UsageAndJson) {
   testing::Outcome no_source = testing::Run({KUBEIAM_BINARY, "explain", "--arn", "arn:aws:iam::111122223333:user/x"}, {});
   EXPECT_EQ(no_source.exit_code, 2);
-  EXPECT_EQ(no_source.err, "error: --arn needs --config, --aws-auth, --access-entries, --store or a live cluster\n");
+  EXPECT_EQ(no_source.err, "kubeiam: --arn needs --config, --aws-auth, --access-entries, --store or a live cluster\n");
   testing::Outcome no_config = testing::Run({KUBEIAM_BINARY, "explain", "--token", "k8s-aws-v1.x"}, {});
   EXPECT_EQ(no_config.exit_code, 2);
   EXPECT_NE(no_config.err.find("give its --config, or --arn"), std::string::npos) << no_config.err;
@@ -64,7 +64,7 @@ TEST(Explain, UsageAndJson) {
                                          "arn:aws:iam::111122223333:user/x"},
                                         {{"AWS_EC2_METADATA_DISABLED", "true"}});
   EXPECT_EQ(plain.exit_code, 2);
-  EXPECT_EQ(plain.err, "error: --server must be an https:// URL\n");
+  EXPECT_EQ(plain.err, "kubeiam: --server must be an https:// URL\n");
   testing::Outcome json = testing::Run({KUBEIAM_BINARY, "explain", "--aws-auth", kData + "aws-auth.yaml", "--arn",
                                         "arn:aws:iam::111122223333:role/Developer", "-o", "json"},
                                        {});

@@ -346,7 +346,7 @@ TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
   EXPECT_EQ(linted.exit_code, 1) << linted.out << linted.err;
   EXPECT_NE(linted.out.find("kube-system/aws-auth: error: no mapping grants system:masters"), std::string::npos) << linted.out;
   Outcome nothing = testing::Run({KUBEIAM_BINARY, "lint"}, env);
-  EXPECT_EQ(nothing.err, "error: give an aws-auth manifest, or --kubeconfig/--context to lint the cluster's\n");
+  EXPECT_EQ(nothing.err, "kubeiam: give an aws-auth manifest, or --kubeconfig/--context to lint the cluster's\n");
   // An access entry with AmazonEKSClusterAdminPolicy, read from EKS: it comes before aws-auth.
   for (std::vector<std::string> call : {std::vector<std::string>{"create-access-entry", "--principal-arn", testuser},
                                         std::vector<std::string>{"associate-access-policy", "--principal-arn", testuser,
@@ -438,7 +438,7 @@ TEST_F(FrontObjects, ExplainOnTheServerForAdministratorsOnly) {
   // testuser is mapped, but no administrator.
   Outcome refused = explain(user_key, user_secret, {"--arn", "arn:aws:iam::111122223333:user/viewer"});
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_EQ(refused.err, "error: https://127.0.0.1:" + std::to_string(port_) +
+  EXPECT_EQ(refused.err, "kubeiam: https://127.0.0.1:" + std::to_string(port_) +
                              " answered 403: forbidden: User \"testuser\" cannot post path \"/explain\"\n");
 }
 

@@ -183,6 +183,49 @@ TEST_F(KubeApiFront, ImpersonationIsChecked) {
       << refused.err;
 }
 
+// Every request leaves one log line with who asked, what, the answer and the latency; a token
+// never does.
+TEST_F(KubeApiFront, EveryRequestIsLogged) {
+  std::string outsider = Kubeconfig("AKIAEXAMPLEOUTSIDER1", "kubeiamOutsiderSecretKeyDoNotUseAnywhere");
+  std::string testuser = Kubeconfig("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0");
+  ASSERT_EQ(Kubectl(testuser, {"get", "nodes"}).exit_code, 0);
+  EXPECT_EQ(Kubectl(outsider, {"get", "nodes"}).exit_code, 1);
+  EXPECT_EQ(Kubectl(testuser, {"get", "pods", "--as", "jane", "--as-group", "nobody"}).exit_code, 1);
+  auto lines = [&] {
+    std::ifstream in(dir_.path() + "/serve.log");
+    std::vector<boost::json::object> out;
+    for (std::string line; std::getline(in, line);) {
+      boost::system::error_code ec;
+      auto v = boost::json::parse(line, ec);
+      if (!ec && v.is_object() && v.as_object().contains("msg") && v.at("msg") == boost::json::value("kubeAPI request")) {
+        out.push_back(v.as_object());
+      }
+    }
+    return out;
+  }();
+  auto find = [&](const std::string& path, const std::string& decision) -> const boost::json::object* {
+    for (const auto& l : lines) {
+      if (l.at("path") == boost::json::value(path) && l.at("decision") == boost::json::value(decision)) return &l;
+    }
+    return nullptr;
+  };
+  const auto* allowed = find("/api/v1/nodes", "allowed");
+  ASSERT_NE(allowed, nullptr);
+  EXPECT_EQ(allowed->at("method"), boost::json::value("GET"));
+  EXPECT_EQ(allowed->at("user"), boost::json::value("testuser"));
+  EXPECT_EQ(allowed->at("status"), boost::json::value(200));
+  EXPECT_TRUE(allowed->at("latencyMs").is_double());
+  const auto* unauthenticated = find("/api/v1/nodes", "unauthenticated");
+  ASSERT_NE(unauthenticated, nullptr);
+  EXPECT_FALSE(unauthenticated->contains("user"));
+  const auto* forbidden = find("/api/v1/namespaces/default/pods", "forbidden");
+  ASSERT_NE(forbidden, nullptr);
+  EXPECT_EQ(forbidden->at("user"), boost::json::value("jane")) << "the user impersonated is the one refused";
+  std::ifstream whole(dir_.path() + "/serve.log");
+  std::string text((std::istreambuf_iterator<char>(whole)), {});
+  EXPECT_EQ(text.find("k8s-aws-v1."), std::string::npos) << "no token in the log";
+}
+
 // The review APIs through the front's HTTP, as an API client sends them.
 TEST_F(KubeApiFront, ReviewApis) {
   std::string token = Token();

@@ -473,7 +473,7 @@ TEST_F(Serve, DoctorChecksPrincipalIdsWithIam) {
   EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
   Outcome none = testing::Run({KUBEIAM_BINARY, "doctor"}, env);
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_NE(none.err.find("error: give the state to examine"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("kubeiam: give the state to examine"), std::string::npos) << none.err;
 }
 
 TEST(ServeConfig, BadConfigIsRefusedWithEveryProblemNamed) {
@@ -482,7 +482,7 @@ TEST(ServeConfig, BadConfigIsRefusedWithEveryProblemNamed) {
   Outcome o = testing::Run({KUBEIAM_BINARY, "serve", "--config", dir.path() + "/config.yaml"}, {{"PATH", "/usr/bin:/bin"}});
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_NE(o.err.find("config.yaml: clusterID: cluster ID cannot be empty"), std::string::npos) << o.err;
-  EXPECT_NE(o.err.find("config.yaml: server.port: must be a whole number from 1 to 65535"), std::string::npos);
+  EXPECT_NE(o.err.find("config.yaml:2:9: server.port: must be a whole number from 1 to 65535"), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("server.backendMode: unknown mode \"Bogus\""), std::string::npos);
   EXPECT_NE(o.err.find("server.mapRoles[0]: one of rolearn or SSO must be supplied"), std::string::npos);
 }

@@ -79,9 +79,9 @@ TEST_F(StoreCli, BackupAndRestore) {
   EXPECT_EQ(replaced.exit_code, 0) << replaced.err;
   Outcome bad = Store({"restore", "-f", dir_.Write("bad.json", "{\"kind\":\"KubeiamStoreBackup\",\"version\":3}"), "--to", "sqlite:" + c});
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_EQ(bad.err, "error: " + dir_.path() + "/bad.json: version: must be 1\n");
+  EXPECT_EQ(bad.err, "kubeiam: " + dir_.path() + "/bad.json: version: must be 1\n");
   Outcome spec = Store({"backup", "--from", "mysql:x", "-f", file});
-  EXPECT_EQ(spec.err, "error: --from: must be sqlite:PATH, etcd:URL[,URL...] or config:FILE (got \"mysql:x\")\n");
+  EXPECT_EQ(spec.err, "kubeiam: --from: must be sqlite:PATH, etcd:URL[,URL...] or config:FILE (got \"mysql:x\")\n");
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ sts:
 )", "c.yaml");
   ASSERT_FALSE(c.has_value());
   const std::string& m = c.error().message;
-  for (const char* want : {"c.yaml: clusterID: cluster ID cannot be empty", "c.yaml: server.port: must be a whole number",
+  for (const char* want : {"c.yaml: clusterID: cluster ID cannot be empty", "c.yaml:3:9: server.port: must be a whole number",
                            "server.partition: invalid partition \"aws-moon\"",
                            "server.mapUsers[0]: value for userarn must be supplied",
                            "server.awsAuthFile: is required when backendMode includes EKSConfigMap",
@@ -69,6 +69,58 @@ sts:
   }
   EXPECT_FALSE(ParseConfig("- a list", "c.yaml").has_value());
   EXPECT_FALSE(ParseConfig("{{", "c.yaml").has_value());
+}
+
+// A typo is an error with its line, column and the nearest known key, never a silent default.
+TEST(ServerConfig, UnknownKeysAreErrorsWithTheirLineAndAGuess) {
+  struct Case {
+    std::string yaml, error;
+  } cases[] = {
+      {"clusterID: demo\nserver:\n  prot: 8443\n", "c.yaml:3:3: server.prot: unknown key (did you mean port?)"},
+      {"clusterID: demo\nserver:\n  adress: 0.0.0.0\n", "c.yaml:3:3: server.adress: unknown key (did you mean address?)"},
+      {"clusterID: demo\nkubeApis: {port: 1}\n", "c.yaml:2:1: kubeApis: unknown key (did you mean kubeAPI?)"},
+      {"clusterID: demo\ncolour: blue\n", "c.yaml:2:1: colour: unknown key"},
+      {"clusterID: demo\nserver:\n  mapUsers:\n  - userarn: arn:aws:iam::111122223333:user/a\n    username: a\n    grups: [x]\n",
+       "c.yaml:6:5: server.mapUsers[0].grups: unknown key (did you mean groups?)"},
+      {"clusterID: demo\neksAPI: {}\nstore:\n  etcd:\n    endpoints: [http://127.0.0.1:2379]\n    prefx: /k/\n",
+       "c.yaml:6:5: store.etcd.prefx: unknown key (did you mean prefix?)"},
+      {"clusterID: demo\nsts:\n  local: {principals: p.yaml, prot: 1}\n",
+       "c.yaml:3:31: sts.local.prot: unknown key (did you mean port?)"},
+      {"clusterID: demo\nserver: {port: 1}\nserver: {port: 2}\n", ""},  // yaml-cpp keeps both; the first is read
+  };
+  for (const auto& c : cases) {
+    auto got = ParseConfig(c.yaml, "c.yaml");
+    if (c.error.empty()) continue;
+    ASSERT_FALSE(got) << c.yaml;
+    EXPECT_NE(got.error().message.find(c.error), std::string::npos) << got.error().message;
+  }
+  // Keys match without case, as the reference's config library matches them.
+  EXPECT_TRUE(ParseConfig("clusterid: demo\nSERVER: {Port: 9}\nkubeApi: {port: 10}\n", "c.yaml"));
+}
+
+TEST(ServerConfig, YamlErrorsCarryTheirLineAndColumn) {
+  auto bad = ParseConfig("clusterID: demo\nserver:\n  port: [1, 2\n", "c.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message.rfind("c.yaml:4:1: not valid YAML: ", 0), 0u) << bad.error().message;
+  auto tab = ParseConfig("clusterID: demo\nserver:\n\tport: 1\n", "c.yaml");
+  ASSERT_FALSE(tab);
+  EXPECT_EQ(tab.error().message.rfind("c.yaml:3:", 0), 0u) << tab.error().message;
+}
+
+// The reference authenticator's keys that kubeiam has no use for still load, each with a
+// warning that says why it changes nothing.
+TEST(ServerConfig, ReferenceOnlyKeysLoadWithAWarning) {
+  auto c = ParseConfig(R"(clusterID: demo
+server:
+  generateKubeconfig: /etc/kubernetes/aws-iam-authenticator/kubeconfig.yaml
+  kubeconfigPregenerated: true
+  sourceARN: arn:aws:eks:us-east-1:111122223333:cluster/demo
+  dynamicBackendModePath: /var/authenticator/backend-mode
+)", "c.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->warnings.size(), 4u);
+  EXPECT_EQ(c->warnings[0].rfind("c.yaml:3:23: server.generateKubeconfig: ignored: kubeiam writes its webhook kubeconfigs", 0), 0u)
+      << c->warnings[0];
 }
 
 TEST(ServerConfig, AccessEntriesModeAndAuthorization) {
@@ -214,10 +266,10 @@ authorization:
   rbac: {kubeconfig: b.yaml, inCluster: true}
 )", "c.yaml");
   ASSERT_FALSE(bad.has_value());
-  for (const char* want : {"c.yaml: server.master: must be an https:// URL",
-                           "c.yaml: server.kubeconfig: is set but EKSConfigMap reads kube-system/aws-auth elsewhere",
-                           "c.yaml: authorization.rbac: must name either a kubeconfig or inCluster: true",
-                           "c.yaml: authorization.rbac: must name the cluster EKSConfigMap watches"}) {
+  for (const char* want : {"c.yaml:6:11: server.master: must be an https:// URL",
+                           "c.yaml:5:15: server.kubeconfig: is set but EKSConfigMap reads kube-system/aws-auth elsewhere",
+                           "authorization.rbac: must name either a kubeconfig or inCluster: true",
+                           "authorization.rbac: must name the cluster EKSConfigMap watches"}) {
     EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << "\n" << bad.error().message;
   }
 }
@@ -267,10 +319,10 @@ store:
                          "\"http://10.0.0.3:2379\"]\n    username: u\n    passwordFile: p\n", "c.yaml");
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().message.find("pw@"), std::string::npos) << "no user information repeated";
-  for (const char* want : {"c.yaml: store.etcd.endpoints[0]: must be an http:// or https:// URL",
-                           "c.yaml: store.etcd.endpoints[1]: must not carry user information",
-                           "c.yaml: store.etcd: a password goes to etcd over https only",
-                           "c.yaml: store.etcd: is set but nothing keeps state in a store"}) {
+  for (const char* want : {"c.yaml:4:17: store.etcd.endpoints[0]: must be an http:// or https:// URL",
+                           "c.yaml:4:32: store.etcd.endpoints[1]: must not carry user information",
+                           "store.etcd: a password goes to etcd over https only",
+                           "store.etcd: is set but nothing keeps state in a store"}) {
     EXPECT_NE(bad.error().message.find(want), std::string::npos) << want << "\n" << bad.error().message;
   }
   EXPECT_FALSE(ParseConfig("clusterID: demo\nstore: {}\n", "c.yaml").has_value());
