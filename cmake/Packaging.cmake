@@ -21,7 +21,7 @@ add_custom_target(kubeiam_stripped ALL DEPENDS ${KUBEIAM_STRIPPED})
 
 include(GNUInstallDirs)
 install(PROGRAMS ${KUBEIAM_STRIPPED} DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT kubeiam)
-install(FILES README.md docs/config.md docs/high-availability.md docs/reliability.md ${CMAKE_BINARY_DIR}/package/kubeiam-help.txt
+install(FILES README.md docs/config.md docs/deploy.md docs/high-availability.md docs/reliability.md ${CMAKE_BINARY_DIR}/package/kubeiam-help.txt
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT kubeiam)
 install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/kubeiam/examples COMPONENT kubeiam
         PATTERN "run-token-example" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)

@@ -114,7 +114,7 @@ Status ListenLocalSts(Server& s) {
                                return http::HttpResponse{a.status, a.content_type, a.body, {}};
                              });
   if (!bound) return std::unexpected(bound.error().Wrap("local STS"));
-  std::cerr << "{\"msg\":\"local STS listening\",\"address\":\"https://" << s.config.local_sts->HostPort() << "\"}\n";
+  Log(LogLevel::kInfo, "local STS listening", {{"address", "https://" + s.config.local_sts->HostPort()}});
   return {};
 }
 
@@ -122,8 +122,7 @@ Status ListenLocalSts(Server& s) {
 Status ListenOn(Server& s, http::ListenerOptions options, http::Handler handler) {
   auto bound = s.http.Listen(options, std::move(handler));
   if (!bound) return std::unexpected(bound.error().Wrap(options.name));
-  std::cerr << "{\"msg\":\"" << options.name << " listening\",\"address\":\"https://" << options.address << ":" << *bound
-            << "\"}\n";
+  Log(LogLevel::kInfo, options.name + " listening", {{"address", "https://" + options.address + ":" + std::to_string(*bound)}});
   return {};
 }
 
@@ -146,8 +145,7 @@ Result<std::shared_ptr<const http::Upstream>> OpenUpstream(const config::Upstrea
   auto u = http::Upstream::Create({up.url, up.ca_file, up.client_cert, up.client_key, up.token_file, "kubeAPI.upstream"});
   if (!u) return std::unexpected(u.error());
   bool decides = up.authorization == config::UpstreamConfig::Authorization::kUpstream;
-  std::cerr << "{\"msg\":\"kubeAPI proxies to an upstream\",\"upstream\":" << boost::json::serialize(boost::json::value(up.url))
-            << ",\"authorization\":\"" << (decides ? "upstream" : "kubeiam") << "\"}\n";
+  Log(LogLevel::kInfo, "kubeAPI proxies to an upstream", {{"upstream", up.url}, {"authorization", decides ? "upstream" : "kubeiam"}});
   return *u;
 }
 
@@ -175,15 +173,14 @@ Status Start(Server& s) {
   }
   if (auto ok = server::WriteWebhookKubeconfigs(s.parts.tls, s.config.hostname, s.port); !ok) return ok;
   s.http.Start();
-  std::cerr << "{\"msg\":\"listening\",\"address\":\"" << server::AuthenticateUrl(s.config.address, s.port)
-            << "\",\"webhookKubeconfig\":\"" << s.parts.tls.kubeconfig << "\",\"authorizeKubeconfig\":\""
-            << s.parts.tls.authorize_kubeconfig << "\",\"ca\":\"" << s.parts.tls.ca_cert << "\"}\n";
+  Log(LogLevel::kInfo, "listening",
+      {{"address", server::AuthenticateUrl(s.config.address, s.port)}, {"webhookKubeconfig", s.parts.tls.kubeconfig},
+       {"authorizeKubeconfig", s.parts.tls.authorize_kubeconfig}, {"ca", s.parts.tls.ca_cert}});
   return {};
 }
 
 void LogReloadFailure(const std::string& why) {
-  std::cerr << "{\"level\":\"error\",\"msg\":\"SIGHUP: config not reloaded\",\"error\":"
-            << boost::json::serialize(boost::json::value(why)) << "}\n";
+  Log(LogLevel::kError, "SIGHUP: config not reloaded", {{"error", why}});
 }
 
 // SIGHUP: the config read again and applied; one that fails changes nothing.
@@ -193,9 +190,9 @@ void Reload(const std::string& config_path, server::Authenticator& auth) {
   auto applied = auth.Reconfigure(*next);
   if (!applied) return LogReloadFailure(applied.error().message);
   for (const auto& w : *applied) {
-    std::cerr << "{\"level\":\"warning\",\"msg\":" << boost::json::serialize(boost::json::value(w)) << "}\n";
+    Log(LogLevel::kWarning, w);
   }
-  std::cerr << "{\"msg\":\"config reloaded\"}\n";
+  Log(LogLevel::kInfo, "config reloaded");
 }
 
 // Refresh outcomes, logged once per change rather than four times a second: a failure when it
@@ -244,7 +241,7 @@ void ServeUntilStopped(Server& s, sigset_t signals, const std::string& config_pa
     sigwait(&signals, &sig);
     if (sig == SIGHUP) Reload(config_path, s.auth());
   }
-  std::cerr << "{\"msg\":\"shutting down\"}\n";
+  Log(LogLevel::kInfo, "shutting down");
   stop = true;
   housekeeping.join();
   s.auth().sources().StopWatching();
@@ -294,10 +291,19 @@ int Run(const std::string& config_path, bool check_only) {
 Runner AddServeCommand(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto check = std::make_shared<bool>(false);
+  auto format = std::make_shared<std::string>("json");
+  auto level = std::make_shared<std::string>("info");
   auto* cmd = app.add_subcommand("serve", "Run the webhook authenticator (and the local STS)");
   cmd->add_option("-c,--config", *path, "Config file")->required();
   cmd->add_flag("--check-config", *check, "Validate the config (every problem, with its line and column) and exit");
-  return [path, check] { return Run(*path, *check); };
+  cmd->add_option("-l,--log-format", *format, "json (default: one JSON object per line) or text")
+      ->check(CLI::IsMember({"json", "text"}));
+  cmd->add_option("--log-level", *level, "info (default), warning or error")->check(CLI::IsMember({"info", "warning", "error"}));
+  return [path, check, format, level] {
+    ConfigureLog(*format == "text" ? LogFormat::kText : LogFormat::kJson,
+                 *level == "error" ? LogLevel::kError : *level == "warning" ? LogLevel::kWarning : LogLevel::kInfo);
+    return Run(*path, *check);
+  };
 }
 
 }  // namespace kubeiam::cli

@@ -103,15 +103,19 @@ void YamlReader::Problem(const std::string& path, const std::string& rule) {
   problems_.push_back(file_ + ": " + path + ": " + rule);
 }
 
-void YamlReader::CheckUnknownKeys(const YAML::Node& doc) { CheckNode(doc, ""); }
+void YamlReader::CheckUnknownKeys(const YAML::Node& doc) { CheckNode(doc, "", 0); }
 
-void YamlReader::CheckNode(const YAML::Node& node, const std::string& path) {
-  if (node.IsMap()) return CheckMap(node, path);
+// Known keys nest a few levels deep; deeper input (lists of lists...) holds no key kubeiam reads.
+constexpr int kMaxDepth = 32;
+
+void YamlReader::CheckNode(const YAML::Node& node, const std::string& path, int depth) {
+  if (depth > kMaxDepth) return;
+  if (node.IsMap()) return CheckMap(node, path, depth);
   if (!node.IsSequence()) return;
-  for (size_t i = 0; i < node.size(); ++i) CheckNode(node[i], path + "[" + std::to_string(i) + "]");
+  for (size_t i = 0; i < node.size(); ++i) CheckNode(node[i], path + "[" + std::to_string(i) + "]", depth + 1);
 }
 
-void YamlReader::CheckMap(const YAML::Node& map, const std::string& path) {
+void YamlReader::CheckMap(const YAML::Node& map, const std::string& path, int depth) {
   const std::vector<std::string>* known = nullptr;
   if (HasMark(map)) {
     if (auto it = asked_.find(map.Mark().pos); it != asked_.end()) known = &it->second;
@@ -120,7 +124,7 @@ void YamlReader::CheckMap(const YAML::Node& map, const std::string& path) {
     std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
     std::string at = path.empty() ? key : path + "." + key;
     if (!HasMark(it->first) || seen_keys_.count(it->first.Mark().pos)) {
-      CheckNode(it->second, at);
+      CheckNode(it->second, at, depth + 1);
       continue;
     }
     std::string hint = known ? DidYouMeanSuffix(key, *known) : "";

@@ -53,8 +53,8 @@ class YamlReader {
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
-  void CheckMap(const YAML::Node& map, const std::string& path);
-  void CheckNode(const YAML::Node& node, const std::string& path);
+  void CheckMap(const YAML::Node& map, const std::string& path, int depth);
+  void CheckNode(const YAML::Node& node, const std::string& path, int depth);
   std::string Where(const YAML::Mark& mark) const;
 
   std::string file_;

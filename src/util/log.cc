@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <boost/json/serialize.hpp>
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <mutex>
 
 #include "util/redact.h"
+#include "util/time.h"
 
 namespace kubeiam {
 
@@ -64,9 +67,42 @@ std::string PlainJson(const boost::json::object& fields) {
   return out;
 }
 
-void LogJson(const boost::json::object& fields) {
+namespace {
+
+std::atomic<LogFormat> g_format{LogFormat::kJson};
+std::atomic<LogLevel> g_min_level{LogLevel::kInfo};
+
+constexpr const char* kLevelNames[] = {"info", "warning", "error"};
+
+// A value as text format writes it: bare when it is a simple word, else as a JSON string.
+void AppendTextValue(const boost::json::value& v, std::string& out) {
+  if (!v.is_string()) return AppendPlain(v, out);
+  std::string_view s = v.as_string();
+  bool bare = !s.empty() && s.find_first_of(" \t\"=\\") == std::string_view::npos &&
+              std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
+  out += bare ? std::string(s) : boost::json::serialize(v);
+}
+
+// "TIME LEVEL msg key=value ...": the time, level and message first, as people read logs.
+std::string TextLine(const boost::json::object& fields) {
+  auto text = [&](const char* key) -> std::string {
+    const boost::json::value* v = fields.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : "";
+  };
+  std::string level = text("level");
+  std::string out = text("time") + " " + (level.empty() ? "info" : level) + " " + text("msg");
+  for (const auto& [k, v] : fields) {
+    if (k == "time" || k == "level" || k == "msg") continue;
+    out += " ";
+    out.append(k.data(), k.size());
+    out += "=";
+    AppendTextValue(v, out);
+  }
+  return out;
+}
+
+void WriteLine(std::string line) {
   static std::mutex mu;
-  std::string line = RedactSecrets(PlainJson(fields));
   line.push_back('\n');
   std::lock_guard<std::mutex> l(mu);
   // One write per line: a log collector reading the pipe never sees half a line.
@@ -77,13 +113,39 @@ void LogJson(const boost::json::object& fields) {
   }
 }
 
+LogLevel LevelOf(const boost::json::object& fields) {
+  const boost::json::value* v = fields.if_contains("level");
+  if (!v || !v->is_string()) return LogLevel::kInfo;
+  for (int i = 0; i < 3; ++i) {
+    if (v->as_string() == kLevelNames[i]) return static_cast<LogLevel>(i);
+  }
+  return LogLevel::kInfo;
+}
+
+}  // namespace
+
+void ConfigureLog(LogFormat format, LogLevel min_level) {
+  g_format = format;
+  g_min_level = min_level;
+}
+
+std::string FormatLogLine(const boost::json::object& fields, LogFormat format) {
+  return RedactSecrets(format == LogFormat::kText ? TextLine(fields) : PlainJson(fields));
+}
+
+void LogJson(const boost::json::object& fields) {
+  if (static_cast<int>(LevelOf(fields)) < static_cast<int>(g_min_level.load())) return;
+  WriteLine(FormatLogLine(fields, g_format.load()));
+}
+
 void Log(LogLevel level, std::string_view msg, boost::json::object fields) {
-  static constexpr const char* kNames[] = {"info", "warning", "error"};
+  if (static_cast<int>(level) < static_cast<int>(g_min_level.load())) return;
   boost::json::object line;
-  line["level"] = kNames[static_cast<int>(level)];
+  line["time"] = FormatRfc3339(Clock::now());
+  line["level"] = kLevelNames[static_cast<int>(level)];
   line["msg"] = msg;
   for (auto& [k, v] : fields) line[k] = std::move(v);
-  LogJson(line);
+  WriteLine(FormatLogLine(line, g_format.load()));
 }
 
 }  // namespace kubeiam

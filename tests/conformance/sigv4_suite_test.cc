@@ -1,6 +1,6 @@
-// Every case of AWS's SigV4 test suite (../shared/testdata/aws-sigv4-test-suite), in both the
-// header-signed and the presigned (query) form: canonical request, string to sign, signature,
-// and verification of what was signed.
+// Every case of AWS's SigV4 test suite (copied with its LICENSE into
+// tests/data/aws-sigv4-test-suite), in both the header-signed and the presigned (query) form:
+// canonical request, string to sign, signature, and verification of what was signed.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
