@@ -159,6 +159,9 @@ Status ListenKubeApi(Server& s) {
     options.upstream = *upstream;
     options.upstream_decides = c.upstream->authorization == config::UpstreamConfig::Authorization::kUpstream;
   }
+  options.on_request = [metrics = &s.auth().metrics()](const std::string& verb, int status, std::chrono::steady_clock::duration d) {
+    metrics->CountRequest("kubeapi", verb, status, d);
+  };
   s.kube_api = std::make_unique<kubeapi::Front>(&s.auth(), std::move(options));
   auto front = s.kube_api.get();
   // As the API server: request bodies up to 3 MiB.

@@ -7,6 +7,7 @@
 #include "kubeapi/request_log.h"
 #include "kubeapi/reviews.h"
 #include "rbac/bootstrap.h"
+#include "util/strings.h"
 
 namespace kubeiam::kubeapi {
 namespace {
@@ -27,25 +28,28 @@ Front::Front(AuthSource* auth, FrontOptions options)
   if (options_.objects && !options_.upstream) object_api_.emplace(options_.objects);
 }
 
-// Every request but health checks leaves one log line: who, what, the answer and how long it took.
+// Every request but health checks leaves one log line (who, what, the answer, how long it took)
+// and is counted for /metrics.
 http::HttpResponse Front::Handle(const http::HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
-  std::optional<Caller> who;
-  bool health = false;
-  http::HttpResponse response = Pipeline(request, who, health);
+  RequestRecord record;
+  http::HttpResponse response = Pipeline(request, record);
+  if (record.health_check) return response;
   // A relayed answer's status is the upstream's, known only later: logged as 0 ("forwarded").
   int status = response.forward ? 0 : response.status;
-  if (!health) LogRequest("kubeAPI request", request, who ? &who->user : nullptr, status, std::chrono::steady_clock::now() - start);
+  auto latency = std::chrono::steady_clock::now() - start;
+  LogRequest("kubeAPI request", request, record.who ? &record.who->user : nullptr, status, latency);
+  if (options_.on_request) options_.on_request(record.verb.empty() ? ToLower(request.method) : record.verb, status, latency);
   return response;
 }
 
 // authenticate -> impersonate -> authorize -> dispatch (reviews, discovery, objects, proxy), all
-// against one snapshot. `who` is the caller once known.
-http::HttpResponse Front::Pipeline(const http::HttpRequest& request, std::optional<Caller>& who, bool& health_check) {
+// against one snapshot. `record` learns the caller and the verb once known.
+http::HttpResponse Front::Pipeline(const http::HttpRequest& request, RequestRecord& record) {
   auto snap = auth_->snapshot();
   // As the API server: anyone may ask whether it is healthy.
   if (auto health = ServeHealth(request, snap != nullptr)) {
-    health_check = true;
+    record.health_check = true;
     return *health;
   }
   const rbac::Authorizer& rbac = snap->rbac ? *snap->rbac : DefaultPolicy();
@@ -54,14 +58,15 @@ http::HttpResponse Front::Pipeline(const http::HttpRequest& request, std::option
   auto caller = Authenticate(*auth_, request, *snap);
   if (!caller) return caller.error();
   // An upstream that decides has no access policies: they do not grant impersonation either.
-  who = *caller;
+  record.who = *caller;
   caller = Impersonate(request, rbac, std::move(*caller), !upstream_decides);
   if (!caller) return caller.error();
-  who = *caller;
+  record.who = *caller;
   // Origin-form targets only: what is authorized is the path the upstream will route.
   if (!request.target.starts_with("/")) return StatusResponse(400, "BadRequest", "the request target must be a path");
   auto info = ParseRequestInfo(request.method, request.target);
   if (!info) return StatusResponse(400, "BadRequest", info.error().message);
+  record.verb = info->verb;
   if (upstream_decides) return Forwarded(upstream, request, *info, *caller);
   if (auto denied = Authorize(rbac, *info, *caller)) return *denied;
   bool review = IsReview(*info);

@@ -12,6 +12,8 @@
 // gets every authenticated request, reviews included.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +37,9 @@ struct FrontOptions {
   // Without an upstream: the Namespaces, ConfigMaps and RBAC objects kept in the store, served
   // read/write (null: only the objects folder, read-only).
   std::shared_ptr<ObjectRegistry> objects;
+  // Hears every request but health checks: its Kubernetes verb (the HTTP method, lower case, when
+  // it was refused before its path was read), status (0: relayed upstream) and latency.
+  std::function<void(const std::string& verb, int status, std::chrono::steady_clock::duration)> on_request;
 };
 
 class Front {
@@ -46,7 +51,12 @@ class Front {
   void Refresh() { objects_.Refresh(); }
 
  private:
-  http::HttpResponse Pipeline(const http::HttpRequest& request, std::optional<Caller>& who, bool& health_check);
+  struct RequestRecord {
+    std::optional<Caller> who;  // once authenticated (then once impersonation was allowed)
+    std::string verb;           // once the path was read
+    bool health_check = false;
+  };
+  http::HttpResponse Pipeline(const http::HttpRequest& request, RequestRecord& record);
 
   AuthSource* auth_;
   FrontOptions options_;

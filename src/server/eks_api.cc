@@ -494,6 +494,7 @@ http::HttpResponse EksApi::Handle(const http::HttpRequest& request) {
   }
   fields["latencyMs"] = double(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()) / 1000.0;
   Log(response.status >= 500 ? LogLevel::kWarning : LogLevel::kInfo, "eksAPI request", std::move(fields));
+  auth_->metrics().CountRequest("eksapi", ToLower(request.method), response.status, std::chrono::steady_clock::now() - start);
   return response;
 }
 

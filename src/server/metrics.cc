@@ -48,6 +48,24 @@ void Metrics::Count(const std::string& name, const std::string& labels) {
   c->fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::Observe(const std::string& name, const std::string& labels, std::chrono::steady_clock::duration latency) {
+  Histogram* h;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto& slot = histograms_[{name, labels}];
+    if (!slot) slot = std::make_unique<Histogram>();
+    h = slot.get();
+  }
+  h->Observe(std::chrono::duration<double>(latency).count());
+}
+
+void Metrics::CountRequest(const std::string& what, const std::string& verb, int code,
+                           std::chrono::steady_clock::duration latency) {
+  std::string v = "verb=\"" + verb + "\"";
+  Count("kubeiam_" + what + "_requests_total", v + ",code=\"" + (code == 0 ? "proxied" : std::to_string(code)) + "\"");
+  Observe("kubeiam_" + what + "_request_duration_seconds", v, latency);
+}
+
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> l(mu_);
   std::string out = "# HELP aws_iam_authenticator_authenticate_latency_seconds Authenticate call latency by result.\n"
@@ -61,6 +79,12 @@ std::string Metrics::Render() const {
     if (name != last_name) out += "# TYPE " + name + " counter\n";
     last_name = name;
     out += series + " " + std::to_string(value->load()) + "\n";
+  }
+  last_name.clear();
+  for (const auto& [key, h] : histograms_) {
+    if (key.first != last_name) out += "# TYPE " + key.first + " histogram\n";
+    last_name = key.first;
+    out += h->Render(key.first, key.second);
   }
   for (const auto& render : sources_) out += render();
   return out;

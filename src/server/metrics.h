@@ -31,6 +31,12 @@ class Metrics {
  public:
   void CountAuthentication(const std::string& result, std::chrono::steady_clock::duration latency);
   void Count(const std::string& name, const std::string& labels = "");
+  // A latency in the histogram `name` with these labels ("verb=\"get\"").
+  void Observe(const std::string& name, const std::string& labels, std::chrono::steady_clock::duration latency);
+  // One request of a listener: kubeiam_<what>_requests_total{verb,code} and
+  // kubeiam_<what>_request_duration_seconds{verb} (Prometheus' naming, as apiserver_request_*);
+  // code 0 (a request relayed to an upstream, which answers) counts as code="proxied".
+  void CountRequest(const std::string& what, const std::string& verb, int code, std::chrono::steady_clock::duration latency);
   std::string Render() const;
   // Series owned elsewhere (gauges such as open connections), rendered after kubeiam's own;
   // `render` returns Prometheus text and must not block.
@@ -40,6 +46,7 @@ class Metrics {
   mutable std::mutex mu_;  // guards creating series; updates are atomic
   std::map<std::string, std::unique_ptr<Histogram>> latency_;              // by result
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> counters_;  // "name{labels}"
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<Histogram>> histograms_;  // (name, labels)
   std::vector<std::function<std::string()>> sources_;
 };
 

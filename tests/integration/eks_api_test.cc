@@ -213,6 +213,11 @@ TEST_F(EksApi, AwsCliDrivesEveryRoute) {
   EXPECT_NE(log.find(R"("error":"ResourceNotFoundException")"), std::string::npos) << log;
   EXPECT_NE(log.find(R"("caller":"arn:aws:sts::111122223333:assumed-role/KubernetesAdmin/ops")"), std::string::npos) << log;
   EXPECT_EQ(log.find("E-"), std::string::npos) << "latencies in plain decimals";
+  auto metrics = http::Fetch({.url = Url(port_, "/metrics"), .ca_file = Ca()});
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(R"(kubeiam_eksapi_requests_total{verb="delete",code="200"} 2)"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find(R"(kubeiam_eksapi_requests_total{verb="get",code="404"})"), std::string::npos);
+  EXPECT_NE(metrics->body.find("# TYPE kubeiam_eksapi_request_duration_seconds histogram\n"), std::string::npos);
 }
 
 TEST_F(EksApi, OnlyAdministratorsWriteAndNobodyLocksThemselvesOut) {

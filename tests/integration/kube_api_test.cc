@@ -224,6 +224,12 @@ TEST_F(KubeApiFront, EveryRequestIsLogged) {
   std::ifstream whole(dir_.path() + "/serve.log");
   std::string text((std::istreambuf_iterator<char>(whole)), {});
   EXPECT_EQ(text.find("k8s-aws-v1."), std::string::npos) << "no token in the log";
+  // And counted, by Kubernetes verb and status, with latency histograms.
+  auto metrics = http::Fetch({.url = "https://127.0.0.1:" + std::to_string(port_) + "/metrics", .ca_file = dir_.path() + "/state/ca.crt"});
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(R"(kubeiam_kubeapi_requests_total{verb="list",code="200"})"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find(R"(kubeiam_kubeapi_requests_total{verb="get",code="401"})"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find(R"(kubeiam_kubeapi_request_duration_seconds_bucket{verb="list",le="+Inf"})"), std::string::npos);
 }
 
 // The review APIs through the front's HTTP, as an API client sends them.
