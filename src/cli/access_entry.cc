@@ -12,6 +12,7 @@
 
 #include "aws/sigv4.h"
 #include "cli/analysis.h"
+#include "cli/aws_output.h"
 #include "cli/commands.h"
 #include "cli/eks_client.h"
 #include "eks/access_policies.h"
@@ -28,6 +29,7 @@ struct Options {
   std::string principal, username, type, policy, scope, associated_policy, mode;
   std::vector<std::string> groups, tags;
   bool groups_given = false;
+  std::string output = "json";  // --output, as aws eks
   int max_results = 0;
 };
 
@@ -140,8 +142,9 @@ Result<Operation> Build(const Options& o) {
 
 int Run(const Options& o) {
   auto op = Build(o);
-  if (!op) {
-    std::cerr << "kubeiam: " << op.error().message << "\n";
+  auto output = ParseAwsOutput(o.output);
+  if (!op || !output) {
+    std::cerr << "kubeiam: " << (op ? output.error() : op.error()).message << "\n";
     return 2;
   }
   auto client = EksClient::Open(o.target);
@@ -160,7 +163,7 @@ int Run(const Options& o) {
     return 1;
   }
   // As aws eks: delete and disassociate print nothing.
-  if (reply->body != "{}") std::cout << reply->body << "\n";
+  if (reply->body != "{}") std::cout << FormatAwsAnswer(reply->body, *output);
   return 0;
 }
 
@@ -194,6 +197,7 @@ Runner AddAccessEntryCommand(CLI::App& app) {
     sub->callback([o, name = std::string(s.name)] { o->op = name; });
     AddEksTargetOptions(sub, o->target);
     sub->add_option("--max-results", o->max_results, "Page size for list operations (1-100)");
+    sub->add_option("--output", o->output, "json (default, indented, timestamps in ISO 8601), text or yaml, as aws eks");
     std::string n = s.name;
     if (n != "list-policies") sub->add_option("--cluster-name", o->target.cluster, "Cluster name (the clusterID)");
     bool cluster_op = n == "describe-cluster" || n == "update-cluster-config";

@@ -2,6 +2,8 @@
 // what was meant, `version` as text, --check-config, and the config reference in every --help.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "integration/cli_runner.h"
 #include "support/aws_auth_fixtures.h"
 #include "support/paths.h"
@@ -67,6 +69,30 @@ TEST(CliUsage, LintSaysWhenItFindsNothing) {
   Outcome linted = Kubeiam({"lint", manifest});
   EXPECT_EQ(linted.exit_code, 0) << linted.out << linted.err;
   EXPECT_EQ(linted.out, manifest + ": no problems found\n");
+}
+
+// `kubeiam access-entry` prints what `aws eks` prints: indented JSON with ISO timestamps, or
+// awscli's text and yaml.
+TEST(CliUsage, AccessEntryPrintsWhatAwsEksPrints) {
+  testing::TempDir dir;
+  std::string store = dir.path() + "/s.db";
+  const std::string arn = "arn:aws:iam::111122223333:role/dev";
+  Outcome created = Kubeiam({"access-entry", "create", "--store", store, "--cluster-name", "demo", "--principal-arn", arn,
+                             "--kubernetes-groups", "a", "b"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(created.out.rfind("{\n    \"accessEntry\": {\n        \"clusterName\": \"demo\",\n", 0), 0u) << created.out;
+  std::smatch at;
+  EXPECT_TRUE(std::regex_search(created.out, at, std::regex(R"("createdAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")")))
+      << created.out;
+  Outcome text = Kubeiam({"access-entry", "list", "--store", store, "--cluster-name", "demo", "--output", "text"});
+  EXPECT_EQ(text.out, "ACCESSENTRIES\t" + arn + "\n");
+  Outcome yaml = Kubeiam({"access-entry", "describe", "--store", store, "--cluster-name", "demo", "--principal-arn", arn,
+                          "--output", "yaml"});
+  EXPECT_NE(yaml.out.find("  kubernetesGroups:\n"), std::string::npos) << yaml.out;
+  EXPECT_NE(yaml.out.find("  tags: {}\n"), std::string::npos) << yaml.out;
+  Outcome bad = Kubeiam({"access-entry", "list", "--store", store, "--cluster-name", "demo", "--output", "xml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "kubeiam: --output: must be json, text or yaml (got \"xml\")\n");
 }
 
 }  // namespace

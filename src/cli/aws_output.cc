@@ -1,0 +1,207 @@
+#include "cli/aws_output.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cmath>
+#include <ctime>
+#include <set>
+
+namespace kubeiam::cli {
+namespace {
+
+namespace json = boost::json;
+
+// Seconds since the epoch -> "YYYY-MM-DDTHH:MM:SS.ffffff+00:00", as awscli shows timestamps.
+std::string IsoTime(double seconds) {
+  auto whole = static_cast<std::time_t>(std::floor(seconds));
+  auto micros = static_cast<long>(std::llround((seconds - double(whole)) * 1e6));
+  if (micros >= 1000000) ++whole, micros -= 1000000;
+  std::tm tm{};
+  gmtime_r(&whole, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+  return buf;
+}
+
+bool IsTimestampKey(std::string_view key) { return key.size() > 2 && key.ends_with("At"); }
+
+// Timestamps replaced by their ISO text, everywhere in the answer.
+void IsoTimestamps(json::value& v) {
+  if (v.is_object()) {
+    for (auto& [k, item] : v.as_object()) {
+      if (IsTimestampKey(k) && item.is_number()) {
+        item = IsoTime(item.to_number<double>());
+      } else {
+        IsoTimestamps(item);
+      }
+    }
+  } else if (v.is_array()) {
+    for (auto& item : v.as_array()) IsoTimestamps(item);
+  }
+}
+
+void Indented(const json::value& v, int depth, std::string& out) {
+  std::string pad(size_t(depth + 1) * 4, ' '), close(size_t(depth) * 4, ' ');
+  if (v.is_object() && !v.as_object().empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& [k, item] : v.as_object()) {
+      out += (first ? "" : ",\n") + pad + json::serialize(json::value(json::string_view(k.data(), k.size()))) + ": ";
+      Indented(item, depth + 1, out);
+      first = false;
+    }
+    out += "\n" + close + "}";
+  } else if (v.is_array() && !v.as_array().empty()) {
+    out += "[\n";
+    bool first = true;
+    for (const auto& item : v.as_array()) {
+      out += (first ? "" : ",\n") + pad;
+      Indented(item, depth + 1, out);
+      first = false;
+    }
+    out += "\n" + close + "]";
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+// A scalar as Python's str() writes it (awscli's text output).
+std::string PyStr(const json::value& v) {
+  if (v.is_string()) return std::string(v.as_string());
+  if (v.is_bool()) return v.as_bool() ? "True" : "False";
+  if (v.is_null()) return "None";
+  return json::serialize(v);
+}
+
+bool Scalar(const json::value& v) { return !v.is_object() && !v.is_array(); }
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+void Text(const json::value& v, const std::string* id, const std::vector<std::string>* scalar_keys, std::string& out);
+
+void TextDict(const json::object& o, const std::string* id, const std::vector<std::string>* scalar_keys, std::string& out) {
+  std::vector<std::string> scalars;
+  std::vector<std::pair<std::string, const json::value*>> others;
+  std::vector<std::string> keys;
+  for (const auto& [k, item] : o) keys.emplace_back(k);
+  std::sort(keys.begin(), keys.end());
+  if (!scalar_keys) {
+    for (const auto& k : keys) {
+      const json::value& item = o.at(k);
+      if (Scalar(item)) scalars.push_back(PyStr(item));
+      else others.emplace_back(k, &item);
+    }
+  } else {
+    for (const auto& k : *scalar_keys) scalars.push_back(o.contains(k) ? PyStr(o.at(k)) : "");
+    for (const auto& k : keys) {
+      if (std::find(scalar_keys->begin(), scalar_keys->end(), k) == scalar_keys->end()) others.emplace_back(k, &o.at(k));
+    }
+  }
+  if (!scalars.empty()) {
+    if (id) scalars.insert(scalars.begin(), Upper(*id));
+    for (size_t i = 0; i < scalars.size(); ++i) out += (i ? "\t" : "") + scalars[i];
+    out += "\n";
+  }
+  for (const auto& [k, item] : others) Text(*item, &k, nullptr, out);
+}
+
+void TextList(const json::array& a, const std::string* id, std::string& out) {
+  if (a.empty()) return;
+  bool dicts = std::any_of(a.begin(), a.end(), [](const json::value& e) { return e.is_object(); });
+  if (dicts) {
+    std::set<std::string> seen;
+    for (const auto& e : a) {
+      if (!e.is_object()) continue;
+      for (const auto& [k, item] : e.as_object()) {
+        if (Scalar(item)) seen.insert(std::string(k));
+      }
+    }
+    std::vector<std::string> keys(seen.begin(), seen.end());
+    for (const auto& e : a) Text(e, id, &keys, out);
+    return;
+  }
+  std::vector<std::string> scalars;
+  for (const auto& e : a) {
+    if (Scalar(e)) scalars.push_back(PyStr(e));
+  }
+  if (id) {
+    for (const auto& s : scalars) out += Upper(*id) + "\t" + s + "\n";
+  } else if (!scalars.empty()) {
+    for (size_t i = 0; i < scalars.size(); ++i) out += (i ? "\t" : "") + scalars[i];
+    out += "\n";
+  }
+  for (const auto& e : a) {
+    if (!Scalar(e)) Text(e, id, nullptr, out);
+  }
+}
+
+void Text(const json::value& v, const std::string* id, const std::vector<std::string>* scalar_keys, std::string& out) {
+  if (v.is_object()) return TextDict(v.as_object(), id, scalar_keys, out);
+  if (v.is_array()) return TextList(v.as_array(), id, out);
+  out += PyStr(v) + "\n";
+}
+
+void Yaml(const json::value& v, YAML::Emitter& e) {
+  if ((v.is_object() && v.as_object().empty()) || (v.is_array() && v.as_array().empty())) {
+    e << YAML::Flow << (v.is_object() ? YAML::BeginMap : YAML::BeginSeq) << (v.is_object() ? YAML::EndMap : YAML::EndSeq);
+  } else if (v.is_object()) {
+    e << YAML::BeginMap;
+    for (const auto& [k, item] : v.as_object()) {
+      e << YAML::Key << std::string(k) << YAML::Value;
+      Yaml(item, e);
+    }
+    e << YAML::EndMap;
+  } else if (v.is_array()) {
+    e << YAML::BeginSeq;
+    for (const auto& item : v.as_array()) Yaml(item, e);
+    e << YAML::EndSeq;
+  } else if (v.is_string()) {
+    e << std::string(v.as_string());
+  } else if (v.is_bool()) {
+    e << v.as_bool();
+  } else if (v.is_null()) {
+    e << YAML::Null;
+  } else {
+    e << json::serialize(v);
+  }
+}
+
+}  // namespace
+
+Result<AwsOutput> ParseAwsOutput(std::string_view name) {
+  if (name == "json" || name.empty()) return AwsOutput::kJson;
+  if (name == "text") return AwsOutput::kText;
+  if (name == "yaml") return AwsOutput::kYaml;
+  return Fail(ErrorCode::kInvalidArgument, "--output: must be json, text or yaml (got \"" + std::string(name) + "\")");
+}
+
+std::string FormatAwsAnswer(std::string_view json_text, AwsOutput output) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(json_text, ec);
+  if (ec) return std::string(json_text) + "\n";
+  IsoTimestamps(doc);
+  std::string out;
+  switch (output) {
+    case AwsOutput::kJson:
+      Indented(doc, 0, out);
+      return out + "\n";
+    case AwsOutput::kText:
+      Text(doc, nullptr, nullptr, out);
+      return out;
+    case AwsOutput::kYaml: {
+      YAML::Emitter e;
+      Yaml(doc, e);
+      return std::string(e.c_str()) + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace kubeiam::cli
