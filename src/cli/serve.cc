@@ -149,6 +149,18 @@ Result<std::shared_ptr<const http::Upstream>> OpenUpstream(const config::Upstrea
   return *u;
 }
 
+// kubeAPI.audit: the policy read and checked, the log file opened (0600).
+Result<std::shared_ptr<kubeapi::AuditLog>> OpenAuditLog(const config::AuditConfig& c) {
+  auto text = ReadFile(c.policy_file);
+  if (!text) return std::unexpected(text.error().Wrap("kubeAPI.audit.policyFile"));
+  auto policy = kubeapi::AuditPolicy::Parse(*text, c.policy_file);
+  if (!policy) return std::unexpected(policy.error());
+  auto log = kubeapi::AuditLog::Open(std::move(*policy), {c.path, c.max_size_mb, c.max_age_days, c.max_backups});
+  if (!log) return std::unexpected(log.error());
+  Log(LogLevel::kInfo, "kubeAPI audit log", {{"path", c.path}, {"policy", c.policy_file}});
+  return std::shared_ptr<kubeapi::AuditLog>(std::move(*log));
+}
+
 Status ListenKubeApi(Server& s) {
   if (!s.config.kube_api) return {};
   const auto& c = *s.config.kube_api;
@@ -158,6 +170,11 @@ Status ListenKubeApi(Server& s) {
     if (!upstream) return std::unexpected(upstream.error());
     options.upstream = *upstream;
     options.upstream_decides = c.upstream->authorization == config::UpstreamConfig::Authorization::kUpstream;
+  }
+  if (c.audit) {
+    auto audit = OpenAuditLog(*c.audit);
+    if (!audit) return std::unexpected(audit.error());
+    options.audit = std::move(*audit);
   }
   options.on_request = [metrics = &s.auth().metrics()](const std::string& verb, int status, std::chrono::steady_clock::duration d) {
     metrics->CountRequest("kubeapi", verb, status, d);

@@ -155,6 +155,21 @@ UpstreamConfig ReadUpstream(Reader& r, const YAML::Node& up, const std::string& 
   return u;
 }
 
+AuditConfig ReadAudit(Reader& r, const YAML::Node& audit, const std::string& base) {
+  AuditConfig a;
+  if (!audit.IsMap()) r.Problem("kubeAPI.audit", "must be a mapping with policyFile and path");
+  r.String(audit, "policyFile", "kubeAPI.audit.policyFile", a.policy_file);
+  r.String(audit, "path", "kubeAPI.audit.path", a.path);
+  r.Int(audit, "maxSizeMB", "kubeAPI.audit.maxSizeMB", 0, 1 << 20, a.max_size_mb);
+  r.Int(audit, "maxAgeDays", "kubeAPI.audit.maxAgeDays", 0, 36500, a.max_age_days);
+  r.Int(audit, "maxBackups", "kubeAPI.audit.maxBackups", 0, 100000, a.max_backups);
+  if (audit.IsMap() && a.policy_file.empty()) r.Problem("kubeAPI.audit.policyFile", "is required");
+  if (audit.IsMap() && a.path.empty()) r.Problem("kubeAPI.audit.path", "is required");
+  a.policy_file = Resolve(base, a.policy_file);
+  a.path = Resolve(base, a.path);
+  return a;
+}
+
 void ReadKubeApi(Reader& r, const YAML::Node& doc, const std::string& base, Config& c) {
   if (YAML::Node kube = r.Get(doc, "kubeAPI", "kubeAPI")) {
     KubeApiConfig k;
@@ -164,6 +179,7 @@ void ReadKubeApi(Reader& r, const YAML::Node& doc, const std::string& base, Conf
     r.String(kube, "seed", "kubeAPI.seed", k.seed);
     k.seed = Resolve(base, k.seed);
     if (YAML::Node up = r.Get(kube, "upstream", "kubeAPI.upstream")) k.upstream = ReadUpstream(r, up, base, k);
+    if (YAML::Node audit = r.Get(kube, "audit", "kubeAPI.audit")) k.audit = ReadAudit(r, audit, base);
     c.kube_api = k;
   }
 }

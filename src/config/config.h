@@ -45,6 +45,15 @@ struct UpstreamConfig {
   bool operator==(const UpstreamConfig&) const = default;
 };
 
+// kubeAPI.audit: the Kubernetes audit log of the front and the proxy, as kube-apiserver's
+// --audit-policy-file, --audit-log-path, --audit-log-maxsize, --audit-log-maxage and
+// --audit-log-maxbackup.
+struct AuditConfig {
+  std::string policy_file, path;
+  int max_size_mb = 100, max_age_days = 30, max_backups = 10;
+  bool operator==(const AuditConfig&) const = default;
+};
+
 // kubeAPI: the Kubernetes API front on its own HTTPS listener.
 struct KubeApiConfig {
   std::string address = "127.0.0.1";
@@ -54,6 +63,7 @@ struct KubeApiConfig {
   // a new cluster comes with its aws-auth; later starts leave the store as it is.
   std::string seed;
   std::optional<UpstreamConfig> upstream;
+  std::optional<AuditConfig> audit;
   bool operator==(const KubeApiConfig&) const = default;
 };
 

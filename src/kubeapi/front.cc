@@ -7,6 +7,7 @@
 #include "kubeapi/request_log.h"
 #include "kubeapi/reviews.h"
 #include "rbac/bootstrap.h"
+#include "util/crypto.h"
 #include "util/strings.h"
 
 namespace kubeiam::kubeapi {
@@ -32,15 +33,31 @@ Front::Front(AuthSource* auth, FrontOptions options)
 // and is counted for /metrics.
 http::HttpResponse Front::Handle(const http::HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
+  auto received = std::chrono::system_clock::now();
   RequestRecord record;
   http::HttpResponse response = Pipeline(request, record);
   if (record.health_check) return response;
+  if (options_.audit) Audit(request, record, response, received);
   // A relayed answer's status is the upstream's, known only later: logged as 0 ("forwarded").
   int status = response.forward ? 0 : response.status;
   auto latency = std::chrono::steady_clock::now() - start;
   LogRequest("kubeAPI request", request, record.who ? &record.who->user : nullptr, status, latency);
   if (options_.on_request) options_.on_request(record.verb.empty() ? ToLower(request.method) : record.verb, status, latency);
   return response;
+}
+
+// The request's audit events: the user the token names, the one impersonated when the request
+// asked for one, the object, the answer.
+void Front::Audit(const http::HttpRequest& request, const RequestRecord& record, const http::HttpResponse& response,
+                  std::chrono::system_clock::time_point received) const {
+  bool impersonating = request.Header("Impersonate-User") != nullptr || request.Header("Impersonate-Group") != nullptr;
+  const Caller* authenticated = record.authenticated ? &*record.authenticated : nullptr;
+  bool changed = record.who && authenticated &&
+                 (record.who->user.name != authenticated->user.name || record.who->user.groups != authenticated->user.groups);
+  const Caller* impersonated = impersonating && changed ? &*record.who : nullptr;
+  AuditedRequest r{&request, record.info ? &*record.info : nullptr, authenticated, impersonated, received, UuidV4()};
+  options_.audit->Received(r);
+  options_.audit->Completed(r, response);
 }
 
 // authenticate -> impersonate -> authorize -> dispatch (reviews, discovery, objects, proxy), all
@@ -59,6 +76,7 @@ http::HttpResponse Front::Pipeline(const http::HttpRequest& request, RequestReco
   if (!caller) return caller.error();
   // An upstream that decides has no access policies: they do not grant impersonation either.
   record.who = *caller;
+  record.authenticated = *caller;
   caller = Impersonate(request, rbac, std::move(*caller), !upstream_decides);
   if (!caller) return caller.error();
   record.who = *caller;
@@ -67,6 +85,7 @@ http::HttpResponse Front::Pipeline(const http::HttpRequest& request, RequestReco
   auto info = ParseRequestInfo(request.method, request.target);
   if (!info) return StatusResponse(400, "BadRequest", info.error().message);
   record.verb = info->verb;
+  record.info = *info;
   if (upstream_decides) return Forwarded(upstream, request, *info, *caller);
   if (auto denied = Authorize(rbac, *info, *caller)) return *denied;
   bool review = IsReview(*info);

@@ -20,6 +20,7 @@
 
 #include "http/http_server.h"
 #include "http/upstream.h"
+#include "kubeapi/audit_log.h"
 #include "kubeapi/auth_source.h"
 #include "kubeapi/caller.h"
 #include "kubeapi/object_api.h"
@@ -40,6 +41,8 @@ struct FrontOptions {
   // Hears every request but health checks: its Kubernetes verb (the HTTP method, lower case, when
   // it was refused before its path was read), status (0: relayed upstream) and latency.
   std::function<void(const std::string& verb, int status, std::chrono::steady_clock::duration)> on_request;
+  // kubeAPI.audit: the Kubernetes audit log (null: none).
+  std::shared_ptr<AuditLog> audit;
 };
 
 class Front {
@@ -52,10 +55,14 @@ class Front {
 
  private:
   struct RequestRecord {
-    std::optional<Caller> who;  // once authenticated (then once impersonation was allowed)
-    std::string verb;           // once the path was read
+    std::optional<Caller> who;            // once authenticated (then once impersonation was allowed)
+    std::optional<Caller> authenticated;  // who the token says, whatever is impersonated
+    std::optional<RequestInfo> info;      // once the path was read
+    std::string verb;
     bool health_check = false;
   };
+  void Audit(const http::HttpRequest& request, const RequestRecord& record, const http::HttpResponse& response,
+             std::chrono::system_clock::time_point received) const;
   http::HttpResponse Pipeline(const http::HttpRequest& request, RequestRecord& record);
 
   AuthSource* auth_;

@@ -38,7 +38,7 @@ TEST(Init, WritesMaterialAndAStarterConfig) {
                             {});
   ASSERT_EQ(entry.exit_code, 0) << entry.err;
   EXPECT_NE(entry.out.find("AmazonEKSClusterAdminPolicy"), std::string::npos) << entry.out;
-  EXPECT_NE(entry.out.find("\"type\":\"cluster\""), std::string::npos) << entry.out;
+  EXPECT_NE(entry.out.find("\"type\": \"cluster\""), std::string::npos) << entry.out;
   struct stat db;
   ASSERT_EQ(stat((state + "/access-entries.db").c_str(), &db), 0);
   EXPECT_EQ(db.st_mode & 0777, 0600u);

@@ -2,6 +2,7 @@
 // seed scenario (401 unmapped, 200 as system:masters, 403 with the API server's message,
 // whoami, can-i with groups changing live), impersonation, and the review APIs.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <boost/json/parse.hpp>
 #include <fstream>
@@ -50,10 +51,24 @@ kind: Namespace
 metadata: {name: default}
 )");
     SetGroups("system:masters");
+    // As kube-apiserver's --audit-policy-file: bodies of ConfigMap requests, metadata for the rest.
+    dir_.Write("audit-policy.yaml", R"(apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: None
+  nonResourceURLs: ["/healthz*", "/version", "/api", "/apis*", "/openapi*"]
+- level: RequestResponse
+  resources: [{group: "", resources: [configmaps]}]
+- level: None
+  users: [system:kube-proxy]
+- level: Metadata
+)");
     dir_.Write("config.yaml", "clusterID: demo\nserver:\n  port: " + std::to_string(port_) +
                                   "\n  stateDir: ./state\n  backendMode: [EKSConfigMap]\n  awsAuthFile: ./aws-auth.yaml\n"
                                   "authorization:\n  rbac: ./rbac/\nkubeAPI:\n  port: " + std::to_string(api_port_) +
-                                  "\n  objects: ./objects/\nsts:\n  local:\n    principals: ./principals.yaml\n    port: " +
+                                  "\n  objects: ./objects/\n  audit: {policyFile: ./audit-policy.yaml, path: ./audit.log}\n"
+                                  "sts:\n  local:\n    principals: ./principals.yaml\n    port: " +
                                   std::to_string(sts_port_) + "\n");
     server_ = testing::StartServe(dir_.path(), port_);
   }
@@ -230,6 +245,47 @@ TEST_F(KubeApiFront, EveryRequestIsLogged) {
   EXPECT_NE(metrics->body.find(R"(kubeiam_kubeapi_requests_total{verb="list",code="200"})"), std::string::npos) << metrics->body;
   EXPECT_NE(metrics->body.find(R"(kubeiam_kubeapi_requests_total{verb="get",code="401"})"), std::string::npos) << metrics->body;
   EXPECT_NE(metrics->body.find(R"(kubeiam_kubeapi_request_duration_seconds_bucket{verb="list",le="+Inf"})"), std::string::npos);
+}
+
+// The audit log follows the policy: metadata for pods, the bodies for ConfigMaps, nothing for
+// discovery, RequestReceived omitted; an impersonated request names both users.
+TEST_F(KubeApiFront, AuditLogFollowsThePolicy) {
+  std::string testuser = Kubeconfig("AKIAEXAMPLETESTUSER1", "kubeiamExampleSecretKeyDoNotUseAnywhere0");
+  ASSERT_EQ(Kubectl(testuser, {"get", "pods"}).exit_code, 0);
+  ASSERT_EQ(Kubectl(testuser, {"create", "configmap", "audited", "--from-literal=k=v"}).exit_code, 0);
+  ASSERT_EQ(Kubectl(testuser, {"get", "pods", "--as", "jane", "--as-group", "pod-viewer"}).exit_code, 0);
+  std::vector<boost::json::object> events;
+  std::ifstream in(dir_.path() + "/audit.log");
+  for (std::string line; std::getline(in, line);) events.push_back(boost::json::parse(line).as_object());
+  ASSERT_FALSE(events.empty());
+  auto str = [](const boost::json::object& o, const char* k) { return std::string(o.at(k).as_string()); };
+  const boost::json::object *pods = nullptr, *cm = nullptr, *as_jane = nullptr;
+  for (const auto& e : events) {
+    EXPECT_EQ(str(e, "apiVersion"), "audit.k8s.io/v1");
+    EXPECT_EQ(str(e, "stage"), "ResponseComplete") << "RequestReceived is omitted";
+    EXPECT_EQ(str(e, "requestURI").rfind("/apis", 0), std::string::npos) << "discovery is level None";
+    if (!e.contains("objectRef")) continue;
+    const auto& ref = e.at("objectRef").as_object();
+    if (str(ref, "resource") == "configmaps" && str(e, "verb") == "create") cm = &e;
+    if (str(ref, "resource") == "pods" && !e.contains("impersonatedUser")) pods = &e;
+    if (str(ref, "resource") == "pods" && e.contains("impersonatedUser")) as_jane = &e;
+  }
+  ASSERT_NE(pods, nullptr);
+  EXPECT_EQ(str(*pods, "level"), "Metadata");
+  EXPECT_EQ(str(pods->at("user").as_object(), "username"), "testuser");
+  EXPECT_EQ(pods->at("responseStatus").at("code"), boost::json::value(200));
+  EXPECT_FALSE(pods->contains("requestObject"));
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ(str(*cm, "level"), "RequestResponse");
+  EXPECT_EQ(cm->at("requestObject").at("data").at("k"), boost::json::value("v"));
+  EXPECT_EQ(cm->at("responseObject").at("metadata").at("name"), boost::json::value("audited"));
+  EXPECT_EQ(cm->at("responseStatus").at("code"), boost::json::value(201));
+  ASSERT_NE(as_jane, nullptr);
+  EXPECT_EQ(str(as_jane->at("user").as_object(), "username"), "testuser");
+  EXPECT_EQ(str(as_jane->at("impersonatedUser").as_object(), "username"), "jane");
+  struct stat st {};
+  ASSERT_EQ(stat((dir_.path() + "/audit.log").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 // The review APIs through the front's HTTP, as an API client sends them.
