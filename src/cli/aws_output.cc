@@ -16,6 +16,8 @@ namespace json = boost::json;
 
 // Seconds since the epoch -> "YYYY-MM-DDTHH:MM:SS.ffffff+00:00", as awscli shows timestamps.
 std::string IsoTime(double seconds) {
+  if (!std::isfinite(seconds)) seconds = 0;
+  seconds = std::clamp(seconds, 0.0, 253402300799.0);  // up to 9999-12-31T23:59:59
   auto whole = static_cast<std::time_t>(std::floor(seconds));
   auto micros = static_cast<long>(std::llround((seconds - double(whole)) * 1e6));
   if (micros >= 1000000) ++whole, micros -= 1000000;

@@ -96,6 +96,10 @@ Status Restore(const Options& o) {
   if (!text) return std::unexpected(text.error());
   auto dump = store::DecodeBackup(*text);
   if (!dump) return std::unexpected(dump.error().Wrap(o.file));
+  // A restore touches kubeiam's keys only, whatever the file says (--replace deletes the prefix).
+  if (!dump->prefix.starts_with(store::ClustersPrefix())) {
+    return Fail(ErrorCode::kInvalidArgument, o.file + ": prefix: must start with " + store::ClustersPrefix());
+  }
   auto to = OpenStoreSpec(o.to, o, "--to");
   if (!to) return std::unexpected(to.error());
   auto written = store::LoadState(**to, *dump, o.replace ? store::ExistingKeys::kReplace : store::ExistingKeys::kRefuse);

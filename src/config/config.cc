@@ -15,6 +15,12 @@
 namespace kubeiam::config {
 namespace {
 
+// A message without the "field: " its maker put in front (the reader adds its own).
+std::string AfterField(const std::string& message) {
+  size_t colon = message.find(": ");
+  return colon == std::string::npos ? message : message.substr(colon + 2);
+}
+
 // The config's reader: YamlReader plus the listener shape eksAPI and kubeAPI share.
 struct Reader : YamlReader {
   using YamlReader::YamlReader;
@@ -50,7 +56,7 @@ void ReadServerBasics(Reader& r, const YAML::Node& s, Config& c) {
     }
     auto valid = identity::ValidateBackendModes(list);
     if (!valid) {
-      r.Problem("server.backendMode", valid.error().message.substr(valid.error().message.find(": ") + 2));
+      r.Problem("server.backendMode", AfterField(valid.error().message));
     } else {
       c.backend_modes = *valid;
     }
@@ -132,7 +138,7 @@ UpstreamConfig ReadUpstream(Reader& r, const YAML::Node& up, const std::string& 
   if (!up.IsMap()) r.Problem("kubeAPI.upstream", "must be a mapping with url (and caFile, clientCert, clientKey or tokenFile)");
   r.String(up, "url", "kubeAPI.upstream.url", u.url);
   if (!u.url.empty()) {
-    if (auto url = http::ParseUpstreamUrl(u.url, "kubeAPI.upstream.url"); !url) r.Problem("kubeAPI.upstream.url", url.error().message.substr(url.error().message.find(": ") + 2));
+    if (auto url = http::ParseUpstreamUrl(u.url, "kubeAPI.upstream.url"); !url) r.Problem("kubeAPI.upstream.url", AfterField(url.error().message));
   }
   r.String(up, "caFile", "kubeAPI.upstream.caFile", u.ca_file);
   r.String(up, "clientCert", "kubeAPI.upstream.clientCert", u.client_cert);

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "util/log.h"
+#include "util/redact.h"
 #include "util/time.h"
 
 namespace kubeiam::kubeapi {
@@ -36,11 +37,14 @@ json::object UserJson(const Caller& c) {
   return u;
 }
 
-// A body as JSON when it is JSON, else left out (kube-apiserver logs objects, not bytes).
+// A body as JSON when it is JSON, else left out (kube-apiserver logs objects, not bytes). A
+// TokenReview's token never reaches the file.
 void PutBody(json::object& event, const char* key, const std::string& body) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
-  if (!ec && v.is_object()) event[key] = std::move(v);
+  if (ec || !v.is_object()) return;
+  if (json::value* spec = v.as_object().if_contains("spec"); spec && spec->is_object()) spec->as_object().erase("token");
+  event[key] = std::move(v);
 }
 
 std::string MicroTime(std::chrono::system_clock::time_point t) {
@@ -70,7 +74,8 @@ AuditLog::~AuditLog() {
 
 AuditDecision AuditLog::Decide(const AuditedRequest& r) const {
   AuditRequest a;
-  const Caller* who = r.impersonated ? r.impersonated : r.authenticated;
+  // As kube-apiserver: the policy sees who sent the request, not whom it impersonates.
+  const Caller* who = r.authenticated;
   if (who) a.user = who->user.name, a.groups = who->user.groups;
   a.path = r.request->Path();
   a.verb = r.info ? r.info->verb : "";
@@ -133,15 +138,27 @@ void AuditLog::Completed(const AuditedRequest& r, const http::HttpResponse& resp
 }
 
 void AuditLog::Write(const json::object& event) {
-  std::string line = FormatLogLine(event, LogFormat::kJson) + "\n";  // redacted, as every log
+  // Bodies keep their numbers as sent: plain serialization, then the log's redaction.
+  std::string line = RedactSecrets(json::serialize(event)) + "\n";
   std::lock_guard<std::mutex> l(mu_);
   RotateIfNeeded(line.size());
+  if (fd_ < 0) fd_ = ::open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd_ < 0) return NoteDropped("cannot open " + options_.path + ": " + std::strerror(errno));
   for (size_t done = 0; done < line.size();) {
     ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
-    if (n <= 0) return;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return NoteDropped("cannot write " + options_.path + ": " + std::strerror(errno));
     done += size_t(n);
   }
   size_ += line.size();
+  dropping_ = false;
+}
+
+// Events that cannot be written are counted in the server log once per outage, not per event.
+void AuditLog::NoteDropped(const std::string& why) {
+  if (dropping_) return;
+  dropping_ = true;
+  Log(LogLevel::kError, "audit events are being dropped", {{"error", why}});
 }
 
 void AuditLog::RotateIfNeeded(size_t adding) {
@@ -150,10 +167,10 @@ void AuditLog::RotateIfNeeded(size_t adding) {
   std::replace(stamp.begin(), stamp.end(), ':', '-');
   std::string rotated = options_.path + "-" + stamp;
   for (int n = 1; std::filesystem::exists(rotated); ++n) rotated = options_.path + "-" + stamp + "." + std::to_string(n);
-  ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
   std::error_code ec;
   std::filesystem::rename(options_.path, rotated, ec);
-  fd_ = ::open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  fd_ = ::open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);  // Write retries on failure
   size_ = 0;
   RemoveOldBackups();
 }

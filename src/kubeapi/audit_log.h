@@ -51,12 +51,14 @@ class AuditLog {
   void Write(const boost::json::object& event);
   void RotateIfNeeded(size_t adding);
   void RemoveOldBackups();
+  void NoteDropped(const std::string& why);
 
   AuditPolicy policy_;
   AuditOptions options_;
   std::mutex mu_;
   int fd_ = -1;
   size_t size_ = 0;
+  bool dropping_ = false;  // writes are failing (logged once)
 };
 
 }  // namespace kubeiam::kubeapi

@@ -15,18 +15,20 @@ bool Has(const std::vector<std::string>& list, const std::string& v) { return st
 // Set lists must contain the value; an empty list matches anything.
 bool Allows(const std::vector<std::string>& list, const std::string& v) { return list.empty() || Has(list, v); }
 
+// As kube-apiserver's ruleMatchesResource: no resources means the whole group (names ignored);
+// "*", "resource/subresource", "*/subresource" (with a subresource) and "resource/*" (the
+// resource and any of its subresources) match, each only for the listed names when there are.
 bool ResourceMatches(const AuditPolicy::GroupResources& g, const AuditRequest& r) {
   if (g.group != r.api_group) return false;
-  if (!g.resources.empty()) {
-    std::string full = r.subresource.empty() ? r.resource : r.resource + "/" + r.subresource;
-    bool any = false;
-    for (const auto& want : g.resources) {
-      any |= want == "*" || want == full || (want == r.resource + "/*" && !r.subresource.empty()) ||
-             (want.starts_with("*/") && want.substr(2) == r.subresource);
-    }
-    if (!any) return false;
+  if (g.resources.empty()) return true;
+  if (!g.resource_names.empty() && !Has(g.resource_names, r.name)) return false;
+  std::string full = r.subresource.empty() ? r.resource : r.resource + "/" + r.subresource;
+  for (const auto& want : g.resources) {
+    if (want == "*" || want == full) return true;
+    if (!r.subresource.empty() && want.starts_with("*/") && want.substr(2) == r.subresource) return true;
+    if (want.ends_with("/*") && want.substr(0, want.size() - 2) == r.resource) return true;
   }
-  return g.resource_names.empty() || Has(g.resource_names, r.name);
+  return false;
 }
 
 bool PathMatches(const std::vector<std::string>& urls, const std::string& path) {

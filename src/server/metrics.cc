@@ -59,9 +59,24 @@ void Metrics::Observe(const std::string& name, const std::string& labels, std::c
   h->Observe(std::chrono::duration<double>(latency).count());
 }
 
+namespace {
+
+// Label values from a fixed set: a client inventing methods must not grow the series.
+std::string KnownVerb(const std::string& verb) {
+  static const char* kVerbs[] = {"get",   "list",   "watch",  "create", "update", "patch", "delete", "deletecollection",
+                                 "proxy", "connect", "head", "options", "post",   "put"};
+  for (const char* v : kVerbs) {
+    if (verb == v) return verb;
+  }
+  return "other";
+}
+
+}  // namespace
+
 void Metrics::CountRequest(const std::string& what, const std::string& verb, int code,
                            std::chrono::steady_clock::duration latency) {
-  std::string v = "verb=\"" + verb + "\"";
+  std::string v = "verb=\"" + KnownVerb(verb) + "\"";
+  if (code < 0 || code > 599) code = 599;
   Count("kubeiam_" + what + "_requests_total", v + ",code=\"" + (code == 0 ? "proxied" : std::to_string(code)) + "\"");
   Observe("kubeiam_" + what + "_request_duration_seconds", v, latency);
 }

@@ -35,7 +35,8 @@ class Metrics {
   void Observe(const std::string& name, const std::string& labels, std::chrono::steady_clock::duration latency);
   // One request of a listener: kubeiam_<what>_requests_total{verb,code} and
   // kubeiam_<what>_request_duration_seconds{verb} (Prometheus' naming, as apiserver_request_*);
-  // code 0 (a request relayed to an upstream, which answers) counts as code="proxied".
+  // code 0 (a request relayed to an upstream, which answers) counts as code="proxied"; a verb
+  // outside Kubernetes' and HTTP's counts as "other".
   void CountRequest(const std::string& what, const std::string& verb, int code, std::chrono::steady_clock::duration latency);
   std::string Render() const;
   // Series owned elsewhere (gauges such as open connections), rendered after kubeiam's own;

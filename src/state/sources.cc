@@ -106,6 +106,8 @@ Status Sources::Load(bool force) {
   for (auto load : {&Sources::LoadAwsAuth, &Sources::LoadDynamicFile, &Sources::LoadAccessEntries, &Sources::LoadRbac}) {
     if (Status s = (this->*load)(force, changed); !s && result) result = std::unexpected(s.error());
   }
+  // Objects seen changed but not read whole: the next refresh reads them again.
+  if (!result && objects_dirty_) objects_mark_ = ObjectsMark{};
   if (changed) Publish();
   return result;
 }

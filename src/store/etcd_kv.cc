@@ -219,6 +219,7 @@ Result<RangeResponse> EtcdKv::Range(const RangeRequest& request) {
   if (request.limit > 0) body["limit"] = std::to_string(request.limit);
   if (request.min_mod_revision > 0) body["min_mod_revision"] = std::to_string(request.min_mod_revision);
   if (request.keys_only) body["keys_only"] = true;
+  if (request.revision > 0) body["revision"] = std::to_string(request.revision);
   auto answer = Call("/v3/kv/range", json::serialize(body));
   if (!answer) return std::unexpected(answer.error());
   auto doc = ParseObject(*answer);

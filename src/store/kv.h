@@ -31,6 +31,9 @@ struct RangeRequest {
   int64_t limit = 0;             // 0: no limit
   int64_t min_mod_revision = 0;  // only keys modified at or after it (0: any)
   bool keys_only = false;        // values left empty
+  // Read as of this revision (0: the latest), for pages of one consistent read. kGone when it
+  // was compacted (SQLite: when it is not the latest; it keeps no old values to read).
+  int64_t revision = 0;
 };
 
 struct RangeResponse {

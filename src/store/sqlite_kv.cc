@@ -216,6 +216,10 @@ Result<RangeResponse> SqliteKv::Range(const RangeRequest& request) {
   auto revision = Meta("revision");
   if (!revision) return done(std::unexpected(revision.error()));
   out.revision = *revision;
+  if (request.revision > 0 && request.revision != *revision) {
+    return done(Fail(ErrorCode::kGone, "the store is at revision " + std::to_string(*revision) + ", not " +
+                                           std::to_string(request.revision) + " (SQLite reads the latest only)"));
+  }
   RangeSql where = RangeWhere(request.range_end);
   auto count = CountRange(request);
   if (!count) return done(std::unexpected(count.error()));

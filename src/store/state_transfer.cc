@@ -18,15 +18,21 @@ namespace json = boost::json;
 constexpr const char* kKind = "KubeiamStoreBackup";
 constexpr int64_t kPage = 1000;
 
+// Well-formed UTF-8 as strict JSON parsers want it: no overlong forms, no surrogates, nothing
+// past U+10FFFF. Anything else goes to the file as base64.
 bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
+  for (size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
     size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
     if (n == 0 || i + n > s.size()) return false;
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
     for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+      unsigned char t = s[i + k];
+      if ((t >> 6) != 0x2) return false;
+      cp = (cp << 6) | (t & 0x3f);
     }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
     i += n;
   }
   return true;
@@ -101,16 +107,18 @@ Result<KeyValue> DecodeKey(const json::value& v, size_t index) {
 }  // namespace
 
 Result<StateDump> DumpState(KvStore& from, const std::string& prefix) {
-  // Later pages must come from the first page's revision, or the dump is not one moment; the
-  // store interface reads the latest, so a change between pages starts the dump again.
+  // Later pages are read at the first page's revision, so the dump is one moment even while the
+  // store is written (a shared etcd always is); a revision compacted meanwhile starts it again.
   for (int attempt = 0; attempt < 10; ++attempt) {
     StateDump dump{prefix, 0, {}};
     std::string next = prefix;
     for (;;) {
-      auto page = from.Range({next, PrefixEnd(prefix), kPage});
+      RangeRequest page_request{next, PrefixEnd(prefix), kPage};
+      page_request.revision = dump.revision;
+      auto page = from.Range(page_request);
+      if (!page && page.error().code == ErrorCode::kGone) break;
       if (!page) return std::unexpected(page.error());
-      if (dump.revision != 0 && page->revision != dump.revision) break;
-      dump.revision = page->revision;
+      if (dump.revision == 0) dump.revision = page->revision;  // etcd answers with its latest revision
       dump.kvs.insert(dump.kvs.end(), page->kvs.begin(), page->kvs.end());
       if (!page->more || page->kvs.empty()) return dump;
       next = page->kvs.back().key + std::string(1, '\0');

@@ -80,6 +80,11 @@ TEST_F(StoreCli, BackupAndRestore) {
   Outcome bad = Store({"restore", "-f", dir_.Write("bad.json", "{\"kind\":\"KubeiamStoreBackup\",\"version\":3}"), "--to", "sqlite:" + c});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(bad.err, "kubeiam: " + dir_.path() + "/bad.json: version: must be 1\n");
+  Outcome foreign = Store({"restore", "-f", dir_.Write("foreign.json", R"({"kind":"KubeiamStoreBackup","version":1,"prefix":"c","revision":1,"keys":[]})"),
+                           "--to", "sqlite:" + c, "--replace"});
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_EQ(foreign.err, "kubeiam: " + dir_.path() + "/foreign.json: prefix: must start with clusters/\n");
+  EXPECT_EQ(Describe(c, arn), Describe(a, arn)) << "nothing was deleted";
   Outcome spec = Store({"backup", "--from", "mysql:x", "-f", file});
   EXPECT_EQ(spec.err, "kubeiam: --from: must be sqlite:PATH, etcd:URL[,URL...] or config:FILE (got \"mysql:x\")\n");
 }

@@ -74,7 +74,7 @@ TEST(AuditPolicy, TheFirstMatchingRuleGivesTheLevel) {
   AuditRequest exec = Resource("create", "", "pods", "default", "web");
   exec.subresource = "exec";
   EXPECT_EQ(level(exec), AuditLevel::kMetadata) << "pods/*";
-  EXPECT_EQ(level(Resource("get", "", "pods", "default", "web")), AuditLevel::kNone) << "pods/* is subresources only";
+  EXPECT_EQ(level(Resource("get", "", "pods", "default", "web")), AuditLevel::kMetadata) << "pods/* covers pods too, as kube's";
   auto d = p->Evaluate(exec);
   EXPECT_EQ(d.omit_stages, (std::vector<AuditStage>{AuditStage::kRequestReceived, AuditStage::kResponseStarted}));
 }
