@@ -115,7 +115,9 @@ TEST(AuditLog, RotatesBySizeAndKeepsMaxBackups) {
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
     std::string name = e.path().filename().string();
     if (name.starts_with("audit.log-")) ++backups;
-    if (name.starts_with("audit.log")) EXPECT_LE(std::filesystem::file_size(e.path()), 1024u * 1024u) << name;
+    if (name.starts_with("audit.log")) {
+      EXPECT_LE(std::filesystem::file_size(e.path()), 1024u * 1024u) << name;
+    }
   }
   EXPECT_EQ(backups, 2u) << "about 4 MiB written: 3 rotations, the oldest removed";
 }
