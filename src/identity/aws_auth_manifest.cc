@@ -1,5 +1,7 @@
 #include "identity/aws_auth_manifest.h"
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 #include "util/strings.h"
@@ -59,6 +61,23 @@ Result<std::vector<AwsAuthRow>> Rows(const YAML::Node& data, const char* key, bo
   return out;
 }
 
+// Control characters (a CR, a tab...) read back only from a double-quoted string, where they
+// are escaped: plain and literal styles would turn a CR into a line break.
+bool HasControl(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\n') || u == 0x7f;
+  });
+}
+
+void EmitString(YAML::Emitter& out, const std::string& s) {
+  if (HasControl(s) || s.find('\n') != std::string::npos) {
+    out << YAML::DoubleQuoted << s;
+  } else {
+    out << s;
+  }
+}
+
 std::string EmitRows(const std::vector<AwsAuthRow>& rows) {
   if (rows.empty()) return "[]\n";
   YAML::Emitter out;
@@ -67,11 +86,15 @@ std::string EmitRows(const std::vector<AwsAuthRow>& rows) {
     out << YAML::BeginMap;
     if (!r.groups.empty()) {
       out << YAML::Key << "groups" << YAML::Value << YAML::BeginSeq;
-      for (const auto& g : r.groups) out << g;
+      for (const auto& g : r.groups) EmitString(out, g);
       out << YAML::EndSeq;
     }
-    out << YAML::Key << (r.role ? "rolearn" : "userarn") << YAML::Value << r.arn;
-    if (!r.username.empty()) out << YAML::Key << "username" << YAML::Value << r.username;
+    out << YAML::Key << (r.role ? "rolearn" : "userarn") << YAML::Value;
+    EmitString(out, r.arn);
+    if (!r.username.empty()) {
+      out << YAML::Key << "username" << YAML::Value;
+      EmitString(out, r.username);
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
@@ -97,7 +120,9 @@ void Emit(YAML::Emitter& out, const YAML::Node& n, bool key = false) {
     out << YAML::EndSeq;
   } else if (n.IsScalar()) {
     bool multi_line = n.Scalar().find('\n') != std::string::npos;
-    if (multi_line && !key) {
+    if (HasControl(n.Scalar())) {
+      out << YAML::DoubleQuoted << n.Scalar();
+    } else if (multi_line && !key) {
       out << YAML::Literal << n.Scalar();
     } else if (multi_line || n.Tag() == "!") {
       out << YAML::DoubleQuoted << n.Scalar();  // was quoted: keep "123" a string

@@ -27,5 +27,16 @@ data:
   EXPECT_NE(written.find(R"("a key\nover two lines": x)"), std::string::npos) << written;
 }
 
+// Control characters in a value (a CR from a Windows editor) survive writing: the rows read
+// back are the rows written.
+TEST(AwsAuthManifest, ControlCharactersRoundTrip) {
+  auto m = AwsAuthManifest::Parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\n");
+  ASSERT_TRUE(m);
+  m->roles.push_back({true, "arn:aws:iam::111122223333:role/Admin", "admin\r", {"system:masters\r\r", "tab\there"}});
+  auto again = AwsAuthManifest::Parse(m->Serialize());
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->roles, m->roles) << m->Serialize();
+}
+
 }  // namespace
 }  // namespace kubeiam::identity
