@@ -6,8 +6,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cmath>
-#include <ctime>
 #include <set>
+
+#include "util/time.h"
 
 namespace kubeiam::cli {
 namespace {
@@ -18,15 +19,8 @@ namespace json = boost::json;
 std::string IsoTime(double seconds) {
   if (!std::isfinite(seconds)) seconds = 0;
   seconds = std::clamp(seconds, 0.0, 253402300799.0);  // up to 9999-12-31T23:59:59
-  auto whole = static_cast<std::time_t>(std::floor(seconds));
-  auto micros = static_cast<long>(std::llround((seconds - double(whole)) * 1e6));
-  if (micros >= 1000000) ++whole, micros -= 1000000;
-  std::tm tm{};
-  gmtime_r(&whole, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
-  return buf;
+  std::string z = FormatRfc3339Micros(FromUnixMicros(std::llround(seconds * 1e6)));
+  return z.substr(0, z.size() - 1) + "+00:00";
 }
 
 bool IsTimestampKey(std::string_view key) { return key.size() > 2 && key.ends_with("At"); }

@@ -47,14 +47,6 @@ void PutBody(json::object& event, const char* key, const std::string& body) {
   event[key] = std::move(v);
 }
 
-std::string MicroTime(std::chrono::system_clock::time_point t) {
-  std::string s = FormatRfc3339(t);  // second precision, "Z"
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
-  char frac[16];
-  std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>(micros));
-  return s.substr(0, s.size() - 1) + frac + "Z";
-}
-
 bool Omitted(const AuditDecision& d, AuditStage s) { return std::find(d.omit_stages.begin(), d.omit_stages.end(), s) != d.omit_stages.end(); }
 
 }  // namespace
@@ -108,24 +100,22 @@ json::object AuditLog::Event(const AuditedRequest& r, AuditLevel level, AuditSta
     if (!r.info->subresource.empty()) ref["subresource"] = r.info->subresource;
     e["objectRef"] = std::move(ref);
   }
-  e["requestReceivedTimestamp"] = MicroTime(r.received);
-  e["stageTimestamp"] = MicroTime(std::chrono::system_clock::now());
+  e["requestReceivedTimestamp"] = FormatRfc3339Micros(r.received);
+  e["stageTimestamp"] = FormatRfc3339Micros(std::chrono::system_clock::now());
   return e;
 }
 
-void AuditLog::Received(const AuditedRequest& r) {
+void AuditLog::Record(const AuditedRequest& r, const http::HttpResponse& response) {
   AuditDecision d = Decide(r);
-  if (d.level == AuditLevel::kNone || Omitted(d, AuditStage::kRequestReceived)) return;
-  json::object e = Event(r, d.level, AuditStage::kRequestReceived);
-  if (d.level >= AuditLevel::kRequest) PutBody(e, "requestObject", r.request->body);
-  Write(e);
-}
-
-void AuditLog::Completed(const AuditedRequest& r, const http::HttpResponse& response) {
-  AuditDecision d = Decide(r);
+  if (d.level == AuditLevel::kNone) return;
+  if (!Omitted(d, AuditStage::kRequestReceived)) {
+    json::object e = Event(r, d.level, AuditStage::kRequestReceived);
+    if (d.level >= AuditLevel::kRequest) PutBody(e, "requestObject", r.request->body);
+    Write(e);
+  }
   bool streamed = response.stream || response.forward;
   AuditStage stage = streamed ? AuditStage::kResponseStarted : AuditStage::kResponseComplete;
-  if (d.level == AuditLevel::kNone || Omitted(d, stage)) return;
+  if (Omitted(d, stage)) return;
   json::object e = Event(r, d.level, stage);
   if (!response.forward) {
     json::object status{{"metadata", json::object{}}, {"code", response.status}};

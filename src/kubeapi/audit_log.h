@@ -38,11 +38,10 @@ class AuditLog {
  public:
   static Result<std::unique_ptr<AuditLog>> Open(AuditPolicy policy, AuditOptions options);
   ~AuditLog();
-  // RequestReceived, at once (unless the policy omits it).
-  void Received(const AuditedRequest& r);
-  // ResponseComplete (ResponseStarted for streamed or relayed answers) with the status, and the
-  // bodies the level asks for.
-  void Completed(const AuditedRequest& r, const http::HttpResponse& response);
+  // A request's events, as the policy decides once: RequestReceived, then ResponseComplete
+  // (ResponseStarted for streamed or relayed answers) with the status and the bodies the level
+  // asks for; stages the policy omits are left out.
+  void Record(const AuditedRequest& r, const http::HttpResponse& response);
 
  private:
   AuditLog(AuditPolicy policy, AuditOptions options) : policy_(std::move(policy)), options_(std::move(options)) {}

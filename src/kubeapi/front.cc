@@ -41,7 +41,8 @@ http::HttpResponse Front::Handle(const http::HttpRequest& request) {
   // A relayed answer's status is the upstream's, known only later: logged as 0 ("forwarded").
   int status = response.forward ? 0 : response.status;
   auto latency = std::chrono::steady_clock::now() - start;
-  LogRequest("kubeAPI request", request, record.who ? &record.who->user : nullptr, status, latency);
+  const Caller* who = record.who ? &*record.who : record.authenticated ? &*record.authenticated : nullptr;
+  LogRequest("kubeAPI request", request, who ? &who->user : nullptr, status, latency);
   if (options_.on_request) options_.on_request(record.verb.empty() ? ToLower(request.method) : record.verb, status, latency);
   return response;
 }
@@ -52,12 +53,12 @@ void Front::Audit(const http::HttpRequest& request, const RequestRecord& record,
                   std::chrono::system_clock::time_point received) const {
   bool impersonating = request.Header("Impersonate-User") != nullptr || request.Header("Impersonate-Group") != nullptr;
   const Caller* authenticated = record.authenticated ? &*record.authenticated : nullptr;
+  // record.who is set only once impersonation (if asked) was allowed.
   bool changed = record.who && authenticated &&
                  (record.who->user.name != authenticated->user.name || record.who->user.groups != authenticated->user.groups);
   const Caller* impersonated = impersonating && changed ? &*record.who : nullptr;
   AuditedRequest r{&request, record.info ? &*record.info : nullptr, authenticated, impersonated, received, UuidV4()};
-  options_.audit->Received(r);
-  options_.audit->Completed(r, response);
+  options_.audit->Record(r, response);
 }
 
 // authenticate -> impersonate -> authorize -> dispatch (reviews, discovery, objects, proxy), all
@@ -75,7 +76,6 @@ http::HttpResponse Front::Pipeline(const http::HttpRequest& request, RequestReco
   auto caller = Authenticate(*auth_, request, *snap);
   if (!caller) return caller.error();
   // An upstream that decides has no access policies: they do not grant impersonation either.
-  record.who = *caller;
   record.authenticated = *caller;
   caller = Impersonate(request, rbac, std::move(*caller), !upstream_decides);
   if (!caller) return caller.error();

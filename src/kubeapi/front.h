@@ -55,8 +55,8 @@ class Front {
 
  private:
   struct RequestRecord {
-    std::optional<Caller> who;            // once authenticated (then once impersonation was allowed)
     std::optional<Caller> authenticated;  // who the token says, whatever is impersonated
+    std::optional<Caller> who;            // who is authorized: set once impersonation (if asked) was allowed
     std::optional<RequestInfo> info;      // once the path was read
     std::string verb;
     bool health_check = false;

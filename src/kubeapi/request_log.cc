@@ -25,7 +25,7 @@ void LogRequest(std::string_view msg, const http::HttpRequest& request, const rb
   }
   fields["status"] = status;
   fields["decision"] = Decision(status);
-  fields["latencyMs"] = double(std::chrono::duration_cast<std::chrono::microseconds>(latency).count()) / 1000.0;
+  fields["latencyMs"] = std::chrono::duration<double, std::milli>(latency).count();
   Log(status >= 500 ? LogLevel::kWarning : LogLevel::kInfo, msg, std::move(fields));
 }
 

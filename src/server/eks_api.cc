@@ -492,9 +492,10 @@ http::HttpResponse EksApi::Handle(const http::HttpRequest& request) {
   for (const auto& [name, value] : response.headers) {
     if (name == "x-amzn-ErrorType") fields["error"] = value;
   }
-  fields["latencyMs"] = double(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()) / 1000.0;
+  auto latency = std::chrono::steady_clock::now() - start;
+  fields["latencyMs"] = std::chrono::duration<double, std::milli>(latency).count();
   Log(response.status >= 500 ? LogLevel::kWarning : LogLevel::kInfo, "eksAPI request", std::move(fields));
-  auth_->metrics().CountRequest("eksapi", ToLower(request.method), response.status, std::chrono::steady_clock::now() - start);
+  auth_->metrics().CountRequest("eksapi", ToLower(request.method), response.status, latency);
   return response;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "util/encoding.h"
+#include "util/utf8.h"
 
 namespace kubeiam::store {
 namespace {
@@ -17,26 +18,6 @@ namespace json = boost::json;
 
 constexpr const char* kKind = "KubeiamStoreBackup";
 constexpr int64_t kPage = 1000;
-
-// Well-formed UTF-8 as strict JSON parsers want it: no overlong forms, no surrogates, nothing
-// past U+10FFFF. Anything else goes to the file as base64.
-bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
-    for (size_t k = 1; k < n; ++k) {
-      unsigned char t = s[i + k];
-      if ((t >> 6) != 0x2) return false;
-      cp = (cp << 6) | (t & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += n;
-  }
-  return true;
-}
 
 // The dump's keys grouped by the source transaction that last wrote them, oldest first.
 std::vector<std::vector<const KeyValue*>> ByRevision(const StateDump& dump) {
@@ -148,7 +129,7 @@ std::string EncodeBackup(const StateDump& dump) {
   json::array keys;
   for (const auto& kv : dump.kvs) {
     json::object o{{"key", kv.key}};
-    if (ValidUtf8(kv.value)) {
+    if (FirstInvalidUtf8(kv.value) == std::string_view::npos) {  // else base64: strict JSON parsers refuse it
       o["value"] = kv.value;
     } else {
       o["valueBase64"] = Base64Encode(kv.value);

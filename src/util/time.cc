@@ -58,6 +58,13 @@ TimePoint Make(int y, int mo, int d, int h, int mi, int s) {
 std::string FormatAmzDate(TimePoint t) { return Strftime(t, "%Y%m%dT%H%M%SZ"); }
 std::string FormatAmzDay(TimePoint t) { return Strftime(t, "%Y%m%d"); }
 std::string FormatRfc3339(TimePoint t) { return Strftime(t, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string FormatRfc3339Micros(TimePoint t) {
+  auto micros = std::chrono::floor<std::chrono::microseconds>(t);
+  auto whole = std::chrono::floor<std::chrono::seconds>(micros);
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>((micros - whole).count()));
+  return Strftime(TimePoint(whole), "%Y-%m-%dT%H:%M:%S") + frac + "Z";
+}
 std::string FormatGoTime(TimePoint t) { return Strftime(t, "%Y-%m-%d %H:%M:%S +0000 UTC"); }
 
 Result<TimePoint> ParseAmzDate(std::string_view s) {

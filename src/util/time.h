@@ -24,6 +24,8 @@ Result<TimePoint> ParseAmzDate(std::string_view s);
 
 // 2015-08-30T12:36:00Z, whole seconds (RFC 3339 as Kubernetes writes it).
 std::string FormatRfc3339(TimePoint t);
+// 2015-08-30T12:36:00.123456Z (Kubernetes' MicroTime, as audit events carry it).
+std::string FormatRfc3339Micros(TimePoint t);
 // Accepts RFC 3339 / ISO 8601 with 'Z' or a numeric offset and optional fractional seconds,
 // as AWS answers carry (2015-08-30T12:36:00Z, 2015-08-30T12:36:00.123Z, ...+00:00).
 Result<TimePoint> ParseRfc3339(std::string_view s);

@@ -7,26 +7,13 @@
 
 namespace kubeiam {
 
-Status ValidateUtf8(std::string_view s, std::string_view what) {
+size_t FirstInvalidUtf8(std::string_view s) {
   size_t i = 0;
-  auto bad = [&] {
-    return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": not valid UTF-8 at byte " + std::to_string(i));
-  };
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     size_t n;
     uint32_t cp;
     if (c < 0x80) {
-      // YAML and JSON take control characters only escaped (go-yaml, which the API server
-      // uses, says "control characters are not allowed"); raw, they also do not survive a
-      // rewrite of the document.
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-        size_t line = 1 + std::count(s.begin(), s.begin() + long(i), '\n');
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "0x%02X", unsigned(c));
-        return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": line " + std::to_string(line) +
-                                                     ": control character " + hex + " is not allowed (escape it)");
-      }
       ++i;
       continue;
     } else if ((c & 0xe0) == 0xc0) {
@@ -39,20 +26,41 @@ Status ValidateUtf8(std::string_view s, std::string_view what) {
       n = 3;
       cp = c & 0x07;
     } else {
-      return bad();
+      return i;
     }
-    if (i + n >= s.size()) return bad();
+    if (i + n >= s.size()) return i;
     for (size_t k = 1; k <= n; ++k) {
       unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return bad();
+      if ((cc & 0xc0) != 0x80) return i;
       cp = (cp << 6) | (cc & 0x3f);
     }
     // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
     if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
         (cp >= 0xd800 && cp <= 0xdfff)) {
-      return bad();
+      return i;
     }
     i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+Status ValidateUtf8(std::string_view s, std::string_view what) {
+  size_t invalid = FirstInvalidUtf8(s);
+  // YAML and JSON take control characters only escaped (go-yaml, which the API server uses, says
+  // "control characters are not allowed"); raw, they also do not survive a rewrite of the
+  // document. Only bytes before the first invalid sequence are plain ASCII for sure.
+  for (size_t i = 0; i < std::min(invalid, s.size()); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      size_t line = 1 + std::count(s.begin(), s.begin() + long(i), '\n');
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", unsigned(c));
+      return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": line " + std::to_string(line) +
+                                                   ": control character " + hex + " is not allowed (escape it)");
+    }
+  }
+  if (invalid != std::string_view::npos) {
+    return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": not valid UTF-8 at byte " + std::to_string(invalid));
   }
   return {};
 }

@@ -3,11 +3,16 @@
 // and CR) are refused too: YAML and JSON allow them only escaped.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 #include "util/error.h"
 
 namespace kubeiam {
+
+// The byte offset of the first sequence that is not well-formed UTF-8 (overlong forms,
+// surrogates and values past U+10FFFF included), or npos when there is none.
+size_t FirstInvalidUtf8(std::string_view text);
 
 // Errors: "<what>: not valid UTF-8 at byte N", "<what>: line L: control character 0x02 is not
 // allowed (escape it)" (kInvalidArgument).
