@@ -61,7 +61,7 @@ std::string FormatRfc3339(TimePoint t) { return Strftime(t, "%Y-%m-%dT%H:%M:%SZ"
 std::string FormatRfc3339Micros(TimePoint t) {
   auto micros = std::chrono::floor<std::chrono::microseconds>(t);
   auto whole = std::chrono::floor<std::chrono::seconds>(micros);
-  char frac[16];
+  char frac[32];
   std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>((micros - whole).count()));
   return Strftime(TimePoint(whole), "%Y-%m-%dT%H:%M:%S") + frac + "Z";
 }
