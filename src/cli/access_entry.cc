@@ -30,7 +30,8 @@ struct Options {
   std::vector<std::string> groups, tags;
   bool groups_given = false;
   std::string output = "json";  // --output, as aws eks
-  int max_results = 0;
+  int max_results = 0;  // one page of this size (awscli prints it as it came)
+  int page_size = 0;    // every page, read this many at a time (awscli's --page-size)
 };
 
 // awscli's shorthand: "type=namespace,namespaces=dev-*,qa" (values after a key's first one
@@ -60,7 +61,7 @@ Result<json::object> ParseScope(const std::string& text) {
 }
 
 struct Operation {
-  std::string name;  // CreateAccessEntry, for error messages
+  std::string name;  // CreateAccessEntry, for error messages and the table's title
   std::string method, target;
   json::object body;
 };
@@ -90,7 +91,8 @@ Result<Operation> Build(const Options& o) {
   std::string entries = "/clusters/" + aws::UriEncode(o.target.cluster) + "/access-entries";
   json::array groups;
   for (const auto& g : o.groups) groups.emplace_back(g);
-  std::string page = o.max_results > 0 ? "maxResults=" + std::to_string(o.max_results) : "";
+  int size = o.max_results > 0 ? o.max_results : o.page_size;
+  std::string page = size > 0 ? "maxResults=" + std::to_string(size) : "";
   if (o.op == "create") {
     json::object b{{"principalArn", o.principal}};
     if (o.groups_given) b["kubernetesGroups"] = groups;
@@ -140,6 +142,48 @@ Result<Operation> Build(const Options& o) {
   return Operation{"ListAccessPolicies", "GET", "/access-policies" + (page.empty() ? "" : "?" + page), {}};
 }
 
+// The list a paginated operation's pages add up, as awscli names it; "" for other operations.
+std::string ResultKey(const std::string& operation) {
+  if (operation == "ListAccessEntries") return "accessEntries";
+  if (operation == "ListAccessPolicies") return "accessPolicies";
+  if (operation == "ListAssociatedAccessPolicies") return "associatedAccessPolicies";
+  return "";
+}
+
+// As awscli pages: with no --max-results, every page is read, and the answer is the whole list
+// first, then the other fields, without nextToken. With --max-results, the one page as it came.
+Result<EksReply> CallAllPages(const EksClient& client, const Operation& op) {
+  std::string key = ResultKey(op.name);
+  auto reply = client.Call(op.method, op.target, "");
+  if (!reply || !reply->ok()) return reply;
+  boost::system::error_code ec;
+  json::value page = json::parse(reply->body, ec);
+  if (ec || !page.is_object()) return reply;
+  json::array all;
+  json::object rest;
+  for (int pages = 1;; ++pages) {
+    json::object& fields = page.as_object();
+    if (const auto* items = fields.if_contains(key); items && items->is_array()) {
+      for (const auto& item : items->as_array()) all.push_back(item);
+    }
+    const auto* token = fields.if_contains("nextToken");
+    std::string next = token && token->is_string() ? std::string(token->as_string()) : "";
+    for (const auto& [k, v] : fields) {
+      if (k != key && k != "nextToken") rest[k] = v;
+    }
+    if (next.empty() || pages >= 10000) break;
+    std::string target = op.target + (op.target.find('?') == std::string::npos ? "?" : "&") + "nextToken=" + aws::UriEncode(next);
+    reply = client.Call(op.method, target, "");
+    if (!reply || !reply->ok()) return reply;
+    page = json::parse(reply->body, ec);
+    if (ec || !page.is_object()) return Fail(ErrorCode::kInternal, op.name + ": a page that is not a JSON object");
+  }
+  json::object whole{{key, std::move(all)}};
+  for (auto& [k, v] : rest) whole[k] = std::move(v);
+  reply->body = json::serialize(whole);
+  return reply;
+}
+
 int Run(const Options& o) {
   auto op = Build(o);
   auto output = ParseAwsOutput(o.output);
@@ -153,7 +197,8 @@ int Run(const Options& o) {
     return client.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   std::string body = op->body.empty() && op->method != "POST" ? "" : json::serialize(op->body);
-  auto reply = client->Call(op->method, op->target, body);
+  bool every_page = !ResultKey(op->name).empty() && o.max_results == 0;
+  auto reply = every_page ? CallAllPages(*client, *op) : client->Call(op->method, op->target, body);
   if (!reply) {
     std::cerr << "kubeiam: " << reply.error().message << "\n";
     return 1;
@@ -163,7 +208,7 @@ int Run(const Options& o) {
     return 1;
   }
   // As aws eks: delete and disassociate print nothing.
-  if (reply->body != "{}") std::cout << FormatAwsAnswer(reply->body, *output);
+  if (reply->body != "{}") std::cout << FormatAwsAnswer(reply->body, *output, op->name, StdoutTerminalWidth());
   return 0;
 }
 
@@ -196,8 +241,9 @@ Runner AddAccessEntryCommand(CLI::App& app) {
     if (*s.aws_name) sub->alias(s.aws_name);
     sub->callback([o, name = std::string(s.name)] { o->op = name; });
     AddEksTargetOptions(sub, o->target);
-    sub->add_option("--max-results", o->max_results, "Page size for list operations (1-100)");
-    sub->add_option("--output", o->output, "json (default, indented, timestamps in ISO 8601), text or yaml, as aws eks");
+    sub->add_option("--max-results", o->max_results, "List operations: one page of this size (1-100), with its nextToken");
+    sub->add_option("--page-size", o->page_size, "List operations: read every page, this many at a time (1-100)");
+    sub->add_option("--output", o->output, "json (default, indented, timestamps in ISO 8601), text, table or yaml, as aws eks");
     std::string n = s.name;
     if (n != "list-policies") sub->add_option("--cluster-name", o->target.cluster, "Cluster name (the clusterID)");
     bool cluster_op = n == "describe-cluster" || n == "update-cluster-config";

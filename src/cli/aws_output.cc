@@ -8,6 +8,10 @@
 #include <cmath>
 #include <set>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli/aws_table.h"
 #include "util/time.h"
 
 namespace kubeiam::cli {
@@ -65,14 +69,6 @@ void Indented(const json::value& v, int depth, std::string& out) {
   }
 }
 
-// A scalar as Python's str() writes it (awscli's text output).
-std::string PyStr(const json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  if (v.is_bool()) return v.as_bool() ? "True" : "False";
-  if (v.is_null()) return "None";
-  return json::serialize(v);
-}
-
 bool Scalar(const json::value& v) { return !v.is_object() && !v.is_array(); }
 
 std::string Upper(std::string s) {
@@ -91,11 +87,11 @@ void TextDict(const json::object& o, const std::string* id, const std::vector<st
   if (!scalar_keys) {
     for (const auto& k : keys) {
       const json::value& item = o.at(k);
-      if (Scalar(item)) scalars.push_back(PyStr(item));
+      if (Scalar(item)) scalars.push_back(PythonStr(item));
       else others.emplace_back(k, &item);
     }
   } else {
-    for (const auto& k : *scalar_keys) scalars.push_back(o.contains(k) ? PyStr(o.at(k)) : "");
+    for (const auto& k : *scalar_keys) scalars.push_back(o.contains(k) ? PythonStr(o.at(k)) : "");
     for (const auto& k : keys) {
       if (std::find(scalar_keys->begin(), scalar_keys->end(), k) == scalar_keys->end()) others.emplace_back(k, &o.at(k));
     }
@@ -125,7 +121,7 @@ void TextList(const json::array& a, const std::string* id, std::string& out) {
   }
   std::vector<std::string> scalars;
   for (const auto& e : a) {
-    if (Scalar(e)) scalars.push_back(PyStr(e));
+    if (Scalar(e)) scalars.push_back(PythonStr(e));
   }
   if (id) {
     for (const auto& s : scalars) out += Upper(*id) + "\t" + s + "\n";
@@ -141,7 +137,7 @@ void TextList(const json::array& a, const std::string* id, std::string& out) {
 void Text(const json::value& v, const std::string* id, const std::vector<std::string>* scalar_keys, std::string& out) {
   if (v.is_object()) return TextDict(v.as_object(), id, scalar_keys, out);
   if (v.is_array()) return TextList(v.as_array(), id, out);
-  out += PyStr(v) + "\n";
+  out += PythonStr(v) + "\n";
 }
 
 void Yaml(const json::value& v, YAML::Emitter& e) {
@@ -175,10 +171,11 @@ Result<AwsOutput> ParseAwsOutput(std::string_view name) {
   if (name == "json" || name.empty()) return AwsOutput::kJson;
   if (name == "text") return AwsOutput::kText;
   if (name == "yaml") return AwsOutput::kYaml;
-  return Fail(ErrorCode::kInvalidArgument, "--output: must be json, text or yaml (got \"" + std::string(name) + "\")");
+  if (name == "table") return AwsOutput::kTable;
+  return Fail(ErrorCode::kInvalidArgument, "--output: must be json, text, table or yaml (got \"" + std::string(name) + "\")");
 }
 
-std::string FormatAwsAnswer(std::string_view json_text, AwsOutput output) {
+std::string FormatAwsAnswer(std::string_view json_text, AwsOutput output, std::string_view operation, int terminal_width) {
   boost::system::error_code ec;
   json::value doc = json::parse(json_text, ec);
   if (ec) return std::string(json_text) + "\n";
@@ -196,8 +193,16 @@ std::string FormatAwsAnswer(std::string_view json_text, AwsOutput output) {
       Yaml(doc, e);
       return std::string(e.c_str()) + "\n";
     }
+    case AwsOutput::kTable:
+      return FormatAwsTable(doc, operation, terminal_width);
   }
   return out;
+}
+
+int StdoutTerminalWidth() {
+  winsize size{};
+  if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col == 0) return 80;
+  return size.ws_col;
 }
 
 }  // namespace kubeiam::cli

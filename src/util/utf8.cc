@@ -65,4 +65,40 @@ Status ValidateUtf8(std::string_view s, std::string_view what) {
   return {};
 }
 
+namespace {
+
+struct CodePointRange {
+  char32_t first, last;
+};
+
+constexpr CodePointRange kEastAsianWide[] = {
+#include "util/east_asian_wide.inc"
+};
+
+int CodePointColumns(char32_t c) {
+  auto it = std::upper_bound(std::begin(kEastAsianWide), std::end(kEastAsianWide), c,
+                             [](char32_t v, const CodePointRange& r) { return v < r.first; });
+  return it != std::begin(kEastAsianWide) && c <= std::prev(it)->last ? 2 : 1;
+}
+
+}  // namespace
+
+size_t EastAsianWidth(std::string_view s) {
+  size_t width = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x80 && FirstInvalidUtf8(s.substr(i, 4)) == 0) {
+      ++width;
+      ++i;
+      continue;
+    }
+    size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : b & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    width += size_t(CodePointColumns(c));
+    i += n;
+  }
+  return width;
+}
+
 }  // namespace kubeiam

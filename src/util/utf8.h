@@ -18,4 +18,9 @@ size_t FirstInvalidUtf8(std::string_view text);
 // allowed (escape it)" (kInvalidArgument).
 Status ValidateUtf8(std::string_view text, std::string_view what);
 
+// Terminal columns of UTF-8 text as awscli measures them with Python's unicodedata: two for East
+// Asian Wide, Fullwidth and Ambiguous code points, one for any other (and for each byte that
+// starts no valid sequence).
+size_t EastAsianWidth(std::string_view text);
+
 }  // namespace kubeiam

@@ -92,7 +92,7 @@ TEST(CliUsage, AccessEntryPrintsWhatAwsEksPrints) {
   EXPECT_NE(yaml.out.find("  tags: {}\n"), std::string::npos) << yaml.out;
   Outcome bad = Kubeiam({"access-entry", "list", "--store", store, "--cluster-name", "demo", "--output", "xml"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_EQ(bad.err, "kubeiam: --output: must be json, text or yaml (got \"xml\")\n");
+  EXPECT_EQ(bad.err, "kubeiam: --output: must be json, text, table or yaml (got \"xml\")\n");
 }
 
 }  // namespace

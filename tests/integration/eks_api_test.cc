@@ -376,6 +376,31 @@ TEST_F(EksApi, AccessEntryCommandThroughTheApiAndOnTheStore) {
                           none);
   ASSERT_EQ(assoc.exit_code, 0) << assoc.err;
   EXPECT_EQ(boost::json::parse(assoc.out).at("associatedAccessPolicy").at("accessScope").at("namespaces").as_array().size(), 2u);
+  // Every output format prints what aws eks prints for the same answer, timestamps in ISO 8601 as
+  // awscli v2 (and v1 with cli_timestamp_format = iso8601) prints them. yaml is v2's alone.
+  std::map<std::string, std::string> iso = TestUser();
+  iso["AWS_CONFIG_FILE"] = dir_->Write("aws-config", "[default]\ncli_timestamp_format = iso8601\n");
+  const std::vector<std::vector<std::string>> reads = {
+      {"describe-access-entry", "--cluster-name", "demo", "--principal-arn", kViewer},
+      {"list-associated-access-policies", "--cluster-name", "demo", "--principal-arn", kViewer},
+      {"list-access-entries", "--cluster-name", "demo"},
+      {"list-access-policies"},
+      {"list-access-policies", "--page-size", "3"},
+      {"list-access-policies", "--max-results", "3"}};
+  for (const auto& read : reads) {
+    for (std::string format : {"json", "text", "table"}) {
+      std::vector<std::string> args = read;
+      args.insert(args.end(), {"--endpoint-url", endpoint, "--output", format});
+      std::vector<std::string> aws = args;
+      aws.insert(aws.begin(), {"aws", "eks"});
+      Outcome theirs = testing::Run(aws, iso);
+      Outcome ours = kubeiam(args, TestUser());
+      ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+      EXPECT_EQ(ours.out, theirs.out) << read[0] << " --output " << format << "\n" << ours.err;
+    }
+  }
+  Outcome one_page = kubeiam({"list-access-policies", "--endpoint-url", endpoint, "--max-results", "3"}, TestUser());
+  EXPECT_NE(one_page.out.find("\"nextToken\""), std::string::npos) << one_page.out;
   // The lock-out guard holds on the store too: testuser is the last administrator.
   Outcome lockout = kubeiam({"delete", "--config", config, "--cluster-name", "demo", "--principal-arn", kTestUser}, none);
   EXPECT_EQ(lockout.exit_code, 1);

@@ -51,5 +51,16 @@ TEST(Utf8, MultiDocumentYamlThatHungYamlCpp) {
   EXPECT_EQ(two->cluster_roles.size(), 2u);
 }
 
+TEST(Utf8, EastAsianWidthCountsAsPythonsUnicodedata) {
+  EXPECT_EQ(EastAsianWidth("abc"), 3u);
+  EXPECT_EQ(EastAsianWidth("\u7ba1\u7406\u8005"), 6u);  // W
+  EXPECT_EQ(EastAsianWidth("\uff21"), 2u);              // F: fullwidth A
+  EXPECT_EQ(EastAsianWidth("\u00e9t\u00e9"), 5u);       // é is A(mbiguous)
+  EXPECT_EQ(EastAsianWidth("\u0101"), 2u);              // ā is A too
+  EXPECT_EQ(EastAsianWidth("\u0103"), 1u);              // ă is N(eutral)
+  EXPECT_EQ(EastAsianWidth("\xff\xfe"), 2u);            // not UTF-8: a column a byte
+  EXPECT_EQ(EastAsianWidth("\xe7\xae"), 2u);            // a truncated sequence
+}
+
 }  // namespace
 }  // namespace kubeiam
