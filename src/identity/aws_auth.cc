@@ -60,7 +60,9 @@ void ForEachEntry(std::string_view text, std::string_view what, DataLine at, std
   try {
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    problems.push_back(std::string(what) + ": not valid YAML: " + e.msg);
+    std::string where(what);
+    if (at.line > 0) where += " (line " + std::to_string(at.line + (at.block && e.mark.line >= 0 ? e.mark.line : 0)) + ")";
+    problems.push_back(where + ": not valid YAML: " + e.msg);
     return;
   }
   if (FindNonScalarKey(doc)) {
@@ -138,30 +140,32 @@ AwsAuth ParseAwsAuthData(std::string_view map_roles, std::string_view map_users,
   return out;
 }
 
-Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest) {
-  if (auto ok = ValidateUtf8(manifest, "aws-auth"); !ok) return std::unexpected(ok.error());
+Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest, std::string_view name) {
+  if (auto ok = ValidateUtf8(manifest, name); !ok) return std::unexpected(ok.error());
+  auto fail = [&](TextPosition at, const std::string& message) {
+    return Fail(ErrorCode::kInvalidArgument, at.In(name) + ": " + message);
+  };
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(manifest));
   } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, "aws-auth: not valid YAML: " + e.msg);
+    return fail(PositionOf(e.mark), "not valid YAML: " + e.msg);
   }
-  if (!doc.IsMap()) return Fail(ErrorCode::kInvalidArgument, "aws-auth: expected a ConfigMap object");
+  if (!doc.IsMap()) return fail(PositionOf(doc.Mark()), "expected a ConfigMap object");
   if (doc["kind"] && doc["kind"].IsScalar() && doc["kind"].Scalar() != "ConfigMap") {
-    return Fail(ErrorCode::kInvalidArgument, "aws-auth: kind must be ConfigMap, got " + doc["kind"].Scalar());
+    return fail(PositionOf(doc["kind"].Mark()), "kind: must be ConfigMap, got " + doc["kind"].Scalar());
   }
   std::string values[3];
   DataLine lines[3];
   const char* keys[3] = {"mapRoles", "mapUsers", "mapAccounts"};
   if (YAML::Node data = doc["data"]) {
-    if (!data.IsMap()) return Fail(ErrorCode::kInvalidArgument, "aws-auth: data must be a map of strings");
+    if (!data.IsMap()) return fail(PositionOf(data.Mark()), "data: must be a map of strings");
     for (int i = 0; i < 3; ++i) {
       YAML::Node v = data[keys[i]];
       if (!v || v.IsNull()) continue;
       if (!v.IsScalar()) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    std::string("aws-auth: data.") + keys[i] + " must be a string (a YAML block such as `" + keys[i] +
-                        ": |`), not a " + (v.IsSequence() ? "list" : "map"));
+        return fail(PositionOf(v.Mark()), std::string("data.") + keys[i] + ": must be a string (a YAML block such as `" +
+                                              keys[i] + ": |`), not a " + (v.IsSequence() ? "list" : "map"));
       }
       values[i] = v.Scalar();
       lines[i] = StartOf(manifest, v.Mark());

@@ -19,8 +19,9 @@ struct AwsAuth {
 };
 
 // Parses a ConfigMap manifest (YAML or JSON). Errors only for documents that are not a ConfigMap
-// at all or whose data values are not strings (Kubernetes itself would refuse those).
-Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest);
+// at all or whose data values are not strings (Kubernetes itself would refuse those); they start
+// with the document's name and the position at fault: "aws-auth.yaml:7:13: data.mapRoles: ...".
+Result<AwsAuth> ParseAwsAuthConfigMap(std::string_view manifest, std::string_view name = "aws-auth");
 // Where a data string starts in its manifest, so that a dropped entry is reported with its line:
 // "mapRoles[1] (line 7): ...". A block (`mapRoles: |`) has one entry line per manifest line; a
 // one-line string (JSON) puts every entry on its own line.

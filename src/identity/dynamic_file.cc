@@ -6,6 +6,7 @@
 
 #include "aws/arn.h"
 #include "util/strings.h"
+#include "util/json_text.h"
 
 namespace kubeiam::identity {
 namespace {
@@ -50,9 +51,9 @@ std::string CanonicalOrEmpty(const std::string& arn) {
 }  // namespace
 
 Result<DynamicFile> ParseDynamicFile(std::string_view text, bool strict) {
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec) return Fail(ErrorCode::kInvalidArgument, "error parsing dynamic file: " + ec.message());
+  auto parsed = ParseJsonText(text);
+  if (!parsed) return Fail(ErrorCode::kInvalidArgument, "error parsing dynamic file: " + parsed.error().message);
+  json::value doc = std::move(*parsed);
   if (!doc.is_object()) return Fail(ErrorCode::kInvalidArgument, "error parsing dynamic file: expected a JSON object");
   const auto& o = doc.as_object();
   DynamicFile out{MappingTable(strict ? MappingTable::Keying::kUserId : MappingTable::Keying::kArn), std::nullopt};

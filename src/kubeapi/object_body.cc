@@ -9,6 +9,7 @@
 #include "kubeapi/manifests.h"
 #include "kubeapi/object_schema.h"
 #include "util/strings.h"
+#include "util/json_text.h"
 
 namespace kubeiam::kubeapi {
 namespace {
@@ -45,15 +46,11 @@ Result<json::value> ParseDocument(std::string_view text, bool yaml) {
     try {
       return YamlToJson(YAML::Load(std::string(text)));
     } catch (const YAML::Exception& e) {
-      return Fail(ErrorCode::kFormat, "yaml: " + e.msg);
+      // As go-yaml words it, which the API server's YAML decoding uses.
+      return Fail(ErrorCode::kFormat, "yaml: " + (e.mark.line >= 0 ? "line " + std::to_string(e.mark.line + 1) + ": " : "") + e.msg);
     }
   }
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 64;
-  json::value v = json::parse(text, ec, {}, opts);
-  if (ec) return Fail(ErrorCode::kFormat, ec.message());
-  return v;
+  return ParseJsonText(text);
 }
 
 Step<FieldValidation> FieldValidationOf(const RequestInfo& info) {

@@ -9,6 +9,7 @@
 #include "kubeapi/subject_access_review.h"
 #include "kubeapi/token_review.h"
 #include "util/strings.h"
+#include "util/json_text.h"
 
 namespace kubeiam::kubeapi {
 namespace {
@@ -16,12 +17,10 @@ namespace {
 namespace json = boost::json;
 
 Step<json::object> ParseBody(const std::string& text) {
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 32;
-  json::value v = json::parse(text, ec, {}, opts);
-  if (ec || !v.is_object()) return std::unexpected(StatusResponse(400, "BadRequest", "the request body is not a JSON object"));
-  return std::move(v.as_object());
+  auto v = ParseJsonText(text, 32);
+  if (!v) return std::unexpected(StatusResponse(400, "BadRequest", "the request body is not valid JSON: " + v.error().message));
+  if (!v->is_object()) return std::unexpected(StatusResponse(400, "BadRequest", "the request body is not a JSON object"));
+  return std::move(v->as_object());
 }
 
 http::HttpResponse Created(json::object review, json::object status) {

@@ -19,9 +19,14 @@ namespace {
 constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
 
 struct Reader {
-  std::string where;  // "file: document N (Kind name)"
+  std::string file;   // the file's name
+  std::string where;  // "document N (Kind name)"
   std::vector<std::string>* problems;
-  void Problem(const std::string& field, const std::string& rule) { problems->push_back(where + ": " + field + ": " + rule); }
+  // "FILE:LINE:COLUMN: document N (Kind name): field: rule", `at` being the node at fault (or the
+  // one that lacks it).
+  void Problem(TextPosition at, const std::string& field, const std::string& rule) {
+    problems->push_back(at.In(file) + ": " + where + ": " + field + ": " + rule);
+  }
 };
 
 template <typename View>
@@ -35,12 +40,16 @@ std::vector<std::string> Strings(const View& n, const char* key, Reader& r, cons
   View v = n.Get(key);
   if (v.IsNull()) return out;
   if (!v.IsSeq()) {
-    r.Problem(path + "." + key, "must be a list of strings");
+    r.Problem(v.Position(), path + "." + key, "must be a list of strings");
     return out;
   }
   for (size_t i = 0; i < v.Size(); ++i) {
     View item = v.At(i);
-    if (item.IsScalar()) out.push_back(item.Scalar());
+    if (item.IsScalar()) {
+      out.push_back(item.Scalar());
+    } else {
+      r.Problem(item.Position(), path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
+    }
   }
   return out;
 }
@@ -56,27 +65,28 @@ std::vector<PolicyRule> Rules(const View& doc, Reader& r, bool namespaced) {
   View rules = doc.Get("rules");
   if (rules.IsNull()) return out;
   if (!rules.IsSeq()) {
-    r.Problem("rules", "must be a list");
+    r.Problem(rules.Position(), "rules", "must be a list");
     return out;
   }
   for (size_t i = 0; i < rules.Size(); ++i) {
     std::string path = "rules[" + std::to_string(i) + "]";
     View rule = rules.At(i);
     if (!rule.IsMap()) {
-      r.Problem(path, "must be a mapping");
+      r.Problem(rule.Position(), path, "must be a mapping");
       continue;
     }
     PolicyRule p{Strings(rule, "verbs", r, path), Strings(rule, "apiGroups", r, path), Strings(rule, "resources", r, path),
                  Strings(rule, "resourceNames", r, path), Strings(rule, "nonResourceURLs", r, path)};
-    if (p.verbs.empty()) r.Problem(path + ".verbs", "at least one verb is required");
+    auto at = [&](const char* key) { return rule.Get(key).IsNull() ? rule.Position() : rule.Get(key).Position(); };
+    if (p.verbs.empty()) r.Problem(at("verbs"), path + ".verbs", "at least one verb is required");
     if (!p.non_resource_urls.empty()) {
-      if (namespaced) r.Problem(path + ".nonResourceURLs", "namespaced rules cannot apply to non-resource URLs");
+      if (namespaced) r.Problem(at("nonResourceURLs"), path + ".nonResourceURLs", "namespaced rules cannot apply to non-resource URLs");
       if (!p.api_groups.empty() || !p.resources.empty() || !p.resource_names.empty()) {
-        r.Problem(path, "rules cannot apply to both regular resources and non-resource URLs");
+        r.Problem(rule.Position(), path, "rules cannot apply to both regular resources and non-resource URLs");
       }
     } else {
-      if (p.api_groups.empty()) r.Problem(path + ".apiGroups", "resource rules must supply at least one api group");
-      if (p.resources.empty()) r.Problem(path + ".resources", "resource rules must supply at least one resource");
+      if (p.api_groups.empty()) r.Problem(at("apiGroups"), path + ".apiGroups", "resource rules must supply at least one api group");
+      if (p.resources.empty()) r.Problem(at("resources"), path + ".resources", "resource rules must supply at least one resource");
     }
     out.push_back(std::move(p));
   }
@@ -89,21 +99,22 @@ std::vector<Subject> Subjects(const View& doc, Reader& r, bool cluster) {
   View subjects = doc.Get("subjects");
   if (subjects.IsNull()) return out;
   if (!subjects.IsSeq()) {
-    r.Problem("subjects", "must be a list");
+    r.Problem(subjects.Position(), "subjects", "must be a list");
     return out;
   }
   for (size_t i = 0; i < subjects.Size(); ++i) {
     std::string path = "subjects[" + std::to_string(i) + "]";
     View s = subjects.At(i);
     Subject sub{Str(s, "kind"), Str(s, "name"), Str(s, "namespace"), Str(s, "apiGroup")};
-    if (sub.name.empty()) r.Problem(path + ".name", "is required");
+    auto at = [&](const char* key) { return s.Get(key).IsNull() ? s.Position() : s.Get(key).Position(); };
+    if (sub.name.empty()) r.Problem(at("name"), path + ".name", s.Get("name").IsNull() ? "is required" : "must be a string");
     if (sub.kind == "ServiceAccount") {
-      if (!sub.api_group.empty()) r.Problem(path + ".apiGroup", "must be \"\" for ServiceAccount");
-      if (cluster && sub.namespace_.empty()) r.Problem(path + ".namespace", "is required for a ServiceAccount");
+      if (!sub.api_group.empty()) r.Problem(at("apiGroup"), path + ".apiGroup", "must be \"\" for ServiceAccount");
+      if (cluster && sub.namespace_.empty()) r.Problem(at("namespace"), path + ".namespace", "is required for a ServiceAccount");
     } else if (sub.kind == "User" || sub.kind == "Group") {
-      if (sub.api_group != kRbacGroup) r.Problem(path + ".apiGroup", std::string("must be ") + kRbacGroup);
+      if (sub.api_group != kRbacGroup) r.Problem(at("apiGroup"), path + ".apiGroup", std::string("must be ") + kRbacGroup);
     } else {
-      r.Problem(path + ".kind", "must be User, Group or ServiceAccount, not \"" + sub.kind + "\"");
+      r.Problem(at("kind"), path + ".kind", "must be User, Group or ServiceAccount, not \"" + sub.kind + "\"");
     }
     out.push_back(std::move(sub));
   }
@@ -114,33 +125,38 @@ template <typename View>
 RoleRef Ref(const View& doc, Reader& r, bool cluster) {
   View ref = doc.Get("roleRef");
   RoleRef out{Str(ref, "apiGroup"), Str(ref, "kind"), Str(ref, "name")};
-  if (out.api_group != kRbacGroup) r.Problem("roleRef.apiGroup", std::string("must be ") + kRbacGroup);
+  auto at = [&](const char* key) {
+    View v = ref.Get(key);
+    return !v.IsNull() ? v.Position() : !ref.IsNull() ? ref.Position() : doc.Position();
+  };
+  if (out.api_group != kRbacGroup) r.Problem(at("apiGroup"), "roleRef.apiGroup", std::string("must be ") + kRbacGroup);
   if (cluster ? out.kind != "ClusterRole" : (out.kind != "Role" && out.kind != "ClusterRole")) {
-    r.Problem("roleRef.kind", cluster ? "must be ClusterRole" : "must be Role or ClusterRole");
+    r.Problem(at("kind"), "roleRef.kind", cluster ? "must be ClusterRole" : "must be Role or ClusterRole");
   }
-  if (!ValidPathSegment(out.name)) r.Problem("roleRef.name", "must be a valid path segment");
+  if (!ValidPathSegment(out.name)) r.Problem(at("name"), "roleRef.name", "must be a valid path segment");
   return out;
 }
 
 template <typename View>
-void Document(const View& doc, const std::string& where, Objects& out) {
+void Document(const View& doc, const std::string& file, const std::string& where, Objects& out) {
   if (!doc.IsMap()) return;
   std::string kind = Str(doc, "kind");
   View items = doc.Get("items");
   if (kind == "List" || (kind.ends_with("List") && !items.IsNull())) {
-    for (size_t i = 0; i < items.Size(); ++i) Document(items.At(i), where + " items[" + std::to_string(i) + "]", out);
+    for (size_t i = 0; i < items.Size(); ++i) Document(items.At(i), file, where + " items[" + std::to_string(i) + "]", out);
     return;
   }
   if (kind != "Role" && kind != "ClusterRole" && kind != "RoleBinding" && kind != "ClusterRoleBinding") return;
   std::string api = Str(doc, "apiVersion");
   View meta = doc.Get("metadata");
   std::string name = Str(meta, "name"), ns = Str(meta, "namespace");
-  Reader r{where + " (" + kind + " " + (name.empty() ? "<no name>" : name) + ")", &out.problems};
+  Reader r{file, where + " (" + kind + " " + (name.empty() ? "<no name>" : name) + ")", &out.problems};
   if (!api.empty() && !api.starts_with(std::string(kRbacGroup) + "/")) {
-    r.Problem("apiVersion", std::string("must be ") + kRbacGroup + "/v1");
+    r.Problem(doc.Get("apiVersion").Position(), "apiVersion", std::string("must be ") + kRbacGroup + "/v1");
   }
   if (!ValidPathSegment(name)) {
-    r.Problem("metadata.name", "is required and must be a valid path segment; object skipped");
+    TextPosition at = !meta.Get("name").IsNull() ? meta.Get("name").Position() : !meta.IsNull() ? meta.Position() : doc.Position();
+    r.Problem(at, "metadata.name", "is required and must be a valid path segment; object skipped");
     return;
   }
   bool namespaced = kind == "Role" || kind == "RoleBinding";
@@ -173,29 +189,69 @@ void Document(const View& doc, const std::string& where, Objects& out) {
   }
 }
 
+// One document of a YAML stream and how many lines of the stream come before it.
+struct StreamDocument {
+  std::string text;
+  int first_line = 0;
+};
+
 // Splits a YAML stream into documents at "---" lines (the marker may carry content after a
 // space) and "..." end markers. yaml-cpp's own LoadAll loops forever on some malformed input
 // (",]"), while Load on each document does not.
-std::vector<std::string> SplitDocuments(std::string_view text) {
-  std::vector<std::string> docs(1);
+std::vector<StreamDocument> SplitDocuments(std::string_view text) {
+  std::vector<StreamDocument> docs(1);
   size_t pos = 0;
-  while (pos <= text.size()) {
+  for (int line_number = 0; pos < text.size(); ++line_number) {
     size_t end = text.find('\n', pos);
     std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     std::string_view bare = line;
     if (!bare.empty() && bare.back() == '\r') bare.remove_suffix(1);
     if (bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t")) {
-      docs.emplace_back(bare.size() > 3 ? std::string(bare.substr(4)) + "\n" : std::string());
+      bool content = bare.size() > 3;
+      docs.push_back({content ? std::string(bare.substr(4)) + "\n" : std::string(), line_number + (content ? 0 : 1)});
     } else if (bare == "...") {
-      docs.emplace_back();
+      docs.push_back({"", line_number + 1});
     } else {
-      docs.back().append(line);
-      docs.back() += '\n';
+      docs.back().text.append(line);
+      docs.back().text += '\n';
     }
     if (end == std::string_view::npos) break;
     pos = end + 1;
   }
   return docs;
+}
+
+// JSON, a List or a single object, read with Boost.JSON (a few times faster on large dumps).
+// Boost.JSON keeps no positions, so when a formatted file has problems it is read again as
+// YAML (JSON is YAML) for problems with lines and columns. Nullopt when it is not strict JSON.
+std::optional<Objects> ParseJsonManifests(std::string_view text, const std::string& file_name) {
+  boost::system::error_code ec;
+  boost::json::parse_options opts;
+  opts.max_depth = 64;
+  boost::json::value v = boost::json::parse(text, ec, {}, opts);
+  if (ec) return std::nullopt;
+  Objects out;
+  if (v.is_array()) {
+    for (size_t i = 0; i < v.as_array().size(); ++i) {
+      Document(JsonView(&v.as_array()[i]), file_name, "item " + std::to_string(i + 1), out);
+    }
+  } else {
+    Document(JsonView(&v), file_name, "document 1", out);
+  }
+  if (out.problems.empty() || text.find('\n') == std::string_view::npos) return out;
+  try {
+    YAML::Node node = YAML::Load(std::string(text));
+    Objects positioned;
+    if (node.IsSequence()) {
+      for (size_t i = 0; i < node.size(); ++i) Document(YamlView(node[i]), file_name, "item " + std::to_string(i + 1), positioned);
+    } else {
+      Document(YamlView(node), file_name, "document 1", positioned);
+    }
+    if (positioned.problems.size() == out.problems.size()) out.problems = std::move(positioned.problems);
+  } catch (const YAML::Exception&) {
+    // yaml-cpp differs from strict JSON on rare input: keep the problems without positions.
+  }
+  return out;
 }
 
 }  // namespace
@@ -211,40 +267,27 @@ void Objects::Append(Objects o) {
 
 Result<Objects> ParseManifests(std::string_view text, const std::string& file_name) {
   if (auto ok = ValidateUtf8(text, file_name); !ok) return std::unexpected(ok.error());
-  Objects out;
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
-    // JSON (kubectl get -o json, or a JSON manifest): parsed with Boost.JSON, depth-limited.
-    boost::system::error_code ec;
-    boost::json::parse_options opts;
-    opts.max_depth = 64;
-    boost::json::value v = boost::json::parse(text, ec, {}, opts);
-    if (!ec) {
-      if (v.is_array()) {
-        for (size_t i = 0; i < v.as_array().size(); ++i) {
-          Document(JsonView(&v.as_array()[i]), file_name + ": item " + std::to_string(i + 1), out);
-        }
-      } else {
-        Document(JsonView(&v), file_name + ": document 1", out);
-      }
-      return out;
-    }
-    // Not strict JSON (YAML flow style looks the same at first): fall through to YAML.
+    // Not strict JSON (YAML flow style looks the same at first): read as YAML below.
+    if (auto json = ParseJsonManifests(text, file_name)) return std::move(*json);
   }
+  Objects out;
   size_t number = 0;
   for (const auto& doc : SplitDocuments(text)) {
-    if (doc.find_first_not_of(" \t\r\n") == std::string::npos) continue;  // empty between markers
-    std::string where = file_name + ": document " + std::to_string(++number);
+    if (doc.text.find_first_not_of(" \t\r\n") == std::string::npos) continue;  // empty between markers
+    std::string where = "document " + std::to_string(++number);
     YAML::Node node;
     try {
-      node = YAML::Load(doc);
+      node = YAML::Load(doc.text);
     } catch (const YAML::Exception& e) {
-      return Fail(ErrorCode::kInvalidArgument, where + ": not valid YAML or JSON: " + e.msg);
+      return Fail(ErrorCode::kInvalidArgument,
+                  PositionOf(e.mark, doc.first_line).In(file_name) + ": " + where + ": not valid YAML or JSON: " + e.msg);
     }
     try {
-      Document(YamlView(node), where, out);
+      Document(YamlView(node, doc.first_line), file_name, where, out);
     } catch (const YAML::Exception& e) {
-      out.problems.push_back(where + ": " + e.msg);
+      out.problems.push_back(PositionOf(e.mark, doc.first_line).In(file_name) + ": " + where + ": " + e.msg);
     }
   }
   return out;

@@ -11,6 +11,7 @@
 #include "util/encoding.h"
 #include "util/log.h"
 #include "util/strings.h"
+#include "util/json_text.h"
 
 namespace kubeiam::server {
 namespace {
@@ -53,12 +54,10 @@ struct Body {
 
 eks::ApiResult<Body> ParseBody(const std::string& text) {
   if (Trim(text).empty()) return Body{};
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 16;
-  json::value v = json::parse(text, ec, {}, opts);
-  if (ec || !v.is_object()) return std::unexpected(Serialization("The request body is not a JSON object"));
-  return Body{std::move(v.as_object())};
+  auto v = ParseJsonText(text, 16);
+  if (!v) return std::unexpected(Serialization("The request body is not valid JSON: " + v.error().message));
+  if (!v->is_object()) return std::unexpected(Serialization("The request body is not a JSON object"));
+  return Body{std::move(v->as_object())};
 }
 
 // maxResults (1-100, default 100) and nextToken (an opaque offset) of the list operations.

@@ -54,7 +54,8 @@ Status LoadTable(const std::string& path, std::shared_ptr<const identity::Mappin
   auto text = ReadSource(path, table != nullptr);
   if (!text) return std::unexpected(text.error());
   Result<identity::MappingTable> parsed = *text ? parse(**text) : identity::MappingTable();
-  if (!parsed) return std::unexpected(parsed.error().Wrap(path));
+  // A parser that names the file itself (with a line and column) is not named twice.
+  if (!parsed) return std::unexpected(parsed.error().message.starts_with(path) ? parsed.error() : parsed.error().Wrap(path));
   table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
   return {};
 }
@@ -143,8 +144,8 @@ Status Sources::SetAwsAuthTable(const std::optional<std::string>& text, bool& ch
   const std::string where = "kube-system/aws-auth";
   Result<identity::MappingTable> table = identity::MappingTable();
   if (text) {
-    auto parsed = identity::ParseAwsAuthConfigMap(*text);
-    if (!parsed) return std::unexpected(parsed.error().Wrap(where));
+    auto parsed = identity::ParseAwsAuthConfigMap(*text, where);
+    if (!parsed) return std::unexpected(parsed.error());
     for (const auto& p : parsed->problems) {
       if (settings_.on_problem) settings_.on_problem(where, p);
     }
@@ -170,7 +171,7 @@ Status Sources::LoadAwsAuth(bool force, bool& changed) {
   const std::string& path = settings_.aws_auth_file;
   WhenChanged(path, aws_auth_stamp_, force, changed, result, [&] {
     return LoadTable(path, aws_auth_, [&](const std::string& text) -> Result<identity::MappingTable> {
-      auto parsed = identity::ParseAwsAuthConfigMap(text);
+      auto parsed = identity::ParseAwsAuthConfigMap(text, path);
       if (!parsed) return std::unexpected(parsed.error());
       for (const auto& p : parsed->problems) {
         if (settings_.on_problem) settings_.on_problem(path, p);

@@ -10,6 +10,7 @@
 
 #include "util/encoding.h"
 #include "util/utf8.h"
+#include "util/json_text.h"
 
 namespace kubeiam::store {
 namespace {
@@ -144,9 +145,9 @@ std::string EncodeBackup(const StateDump& dump) {
 }
 
 Result<StateDump> DecodeBackup(std::string_view text) {
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec) return Fail(ErrorCode::kFormat, "not JSON: " + ec.message());
+  auto parsed = ParseJsonText(text);
+  if (!parsed) return Fail(ErrorCode::kFormat, "not JSON: " + parsed.error().message);
+  json::value doc = std::move(*parsed);
   if (!doc.is_object()) return Fail(ErrorCode::kFormat, "must be a JSON object");
   const json::object& o = doc.as_object();
   const json::value* kind = o.if_contains("kind");

@@ -1,7 +1,8 @@
 // Read-only views of a parsed YAML (yaml-cpp) or JSON (Boost.JSON) node with one interface, so
 // that a reader of Kubernetes- or AWS-shaped documents is written once as a template over View
 // and works on both. JSON is a few times faster to parse for large `kubectl get -o json` dumps.
-// Lookups never throw: a missing key or a node of the wrong kind reads as null.
+// Lookups never throw: a missing key or a node of the wrong kind reads as null. A YAML node knows
+// where it starts, for messages; a JSON node does not (Boost.JSON keeps no positions).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -12,6 +13,23 @@
 #include <string>
 
 namespace kubeiam {
+
+// Where a node starts in its text, 1-based; line 0 when unknown.
+struct TextPosition {
+  int line = 0, column = 0;
+  bool known() const { return line > 0; }
+  // "FILE:LINE:COLUMN", or just FILE when unknown: the start of a message about the node.
+  std::string In(std::string_view file) const {
+    return known() ? std::string(file) + ":" + std::to_string(line) + ":" + std::to_string(column) : std::string(file);
+  }
+};
+
+// A yaml-cpp mark (0-based) as a position, for a document that starts `first_line` lines into
+// its file.
+inline TextPosition PositionOf(const YAML::Mark& mark, int first_line = 0) {
+  if (mark.is_null() || mark.pos < 0) return {};
+  return {mark.line + 1 + first_line, mark.column + 1};
+}
 
 // Where YAML goes through JSON (Kubernetes' sigs.k8s.io/yaml, as the reference authenticator
 // reads aws-auth), a map key that is itself a map or list is an error: `username: {{SessionName}}`
@@ -33,12 +51,16 @@ inline std::optional<YAML::Mark> FindNonScalarKey(const YAML::Node& n, int depth
 
 class YamlView {
  public:
-  explicit YamlView(YAML::Node n) : n_(std::move(n)) {}
-  YamlView(const YamlView& o) : n_(o.n_) {}
+  // `first_line`: how many lines of the file come before the node's document.
+  explicit YamlView(YAML::Node n, int first_line = 0) : n_(std::move(n)), first_line_(first_line) {}
+  YamlView(const YamlView& o) : n_(o.n_), first_line_(o.first_line_) {}
   // YAML::Node's own assignment writes through to the tree (and throws on a missing node); a
   // view rebinds instead.
   YamlView& operator=(const YamlView& o) {
-    if (this != &o) n_.emplace(*o.n_);
+    if (this != &o) {
+      n_.emplace(*o.n_);
+      first_line_ = o.first_line_;
+    }
     return *this;
   }
   bool IsMap() const { return node() && node().IsMap(); }
@@ -48,10 +70,11 @@ class YamlView {
   std::string Scalar() const { return IsScalar() ? node().Scalar() : std::string(); }
   // yaml-cpp throws when a missing node is indexed, so lookups check for a map first.
   YamlView Get(const char* key) const {
-    return IsMap() ? YamlView(node()[key]) : YamlView(YAML::Node(YAML::NodeType::Undefined));
+    return IsMap() ? YamlView(node()[key], first_line_) : YamlView(YAML::Node(YAML::NodeType::Undefined));
   }
   size_t Size() const { return IsSeq() ? node().size() : 0; }
-  YamlView At(size_t i) const { return YamlView(node()[i]); }
+  YamlView At(size_t i) const { return YamlView(node()[i], first_line_); }
+  TextPosition Position() const { return node().IsDefined() ? PositionOf(node().Mark(), first_line_) : TextPosition{}; }
   template <typename F>
   void ForEachScalarPair(F f) const {
     if (!IsMap()) return;
@@ -63,6 +86,7 @@ class YamlView {
  private:
   const YAML::Node& node() const { return *n_; }
   std::optional<YAML::Node> n_;  // optional only so that assignment can rebind
+  int first_line_ = 0;
 };
 
 class JsonView {
@@ -82,6 +106,7 @@ class JsonView {
   JsonView Get(const char* key) const { return JsonView(IsMap() ? v_->as_object().if_contains(key) : nullptr); }
   size_t Size() const { return IsSeq() ? v_->as_array().size() : 0; }
   JsonView At(size_t i) const { return JsonView(&v_->as_array()[i]); }
+  TextPosition Position() const { return {}; }
   template <typename F>
   void ForEachScalarPair(F f) const {
     if (!IsMap()) return;

@@ -76,7 +76,15 @@ TEST(AccessEntries, ErrorsNameFileEntryAndField) {
        "e.json: [0]: associatedAccessPolicies[0]: InvalidParameterException: accessScope.namespaces must name 1 to 100 namespaces when accessScope.type is namespace"},
       {R"([{"principalArn": "arn:aws:iam::111122223333:role/r", "createdAt": "yesterday"}])",
        "e.json: [0]: createdAt: not a time (ISO 8601 or epoch seconds): yesterday"},
-      {R"("just a string")", "e.json: must be a list of access entries or {\"accessEntries\": [...]}"},
+      {R"("just a string")", "e.json:1:1: must be a list of access entries or {\"accessEntries\": [...]}"},
+      // Formatted files: the line and column of the value at fault (JSON is read again for it).
+      {"[\n  {\"principalArn\": \"arn:aws:iam::111122223333:role/r\",\n   \"kubernetesGroups\": \"devs\"}]\n",
+       "e.json:3:24: [0]: kubernetesGroups: must be a list of strings"},
+      {"- principalArn: arn:aws:iam::111122223333:role/r\n  createdAt: yesterday\n",
+       "e.json:2:14: [0]: createdAt: not a time (ISO 8601 or epoch seconds): yesterday"},
+      {"- principalArn: arn:aws:iam::111122223333:role/r\n- principalArn: arn:aws:iam::111122223333:role/r\n",
+       "e.json:2:17: [1]: principalArn arn:aws:iam::111122223333:role/r already has an entry at [0] (one entry per principal)"},
+      {"- principalArn: arn:aws:iam::111122223333:role/r\n  kubernetesGroups: [a\n", "e.json:3:1: not valid YAML or JSON: end of sequence flow not found"},
   };
   for (const auto& c : cases) {
     auto r = ParseAccessEntries(c.text, "e.json");

@@ -71,7 +71,13 @@ TEST(AwsAuth, SpaceOutOfPlaceYieldsOddGroupNotAnError) {
 TEST(AwsAuth, MissingBarIsRejected) {
   auto a = ParseAwsAuthConfigMap("kind: ConfigMap\ndata:\n  mapRoles:\n    - rolearn: arn:aws:iam::1:role/r\n");
   ASSERT_FALSE(a.has_value());
-  EXPECT_NE(a.error().message.find("data.mapRoles must be a string"), std::string::npos);
+  EXPECT_EQ(a.error().message.substr(0, 47), "aws-auth:4:5: data.mapRoles: must be a string (");
+  auto named = ParseAwsAuthConfigMap("kind: ConfigMap\ndata: [1]\n", "cm.yaml");
+  ASSERT_FALSE(named.has_value());
+  EXPECT_EQ(named.error().message, "cm.yaml:2:7: data: must be a map of strings");
+  auto broken = ParseAwsAuthConfigMap("kind: ConfigMap\ndata: {mapRoles: \"x\"\n", "cm.yaml");
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_EQ(broken.error().message.substr(0, 29), "cm.yaml:3:1: not valid YAML: ");
 }
 
 TEST(AwsAuth, SkippableValues) {

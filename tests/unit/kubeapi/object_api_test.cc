@@ -240,6 +240,14 @@ TEST_F(ObjectApiTest, FieldValidation) {  // K25, K26
   auto type = Call("POST", kCM, R"({"metadata":{"name":"t"},"data":{"a":1}})");
   EXPECT_EQ(type.status, 400);
   EXPECT_NE(Message(type).find("cannot unmarshal number into Go struct field ConfigMap.data of type string"), std::string::npos) << Message(type);
+  // A body that does not parse says where: the line and column for JSON, the line for YAML (as
+  // go-yaml says it).
+  auto json = Call("POST", kCM, "{\"metadata\": {\"name\": \"u\"},\n \"data\": {\"a\": x}}");
+  EXPECT_EQ(json.status, 400);
+  EXPECT_TRUE(Message(json).ends_with(" at line 2, column 16")) << Message(json);
+  auto yaml = Call("POST", kCM, "metadata:\n  name: u\ndata: [a\n", {{"Content-Type", "application/yaml"}});
+  EXPECT_EQ(yaml.status, 400);
+  EXPECT_NE(Message(yaml).find(": yaml: line 4: "), std::string::npos) << Message(yaml);
 }
 
 TEST_F(ObjectApiTest, DeleteAndNamespaces) {  // K27, K28, K29, K30, K31

@@ -111,17 +111,35 @@ metadata: {}
     }
     return false;
   };
-  EXPECT_TRUE(has("bad.yaml: document 1 (Role r): rules[0].nonResourceURLs: namespaced rules cannot apply to non-resource URLs"));
-  EXPECT_TRUE(has("document 1 (Role r): rules[1].verbs: at least one verb is required"));
-  EXPECT_TRUE(has("document 2 (ClusterRoleBinding b): subjects[0].namespace: is required for a ServiceAccount"));
-  EXPECT_TRUE(has("subjects[1].kind: must be User, Group or ServiceAccount, not \"user\""));
-  EXPECT_TRUE(has("document 2 (ClusterRoleBinding b): roleRef.kind: must be ClusterRole"));
-  EXPECT_TRUE(has("document 3 (ClusterRole <no name>): metadata.name: is required"));
+  // Each at the value at fault, or the object that lacks it; lines count from the file's start.
+  EXPECT_TRUE(has("bad.yaml:4:20: document 1 (Role r): rules[0].nonResourceURLs: namespaced rules cannot apply to non-resource URLs"));
+  EXPECT_TRUE(has("bad.yaml:6:3: document 1 (Role r): rules[1].verbs: at least one verb is required"));
+  EXPECT_TRUE(has("bad.yaml:11:3: document 2 (ClusterRoleBinding b): subjects[0].namespace: is required for a ServiceAccount"));
+  EXPECT_TRUE(has("bad.yaml:12:10: document 2 (ClusterRoleBinding b): subjects[1].kind: must be User, Group or ServiceAccount, not \"user\""));
+  EXPECT_TRUE(has("bad.yaml:13:54: document 2 (ClusterRoleBinding b): roleRef.kind: must be ClusterRole"));
+  EXPECT_TRUE(has("bad.yaml:16:11: document 3 (ClusterRole <no name>): metadata.name: is required"));
   // Kept anyway (the authorizer tolerates them), except the nameless one.
   EXPECT_EQ(o->roles.size(), 1u);
   EXPECT_EQ(o->cluster_role_bindings.size(), 1u);
   EXPECT_TRUE(o->cluster_roles.empty());
   EXPECT_FALSE(ParseManifests("{{{", "x.yaml").has_value());
+  auto broken = ParseManifests("kind: Role\n---\nkind: ClusterRole\nrules: [\n", "broken.yaml");
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_EQ(broken.error().message.substr(0, 26), "broken.yaml:5:1: document ");
+}
+
+// Boost.JSON keeps no positions: a formatted JSON file with problems is read again for them.
+TEST(RbacLoader, JsonProblemsCarryPositionsToo) {
+  auto o = ParseManifests("{\"kind\": \"List\", \"items\": [\n  {\"kind\": \"ClusterRole\", \"metadata\": {\"name\": \"x\"},\n"
+                          "   \"rules\": [{\"verbs\": \"get\"}]}]}\n",
+                          "dump.json");
+  ASSERT_TRUE(o.has_value());
+  ASSERT_FALSE(o->problems.empty());
+  EXPECT_EQ(o->problems[0], "dump.json:3:24: document 1 items[0] (ClusterRole x): rules[0].verbs: must be a list of strings");
+  // A one-line document (a serialized object) gains nothing from a line: none is given.
+  auto line = ParseManifests(R"({"kind": "ClusterRole", "metadata": {"name": "x"}, "rules": [{"verbs": "get"}]})", "request");
+  ASSERT_TRUE(line.has_value());
+  EXPECT_EQ(line->problems[0], "request: document 1 (ClusterRole x): rules[0].verbs: must be a list of strings");
 }
 
 TEST(RbacLoader, Folders) {

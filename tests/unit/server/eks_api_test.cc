@@ -69,5 +69,15 @@ TEST_F(EksApiUnit, OthersAreRefusedWithEksErrors) {
   EXPECT_EQ(ErrorType(throttled), "ThrottlingException") << throttled.body;
 }
 
+TEST_F(EksApiUnit, ABodyThatDoesNotParseSaysWhere) {
+  auto r = api_->Handle({"POST", "/clusters/demo/access-entries",
+                         {{"Authorization", "Bearer token-for:arn:aws:iam::111122223333:user/admin"}},
+                         "{\"principalArn\": \"arn:aws:iam::111122223333:user/dev\",\n \"kubernetesGroups\": [devs]}",
+                         "127.0.0.1:1"});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(ErrorType(r), "SerializationException") << r.body;
+  EXPECT_NE(r.body.find("at line 2, column 23"), std::string::npos) << r.body;
+}
+
 }  // namespace
 }  // namespace kubeiam::server
