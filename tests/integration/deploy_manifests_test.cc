@@ -1,11 +1,13 @@
 // The deployment files under deploy/ and packaging/: each manifest parses and says what the docs
 // say (host networking on control-plane nodes, the probes, the state on the host; the proxy's
 // exact impersonation rights); each kubeiam config in them is one kubeiam accepts; the systemd
-// unit is sandboxed and reloads with SIGHUP.
+// unit is sandboxed and reloads with SIGHUP; the image recipe installs the package the manifests
+// run.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "config/config.h"
@@ -101,6 +103,36 @@ TEST(DeployManifests, TheSystemdUnitIsSandboxedAndReloads) {
   }
   auto starter = config::ParseConfig(Source("packaging/config.yaml"), "packaging/config.yaml");
   EXPECT_TRUE(starter) << starter.error().message;
+}
+
+// The image is built from the .deb `make package` writes (its name from the project's version),
+// and every manifest runs that image's binary under the tag of that version.
+TEST(DeployManifests, TheImageIsBuiltFromThePackageTheManifestsRun) {
+  std::smatch m;
+  std::string cmake = Source("CMakeLists.txt");
+  ASSERT_TRUE(std::regex_search(cmake, m, std::regex(R"(project\(kubeiam VERSION ([0-9.]+))")));
+  const std::string version = m[1], deb = "kubeiam_" + version + "_amd64.deb";
+  std::string recipe = Source("deploy/image/Dockerfile");
+  EXPECT_TRUE(std::regex_search(recipe, std::regex(R"(\nFROM debian:12(-slim)?\n)"))) << "Debian 12, as the package's dependencies";
+  EXPECT_NE(recipe.find("\nCOPY " + deb + " /tmp/\n"), std::string::npos) << deb;
+  EXPECT_NE(recipe.find("apt-get install -y --no-install-recommends /tmp/" + deb), std::string::npos);
+  EXPECT_NE(recipe.find("\nUSER 65532:65532\n"), std::string::npos);
+  EXPECT_NE(recipe.find("\nENTRYPOINT [\"/usr/bin/kubeiam\"]\n"), std::string::npos);
+  EXPECT_NE(recipe.find("-t registry.example.com/kubeiam:" + version + " build/package"), std::string::npos);
+  const std::pair<const char*, const char*> workloads[] = {{"deploy/control-plane/static-pod.yaml", "Pod"},
+                                                           {"deploy/control-plane/daemonset.yaml", "DaemonSet"},
+                                                           {"deploy/proxy/kubeiam-proxy.yaml", "Deployment"}};
+  for (const auto& [file, kind] : workloads) {
+    YAML::Node spec = PodSpec(ByKind(file)[kind]);
+    for (const auto& c : spec["containers"]) {
+      EXPECT_EQ(c["image"].as<std::string>(), "registry.example.com/kubeiam:" + version) << file;
+      EXPECT_EQ(c["command"][0].as<std::string>(), "/usr/bin/kubeiam") << file;
+      // The host's state directory is root's on control-plane nodes; the proxy keeps the image's user.
+      int uid = c["securityContext"]["runAsUser"].as<int>();
+      EXPECT_EQ(uid, std::string(kind) == "Deployment" ? 65532 : 0) << file;
+      EXPECT_EQ(c["securityContext"]["capabilities"]["drop"][0].as<std::string>(), "ALL") << file;
+    }
+  }
 }
 
 }  // namespace
