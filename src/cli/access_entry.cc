@@ -245,8 +245,11 @@ Runner AddAccessEntryCommand(CLI::App& app) {
     sub->add_option("--page-size", o->page_size, "List operations: read every page, this many at a time (1-100)");
     sub->add_option("--output", o->output, "json (default, indented, timestamps in ISO 8601), text, table or yaml, as aws eks");
     std::string n = s.name;
-    if (n != "list-policies") sub->add_option("--cluster-name", o->target.cluster, "Cluster name (the clusterID)");
     bool cluster_op = n == "describe-cluster" || n == "update-cluster-config";
+    // aws eks names the cluster --name in its cluster operations: both spellings work there.
+    if (n != "list-policies") {
+      sub->add_option(cluster_op ? "--cluster-name,--name" : "--cluster-name", o->target.cluster, "Cluster name (the clusterID)");
+    }
     if (n != "list" && n != "list-policies" && !cluster_op) {
       sub->add_option("--principal-arn", o->principal, "IAM user or role ARN");
     }

@@ -167,7 +167,7 @@ Runner AddUpdateKubeconfigCommand(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("update-kubeconfig",
                                  "Add an EKS (or kubeiam) cluster to a kubeconfig, with kubeiam token as its credential plugin");
-  cmd->add_option("--name", o->name, "The cluster's name")->required();
+  cmd->add_option("--name,--cluster-name", o->name, "The cluster's name (aws eks update-kubeconfig's --name)")->required();
   cmd->add_option("--region", o->region, "AWS region of the cluster (and of the token's STS)");
   cmd->add_option("--role-arn", o->role_arn, "An IAM role the token assumes first");
   cmd->add_option("--alias", o->alias, "The context's name (default: the cluster ARN)");

@@ -93,6 +93,10 @@ TEST(CliUsage, AccessEntryPrintsWhatAwsEksPrints) {
   Outcome bad = Kubeiam({"access-entry", "list", "--store", store, "--cluster-name", "demo", "--output", "xml"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.err, "kubeiam: --output: must be json, text, table or yaml (got \"xml\")\n");
+  // The cluster operations also take aws eks's --name.
+  Outcome cluster = Kubeiam({"access-entry", "describe-cluster", "--store", store, "--name", "demo", "--output", "table"});
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.err;
+  EXPECT_NE(cluster.out.find("|||  authenticationMode "), std::string::npos) << cluster.out;
 }
 
 }  // namespace
