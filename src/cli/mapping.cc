@@ -102,8 +102,8 @@ Result<WriteOutcome> Round(AwsAuthLocation& where, const Options& o, int* exit_c
   auto text = where.Read();
   if (!text && text.error().code == ErrorCode::kNotFound && o.op == "create") text = std::string();
   if (!text) return std::unexpected(text.error());
-  auto manifest = identity::AwsAuthManifest::Parse(*text);
-  if (!manifest) return std::unexpected(manifest.error().Wrap(where.Name()));
+  auto manifest = identity::AwsAuthManifest::Parse(*text, where.Name());
+  if (!manifest) return std::unexpected(manifest.error());
   if (o.op == "get") {
     *exit_code = Get(*manifest, o);
     return WriteOutcome::kWritten;

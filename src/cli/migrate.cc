@@ -204,8 +204,8 @@ Status Apply(const EksClient& client, const std::string& cluster_name, const ide
 int Run(Options o) {
   auto text = ReadFile(o.file);
   if (!text) return Report("kubeiam: " + text.error().message, 2);
-  auto manifest = identity::AwsAuthManifest::Parse(*text);
-  if (!manifest) return Report("kubeiam: " + o.file + ": " + manifest.error().message, 1);
+  auto manifest = identity::AwsAuthManifest::Parse(*text, o.file);
+  if (!manifest) return Report("kubeiam: " + manifest.error().message, 1);
   if (auto flags = CheckFlags(o); !flags) return Report(flags.error().message, 2);
   auto cluster = ResolveCluster(o.target);
   if (!cluster) return Report("kubeiam: " + cluster.error().message, 1);

@@ -36,26 +36,28 @@ std::vector<std::string> Groups(const YAML::Node& entry) {
   return out;
 }
 
-Result<std::vector<AwsAuthRow>> Rows(const YAML::Node& data, const char* key, bool role) {
+// A data value's rows; errors start with the position of the value (`mapRoles: |`).
+Result<std::vector<AwsAuthRow>> Rows(const YAML::Node& data, const char* key, bool role, std::string_view name) {
   std::vector<AwsAuthRow> out;
   YAML::Node v = data.IsMap() ? data[key] : YAML::Node();
   if (!v || v.IsNull()) return out;
-  if (!v.IsScalar()) return Fail(ErrorCode::kInvalidArgument, std::string("data.") + key + " must be a string (a block scalar: " + key + ": |)");
+  auto fail = [&](const std::string& message) { return Fail(ErrorCode::kInvalidArgument, PositionOf(v).In(name) + ": " + message); };
+  if (!v.IsScalar()) return fail(std::string("data.") + key + ": must be a string (a block scalar: " + key + ": |)");
   if (Trim(v.Scalar()).empty()) return out;
   YAML::Node list;
   try {
     list = YAML::Load(v.Scalar());
   } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, std::string("unmarshalling \"") + key + "\": " + e.msg);
+    return fail(std::string("unmarshalling \"") + key + "\": " + e.msg);
   }
   if (list.IsNull()) return out;
   if (FindNonScalarKey(list)) {
-    return Fail(ErrorCode::kInvalidArgument, std::string("unmarshalling \"") + key +
+    return fail(std::string("unmarshalling \"") + key +
                                                  "\": error converting YAML to JSON: invalid map key (quote values like \"{{SessionName}}\")");
   }
-  if (!list.IsSequence()) return Fail(ErrorCode::kInvalidArgument, std::string("unmarshalling \"") + key + "\": not a list");
+  if (!list.IsSequence()) return fail(std::string("unmarshalling \"") + key + "\": not a list");
   for (const auto& e : list) {
-    if (!e.IsMap()) return Fail(ErrorCode::kInvalidArgument, std::string("unmarshalling \"") + key + "\": an entry is not a map");
+    if (!e.IsMap()) return fail(std::string("unmarshalling \"") + key + "\": an entry is not a map");
     out.push_back({role, Field(e, role ? "rolearn" : "userarn"), Field(e, "username"), Groups(e)});
   }
   return out;
@@ -136,25 +138,25 @@ void Emit(YAML::Emitter& out, const YAML::Node& n, bool key = false) {
 
 }  // namespace
 
-Result<AwsAuthManifest> AwsAuthManifest::Parse(std::string_view text) {
-  if (auto ok = ValidateUtf8(text, "aws-auth"); !ok) return std::unexpected(ok.error());
+Result<AwsAuthManifest> AwsAuthManifest::Parse(std::string_view text, std::string_view name) {
+  if (auto ok = ValidateUtf8(text, name); !ok) return std::unexpected(ok.error());
   AwsAuthManifest m;
   m.original_ = Trim(text).empty() ? std::string(kSkeleton) : std::string(text);
   YAML::Node doc;
   try {
     doc = YAML::Load(m.original_);
   } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, "not valid YAML: " + e.msg);
+    return Fail(ErrorCode::kInvalidArgument, PositionOf(e.mark).In(name) + ": not valid YAML: " + e.msg);
   }
   if (!doc.IsMap() || !doc["kind"] || !doc["kind"].IsScalar() || doc["kind"].Scalar() != "ConfigMap") {
-    return Fail(ErrorCode::kInvalidArgument, "not a ConfigMap manifest (kind: ConfigMap)");
+    return Fail(ErrorCode::kInvalidArgument, PositionOf(doc.IsMap() && doc["kind"] ? doc["kind"] : doc).In(name) + ": not a ConfigMap manifest (kind: ConfigMap)");
   }
   YAML::Node data = doc["data"];
-  if (data && !data.IsMap() && !data.IsNull()) return Fail(ErrorCode::kInvalidArgument, "data must be a map of strings");
+  if (data && !data.IsMap() && !data.IsNull()) return Fail(ErrorCode::kInvalidArgument, PositionOf(data).In(name) + ": data: must be a map of strings");
   if (data && data.IsMap()) {
-    auto roles = Rows(data, "mapRoles", true);
+    auto roles = Rows(data, "mapRoles", true, name);
     if (!roles) return std::unexpected(roles.error());
-    auto users = Rows(data, "mapUsers", false);
+    auto users = Rows(data, "mapUsers", false, name);
     if (!users) return std::unexpected(users.error());
     m.roles = std::move(*roles);
     m.users = std::move(*users);

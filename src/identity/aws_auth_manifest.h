@@ -22,8 +22,9 @@ class AwsAuthManifest {
  public:
   // Empty text gives a new, empty kube-system/aws-auth. Errors: not YAML, not a ConfigMap, a data
   // value that is not a string, or a section that does not parse (as eksctl, nothing is edited
-  // then: `unmarshalling "mapRoles": ...`).
-  static Result<AwsAuthManifest> Parse(std::string_view text);
+  // then: `unmarshalling "mapRoles": ...`). Each starts with `name` and the position at fault:
+  // "aws-auth.yaml:7:13: data.mapRoles: must be a string ...".
+  static Result<AwsAuthManifest> Parse(std::string_view text, std::string_view name = "aws-auth");
 
   std::vector<AwsAuthRow> roles, users;
   std::vector<std::string> accounts;

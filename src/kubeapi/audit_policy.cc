@@ -1,4 +1,5 @@
 #include "kubeapi/audit_policy.h"
+#include "util/tree_view.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -41,17 +42,21 @@ bool PathMatches(const std::vector<std::string>& urls, const std::string& path) 
 struct Reader {
   std::string file;
   std::vector<std::string> problems;
+  // "FILE:LINE:COLUMN: path: rule", at the value at fault (or the rule that lacks it).
+  void Problem(const YAML::Node& at, const std::string& path, const std::string& rule) {
+    problems.push_back(PositionOf(at).In(file) + ": " + path + ": " + rule);
+  }
   std::vector<std::string> Strings(const YAML::Node& n, const char* key, const std::string& at) {
     std::vector<std::string> out;
     YAML::Node v = n[key];
     if (!v || v.IsNull()) return out;
     if (!v.IsSequence()) {
-      problems.push_back(file + ": " + at + "." + key + ": must be a list of strings");
+      Problem(v, at + "." + key, "must be a list of strings");
       return out;
     }
     for (const auto& item : v) {
       if (item.IsScalar()) out.push_back(item.Scalar());
-      else problems.push_back(file + ": " + at + "." + key + ": must be a list of strings");
+      else Problem(item, at + "." + key, "must be a list of strings");
     }
     return out;
   }
@@ -60,7 +65,7 @@ struct Reader {
     for (const auto& s : Strings(n, "omitStages", at)) {
       auto it = std::find(std::begin(kStages), std::end(kStages), s);
       if (it == std::end(kStages)) {
-        problems.push_back(file + ": " + at + ".omitStages: unknown stage \"" + s + "\"");
+        Problem(n["omitStages"], at + ".omitStages", "unknown stage \"" + s + "\"");
       } else {
         out.push_back(static_cast<AuditStage>(it - std::begin(kStages)));
       }
@@ -74,7 +79,7 @@ AuditPolicy::Rule ReadRule(Reader& r, const YAML::Node& n, const std::string& at
   std::string level = n["level"] && n["level"].IsScalar() ? n["level"].Scalar() : "";
   auto it = std::find(std::begin(kLevels), std::end(kLevels), level);
   if (it == std::end(kLevels)) {
-    r.problems.push_back(r.file + ": " + at + ".level: must be one of None, Metadata, Request, RequestResponse");
+    r.Problem(n["level"] ? n["level"] : n, at + ".level", "must be one of None, Metadata, Request, RequestResponse");
   } else {
     rule.level = static_cast<AuditLevel>(it - std::begin(kLevels));
   }
@@ -88,7 +93,7 @@ AuditPolicy::Rule ReadRule(Reader& r, const YAML::Node& n, const std::string& at
     for (size_t i = 0; i < res.size(); ++i) {
       std::string here = at + ".resources[" + std::to_string(i) + "]";
       if (!res[i].IsMap()) {
-        r.problems.push_back(r.file + ": " + here + ": must be a mapping with group and resources");
+        r.Problem(res[i], here, "must be a mapping with group and resources");
         continue;
       }
       AuditPolicy::GroupResources g;
@@ -99,7 +104,7 @@ AuditPolicy::Rule ReadRule(Reader& r, const YAML::Node& n, const std::string& at
     }
   }
   if (!rule.resources.empty() && !rule.non_resource_urls.empty()) {
-    r.problems.push_back(r.file + ": " + at + ": resources and nonResourceURLs cannot be combined");
+    r.Problem(n, at, "resources and nonResourceURLs cannot be combined");
   }
   return rule;
 }
@@ -125,8 +130,7 @@ Result<AuditPolicy> AuditPolicy::Parse(std::string_view yaml, const std::string&
   try {
     doc = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                                                 ": not valid YAML: " + e.msg);
+    return Fail(ErrorCode::kInvalidArgument, PositionOf(e.mark).In(file) + ": not valid YAML: " + e.msg);
   }
   if (!doc.IsMap() || !doc["kind"] || doc["kind"].as<std::string>("") != "Policy") {
     return Fail(ErrorCode::kInvalidArgument, file + ": kind: must be Policy (apiVersion audit.k8s.io/v1)");
@@ -143,10 +147,10 @@ Result<AuditPolicy> AuditPolicy::ParseRules(const YAML::Node& doc, const std::st
   AuditPolicy policy;
   policy.omit_stages_ = r.Stages(doc, "policy");
   YAML::Node rules = doc["rules"];
-  if (!rules || !rules.IsSequence()) return Fail(ErrorCode::kInvalidArgument, file + ": rules: must be a list");
+  if (!rules || !rules.IsSequence()) return Fail(ErrorCode::kInvalidArgument, PositionOf(rules).In(file) + ": rules: must be a list");
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!rules[i].IsMap()) {
-      r.problems.push_back(file + ": rules[" + std::to_string(i) + "]: must be a mapping");
+      r.Problem(rules[i], "rules[" + std::to_string(i) + "]", "must be a mapping");
       continue;
     }
     policy.rules_.push_back(ReadRule(r, rules[i], "rules[" + std::to_string(i) + "]"));

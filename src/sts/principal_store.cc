@@ -7,6 +7,7 @@
 
 #include "util/file.h"
 #include "util/strings.h"
+#include "util/tree_view.h"
 #include "util/utf8.h"
 
 namespace kubeiam::sts {
@@ -24,16 +25,19 @@ struct Reader {
   std::string file;
   std::vector<std::string> problems;
 
-  void Problem(const std::string& where, const std::string& rule) { problems.push_back(file + ": " + where + ": " + rule); }
+  // "FILE:LINE:COLUMN: where: rule", `at` being the value at fault or the mapping that lacks it.
+  void Problem(const YAML::Node& at, const std::string& where, const std::string& rule) {
+    problems.push_back(PositionOf(at).In(file) + ": " + where + ": " + rule);
+  }
 
   std::string Str(const YAML::Node& n, const char* key, const std::string& where, bool required) {
     YAML::Node v = n[key];
     if (!v || v.IsNull()) {
-      if (required) Problem(where, std::string(key) + " is required");
+      if (required) Problem(n, where, std::string(key) + " is required");
       return "";
     }
     if (!v.IsScalar()) {
-      Problem(where + "." + key, "must be a string");
+      Problem(v, where + "." + key, "must be a string");
       return "";
     }
     return v.Scalar();
@@ -42,7 +46,7 @@ struct Reader {
   std::string Path(const YAML::Node& n, const std::string& where) {
     std::string p = Str(n, "path", where, false);
     if (p.empty()) return "/";
-    if (!p.starts_with("/") || !p.ends_with("/")) Problem(where + ".path", "must begin and end with '/'");
+    if (!p.starts_with("/") || !p.ends_with("/")) Problem(n["path"], where + ".path", "must begin and end with '/'");
     return p;
   }
 
@@ -67,11 +71,11 @@ struct PrincipalsReader {
 
   void ReadAccount(const YAML::Node& acct, const std::string& where) {
     if (!acct.IsMap()) {
-      r.Problem(where, "must be a mapping");
+      r.Problem(acct, where, "must be a mapping");
       return;
     }
     std::string id = r.Str(acct, "id", where, true);
-    if (!id.empty() && (id.size() != 12 || !AllOf(id, Digit))) r.Problem(where + ".id", "must be 12 digits (quote it)");
+    if (!id.empty() && (id.size() != 12 || !AllOf(id, Digit))) r.Problem(acct["id"], where + ".id", "must be 12 digits (quote it)");
     if (YAML::Node list = acct["users"]) {
       for (size_t u = 0; u < list.size(); ++u) ReadUser(list[u], id, where + ".users[" + std::to_string(u) + "]");
     }
@@ -82,11 +86,11 @@ struct PrincipalsReader {
 
   void ReadUser(const YAML::Node& un, const std::string& account_id, const std::string& uw) {
     User user{account_id, r.Str(un, "name", uw, true), r.Path(un, uw), r.Str(un, "userId", uw, true), {}};
-    if (!user.name.empty() && !AllOf(user.name, NameChar)) r.Problem(uw + ".name", "must be letters, digits and +=,.@_-");
+    if (!user.name.empty() && !AllOf(user.name, NameChar)) r.Problem(un["name"], uw + ".name", "must be letters, digits and +=,.@_-");
     if (!user.user_id.empty() && (!user.user_id.starts_with("AIDA") || !AllOf(user.user_id, UpperAlnum))) {
-      r.Problem(uw + ".userId", "must start with AIDA and be upper-case letters and digits");
+      r.Problem(un["userId"], uw + ".userId", "must start with AIDA and be upper-case letters and digits");
     }
-    if (!user_ids.insert(user.user_id).second && !user.user_id.empty()) r.Problem(uw + ".userId", "is used twice");
+    if (!user_ids.insert(user.user_id).second && !user.user_id.empty()) r.Problem(un["userId"], uw + ".userId", "is used twice");
     if (YAML::Node list = un["accessKeys"]) {
       for (size_t k = 0; k < list.size(); ++k) {
         user.access_keys.push_back(ReadAccessKey(list, k, uw + ".accessKeys[" + std::to_string(k) + "]"));
@@ -97,16 +101,17 @@ struct PrincipalsReader {
 
   // Key `k` of the user being read, who will be users[users.size()].
   AccessKey ReadAccessKey(YAML::Node list, size_t k, const std::string& kw) {
-    AccessKey key{r.Str(list[k], "accessKeyId", kw, true), r.Str(list[k], "secretAccessKey", kw, true)};
+    const YAML::Node item = list[k];
+    AccessKey key{r.Str(item, "accessKeyId", kw, true), r.Str(item, "secretAccessKey", kw, true)};
     if (!key.access_key_id.empty() &&
         (!key.access_key_id.starts_with("AKIA") || key.access_key_id.size() < 16 || key.access_key_id.size() > 128 ||
          !AllOf(key.access_key_id, UpperAlnum))) {
-      r.Problem(kw + ".accessKeyId", "must start with AKIA and be 16 to 128 upper-case letters and digits");
+      r.Problem(item["accessKeyId"], kw + ".accessKeyId", "must start with AKIA and be 16 to 128 upper-case letters and digits");
     }
     if (!key.secret_access_key.empty() && key.secret_access_key.size() < 16) {
-      r.Problem(kw + ".secretAccessKey", "must be at least 16 characters");
+      r.Problem(item["secretAccessKey"], kw + ".secretAccessKey", "must be at least 16 characters");
     }
-    if (keys.contains(key.access_key_id)) r.Problem(kw + ".accessKeyId", "is used twice");
+    if (keys.contains(key.access_key_id)) r.Problem(item["accessKeyId"], kw + ".accessKeyId", "is used twice");
     keys[key.access_key_id] = {users.size(), key.secret_access_key};
     return key;
   }
@@ -114,12 +119,12 @@ struct PrincipalsReader {
   Role ReadRole(const YAML::Node& rn, const std::string& account_id, const std::string& rw) {
     Role role{account_id, r.Str(rn, "name", rw, true), r.Path(rn, rw), r.Str(rn, "roleId", rw, true), {},
               r.Str(rn, "externalId", rw, false), 43200};
-    if (!role.name.empty() && !AllOf(role.name, NameChar)) r.Problem(rw + ".name", "must be letters, digits and +=,.@_-");
+    if (!role.name.empty() && !AllOf(role.name, NameChar)) r.Problem(rn["name"], rw + ".name", "must be letters, digits and +=,.@_-");
     if (!role.role_id.empty() && (!role.role_id.starts_with("AROA") || !AllOf(role.role_id, UpperAlnum))) {
-      r.Problem(rw + ".roleId", "must start with AROA and be upper-case letters and digits");
+      r.Problem(rn["roleId"], rw + ".roleId", "must start with AROA and be upper-case letters and digits");
     }
     if (YAML::Node by = rn["assumableBy"]) {
-      if (!by.IsSequence()) r.Problem(rw + ".assumableBy", "must be a list of principal ARNs");
+      if (!by.IsSequence()) r.Problem(by, rw + ".assumableBy", "must be a list of principal ARNs");
       for (const auto& p : by) {
         if (p.IsScalar()) role.assumable_by.push_back(p.Scalar());
       }
@@ -135,14 +140,15 @@ struct PrincipalsReader {
     } catch (const YAML::Exception&) {
       seconds = 0;
     }
-    if (seconds < 3600 || seconds > 43200) r.Problem(rw + ".maxSessionDuration", "must be 3600 to 43200 seconds");
+    if (seconds < 3600 || seconds > 43200) r.Problem(max, rw + ".maxSessionDuration", "must be 3600 to 43200 seconds");
     return seconds;
   }
 
   void ReadInstances(YAML::Node list) {
     for (size_t i = 0; i < list.size(); ++i) {
       std::string iw = "instances[" + std::to_string(i) + "]";
-      instances.push_back({r.Str(list[i], "instanceId", iw, true), r.Str(list[i], "privateDnsName", iw, true)});
+      const YAML::Node item = list[i];
+      instances.push_back({r.Str(item, "instanceId", iw, true), r.Str(item, "privateDnsName", iw, true)});
     }
   }
 };
@@ -156,11 +162,11 @@ Result<PrincipalStore> PrincipalStore::Parse(std::string_view text, std::string_
   try {
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Fail(ErrorCode::kInvalidArgument, reader.r.file + ": not valid YAML: " + e.msg);
+    return Fail(ErrorCode::kInvalidArgument, PositionOf(e.mark).In(reader.r.file) + ": not valid YAML: " + e.msg);
   }
   YAML::Node accounts = doc.IsMap() ? doc["accounts"] : YAML::Node();
   if (!accounts || !accounts.IsSequence()) {
-    return Fail(ErrorCode::kInvalidArgument, reader.r.file + ": accounts: must be a list of accounts");
+    return Fail(ErrorCode::kInvalidArgument, PositionOf(accounts).In(reader.r.file) + ": accounts: must be a list of accounts");
   }
   for (size_t a = 0; a < accounts.size(); ++a) reader.ReadAccount(accounts[a], "accounts[" + std::to_string(a) + "]");
   if (YAML::Node instances = doc["instances"]) reader.ReadInstances(instances);

@@ -31,6 +31,11 @@ inline TextPosition PositionOf(const YAML::Mark& mark, int first_line = 0) {
   return {mark.line + 1 + first_line, mark.column + 1};
 }
 
+// Where a node starts; unknown for a node that is not in the text (a missing key's).
+inline TextPosition PositionOf(const YAML::Node& node, int first_line = 0) {
+  return node.IsDefined() ? PositionOf(node.Mark(), first_line) : TextPosition{};
+}
+
 // Where YAML goes through JSON (Kubernetes' sigs.k8s.io/yaml, as the reference authenticator
 // reads aws-auth), a map key that is itself a map or list is an error: `username: {{SessionName}}`
 // unquoted is such a key. Returns the first offending key's mark, or nullopt.
@@ -74,7 +79,7 @@ class YamlView {
   }
   size_t Size() const { return IsSeq() ? node().size() : 0; }
   YamlView At(size_t i) const { return YamlView(node()[i], first_line_); }
-  TextPosition Position() const { return node().IsDefined() ? PositionOf(node().Mark(), first_line_) : TextPosition{}; }
+  TextPosition Position() const { return PositionOf(node(), first_line_); }
   template <typename F>
   void ForEachScalarPair(F f) const {
     if (!IsMap()) return;

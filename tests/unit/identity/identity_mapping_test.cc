@@ -112,8 +112,13 @@ TEST(IdentityMapping, WrittenBackKeepsOtherKeysAndParses) {
   // A section the authenticator cannot read is not edited.
   auto broken = AwsAuthManifest::Parse("kind: ConfigMap\ndata:\n  mapRoles: |\n    - rolearn: x\n      username: {{SessionName}}\n");
   ASSERT_FALSE(broken);
-  EXPECT_NE(broken.error().message.find("unmarshalling \"mapRoles\""), std::string::npos);
-  EXPECT_FALSE(AwsAuthManifest::Parse("kind: ConfigMap\ndata:\n  mapRoles:\n  - rolearn: x\n"));
+  EXPECT_EQ(broken.error().message.find("aws-auth:3:13: unmarshalling \"mapRoles\""), 0u) << broken.error().message;
+  auto list = AwsAuthManifest::Parse("kind: ConfigMap\ndata:\n  mapRoles:\n  - rolearn: x\n", "cm.yaml");
+  ASSERT_FALSE(list);
+  EXPECT_EQ(list.error().message, "cm.yaml:4:3: data.mapRoles: must be a string (a block scalar: mapRoles: |)");
+  auto yaml = AwsAuthManifest::Parse("kind: ConfigMap\ndata: [\n", "cm.yaml");
+  ASSERT_FALSE(yaml);
+  EXPECT_EQ(yaml.error().message.find("cm.yaml:3:1: not valid YAML: "), 0u) << yaml.error().message;
   EXPECT_TRUE(AwsAuthManifest::Parse("")) << "no file yet: a new ConfigMap";
 }
 

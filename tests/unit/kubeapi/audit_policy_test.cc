@@ -85,11 +85,11 @@ TEST(AuditPolicy, BadPoliciesNameTheField) {
   } cases[] = {
       {"kind: Other\n", "p.yaml: kind: must be Policy"},
       {"kind: Policy\n", "p.yaml: rules: must be a list"},
-      {"kind: Policy\nrules:\n- level: Loud\n", "p.yaml: rules[0].level: must be one of None, Metadata, Request, RequestResponse"},
-      {"kind: Policy\nrules:\n- level: None\n  users: jane\n", "p.yaml: rules[0].users: must be a list of strings"},
-      {"kind: Policy\nomitStages: [Later]\nrules: []\n", "p.yaml: policy.omitStages: unknown stage \"Later\""},
-      {"kind: Policy\nrules:\n- level: None\n  resources: [x]\n", "p.yaml: rules[0].resources[0]: must be a mapping"},
-      {"kind: Policy\nrules: [\n", "p.yaml:"},
+      {"kind: Policy\nrules:\n- level: Loud\n", "p.yaml:3:10: rules[0].level: must be one of None, Metadata, Request, RequestResponse"},
+      {"kind: Policy\nrules:\n- level: None\n  users: jane\n", "p.yaml:4:10: rules[0].users: must be a list of strings"},
+      {"kind: Policy\nomitStages: [Later]\nrules: []\n", "p.yaml:2:13: policy.omitStages: unknown stage \"Later\""},
+      {"kind: Policy\nrules:\n- level: None\n  resources: [x]\n", "p.yaml:4:15: rules[0].resources[0]: must be a mapping"},
+      {"kind: Policy\nrules: [\n", "p.yaml:3:1: not valid YAML: "},
   };
   for (const auto& c : cases) {
     auto p = AuditPolicy::Parse(c.yaml, "p.yaml");

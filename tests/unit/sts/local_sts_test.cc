@@ -165,14 +165,17 @@ accounts:
 )", "principals.yaml");
   ASSERT_FALSE(s.has_value());
   const std::string& m = s.error().message;
-  EXPECT_NE(m.find("principals.yaml: accounts[0].id: must be 12 digits (quote it)"), std::string::npos) << m;
-  EXPECT_NE(m.find("accounts[0].users[0].name: must be letters, digits and +=,.@_-"), std::string::npos);
+  // Each at its value's line and column.
+  EXPECT_NE(m.find("principals.yaml:3:7: accounts[0].id: must be 12 digits (quote it)"), std::string::npos) << m;
+  EXPECT_NE(m.find("principals.yaml:5:11: accounts[0].users[0].name: must be letters, digits and +=,.@_-"), std::string::npos);
   EXPECT_NE(m.find("accounts[0].users[0].userId: must start with AIDA"), std::string::npos);
   EXPECT_NE(m.find("accounts[0].users[0].accessKeys[0].accessKeyId: must start with AKIA"), std::string::npos);
   EXPECT_NE(m.find("accounts[0].users[0].accessKeys[0].secretAccessKey: must be at least 16 characters"), std::string::npos);
-  EXPECT_NE(m.find("accounts[0].roles[0].maxSessionDuration: must be 3600 to 43200 seconds"), std::string::npos);
+  EXPECT_NE(m.find("principals.yaml:11:25: accounts[0].roles[0].maxSessionDuration: must be 3600 to 43200 seconds"), std::string::npos) << m;
   EXPECT_FALSE(PrincipalStore::Parse("{{{", "p.yaml").has_value());
-  EXPECT_FALSE(PrincipalStore::Parse("accounts: 3", "p.yaml").has_value());
+  auto scalar = PrincipalStore::Parse("accounts: 3", "p.yaml");
+  ASSERT_FALSE(scalar.has_value());
+  EXPECT_EQ(scalar.error().message, "p.yaml:1:11: accounts: must be a list of accounts");
 }
 
 }  // namespace
