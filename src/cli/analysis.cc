@@ -15,6 +15,7 @@
 #include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
 #include "identity/dynamic_file.h"
+#include "cli/aws_auth_location.h"
 #include "cli/eks_client.h"
 #include "cli/live_eks_access.h"
 #include "kubeclient/cluster_reader.h"
@@ -61,6 +62,7 @@ void AddStateOptions(CLI::App* cmd, StateOptions& o) {
       ->check(CLI::IsMember({"CONFIG_MAP", "API_AND_CONFIG_MAP", "API"}));
   cmd->add_option("--kubeconfig", o.kubeconfig, "Read RBAC and aws-auth from this kubeconfig's cluster (its current context)");
   cmd->add_option("--context", o.context, "Read RBAC and aws-auth from this kubeconfig context's cluster");
+  AddInsecureSkipTlsVerify(cmd, o.insecure_skip_tls_verify);
   cmd->add_option("--cluster-name", o.cluster_name,
                   "Read this EKS cluster's access entries and authentication mode from the EKS API (default: the "
                   "context's aws eks get-token --cluster-name)");
@@ -195,7 +197,7 @@ Result<const LiveCluster*> OpenLive(const StateOptions& o) {
   static std::map<std::pair<std::string, std::string>, LiveCluster> opened;
   auto& live = opened[{o.kubeconfig, o.context}];
   if (live.objects) return &live;
-  auto context = kubeclient::LoadKubeContext({o.kubeconfig, o.context});
+  auto context = kubeclient::LoadKubeContext({o.kubeconfig, o.context, PeerAsked(o.insecure_skip_tls_verify)});
   if (!context) return std::unexpected(context.error());
   live.eks = kubeclient::EksClusterOf(*context);
   auto client = kubeclient::KubeClient::Open(std::move(*context));

@@ -22,6 +22,7 @@ struct StateOptions {
   bool no_bootstrap = false;
   std::string config, aws_auth, access_entries, store, authentication_mode;
   std::string kubeconfig, context;  // a live cluster: its RBAC and aws-auth through its API server
+  bool insecure_skip_tls_verify = false;  // its API server's certificate not checked (as kubectl's flag)
   // A live EKS cluster's access entries and mode (default: the context's `get-token` arguments).
   std::string cluster_name, region, eks_endpoint;
   // No source named and a kubeconfig at hand: its current context, as rbac-tool and

@@ -58,8 +58,17 @@ class ClusterLocation : public AwsAuthLocation {
 
 std::unique_ptr<AwsAuthLocation> AwsAuthFile(const std::string& path) { return std::make_unique<FileLocation>(path); }
 
+CLI::Option* AddInsecureSkipTlsVerify(CLI::App* cmd, bool& flag) {
+  return cmd->add_flag("--insecure-skip-tls-verify", flag,
+                       "Do not check the API server's certificate (and accept a kubeconfig's insecure-skip-tls-verify)");
+}
+
+http::PeerVerification PeerAsked(bool insecure_skip_tls_verify) {
+  return insecure_skip_tls_verify ? http::PeerVerification::kSkipped : http::PeerVerification::kRequired;
+}
+
 Result<std::unique_ptr<AwsAuthLocation>> AwsAuthInCluster(const ClusterSelection& selection) {
-  kubeclient::KubeconfigSelection which{selection.kubeconfig, selection.context};
+  kubeclient::KubeconfigSelection which{selection.kubeconfig, selection.context, PeerAsked(selection.insecure_skip_tls_verify)};
   if (which.context.empty() && !selection.cluster_name.empty()) {
     auto name = kubeclient::ContextForCluster(which, selection.cluster_name);
     if (!name) return std::unexpected(name.error());

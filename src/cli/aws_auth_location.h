@@ -4,9 +4,11 @@
 // (or a create when there is none), so a concurrent change is a conflict, never lost.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 
+#include "http/tls_client.h"
 #include "util/error.h"
 
 namespace kubeiam::cli {
@@ -28,8 +30,15 @@ std::unique_ptr<AwsAuthLocation> AwsAuthFile(const std::string& path);
 
 struct ClusterSelection {
   std::string kubeconfig, context, cluster_name;
+  bool insecure_skip_tls_verify = false;
 };
 // Errors: the kubeconfig cannot be read or names no usable context.
 Result<std::unique_ptr<AwsAuthLocation>> AwsAuthInCluster(const ClusterSelection& selection);
+
+// kubectl's --insecure-skip-tls-verify for a command that reaches an API server: the server's
+// certificate is not checked, and a kubeconfig's insecure-skip-tls-verify is accepted (without
+// the flag it is refused).
+CLI::Option* AddInsecureSkipTlsVerify(CLI::App* cmd, bool& flag);
+http::PeerVerification PeerAsked(bool insecure_skip_tls_verify);
 
 }  // namespace kubeiam::cli

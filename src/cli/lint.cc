@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/analysis.h"
+#include "cli/aws_auth_location.h"
 #include "cli/commands.h"
 #include "identity/aws_auth_lint.h"
 #include "util/file.h"
@@ -67,6 +68,7 @@ Runner AddLintCommand(CLI::App& app) {
   auto* file = cmd->add_option("file", o->file, "aws-auth ConfigMap manifest (or --kubeconfig/--context: the cluster's)");
   cmd->add_option("--kubeconfig", o->cluster.kubeconfig, "Lint the aws-auth of this kubeconfig's cluster")->excludes(file);
   cmd->add_option("--context", o->cluster.context, "Lint the aws-auth of this kubeconfig context's cluster")->excludes(file);
+  AddInsecureSkipTlsVerify(cmd, o->cluster.insecure_skip_tls_verify)->excludes(file);
   cmd->add_option("--config", o->config, "Server config whose other administrators count (config, access entries)");
   cmd->add_option("--store", o->store, "Access-entry store whose cluster administrators count");
   cmd->add_option("-o,--output", o->output, "json")->check(CLI::IsMember({"json"}));

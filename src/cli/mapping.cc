@@ -23,6 +23,7 @@ namespace {
 
 struct Options {
   std::string op, aws_auth, kubeconfig, context, cluster, arn, username, account, output = "table", config, store;
+  bool insecure_skip_tls_verify = false;
   std::vector<std::string> groups;
   bool no_duplicate_arns = false, all = false;
 };
@@ -132,7 +133,7 @@ constexpr int kAttempts = 10;
 
 Result<std::unique_ptr<AwsAuthLocation>> Locate(const Options& o) {
   if (!o.aws_auth.empty()) return AwsAuthFile(o.aws_auth);
-  return AwsAuthInCluster({o.kubeconfig, o.context, o.cluster});
+  return AwsAuthInCluster({o.kubeconfig, o.context, o.cluster, o.insecure_skip_tls_verify});
 }
 
 int Run(const Options& o) {
@@ -166,6 +167,7 @@ Runner AddMappingCommand(CLI::App& app) {
     sub->add_option("--kubeconfig", o->kubeconfig, "Kubeconfig of the cluster (default: KUBECONFIG, ~/.kube/config)")
         ->excludes(file);
     sub->add_option("--context", o->context, "Kubeconfig context (default: the current one)")->excludes(file);
+    AddInsecureSkipTlsVerify(sub, o->insecure_skip_tls_verify)->excludes(file);
     sub->add_option("--cluster,--cluster-name", o->cluster,
                     "EKS cluster name: the kubeconfig context that reaches it (ignored with --aws-auth)");
     sub->add_option("--arn,--role", o->arn, "IAM user or role ARN");

@@ -14,7 +14,9 @@ Result<std::shared_ptr<ssl::context>> MakeTlsClientContext(const TlsClientFiles&
     return Fail(ErrorCode::kInvalidArgument, label + ": cannot load " + file + ": " + ec.message());
   };
   boost::system::error_code ec;
-  if (!files.ca_file.empty()) {
+  if (files.peer == PeerVerification::kSkipped) {
+    ctx->set_verify_mode(ssl::verify_none);
+  } else if (!files.ca_file.empty()) {
     ctx->load_verify_file(files.ca_file, ec);
     if (ec) return problem(labels.ca, files.ca_file, ec);
   } else if (!files.ca_pem.empty()) {
@@ -23,7 +25,7 @@ Result<std::shared_ptr<ssl::context>> MakeTlsClientContext(const TlsClientFiles&
   } else {
     ctx->set_default_verify_paths(ec);
   }
-  ctx->set_verify_mode(ssl::verify_peer);
+  if (files.peer == PeerVerification::kRequired) ctx->set_verify_mode(ssl::verify_peer);
   if (!files.cert_file.empty()) {
     ctx->use_certificate_chain_file(files.cert_file, ec);
     if (ec) return problem(labels.cert, files.cert_file, ec);

@@ -13,7 +13,7 @@ namespace {
 
 Result<std::shared_ptr<boost::asio::ssl::context>> TlsFor(const KubeContext& c, const std::string& cert_pem,
                                                           const std::string& key_pem) {
-  http::TlsClientFiles files{c.ca_file, c.cert_file, c.key_file, c.ca_pem, cert_pem, key_pem};
+  http::TlsClientFiles files{c.ca_file, c.cert_file, c.key_file, c.ca_pem, cert_pem, key_pem, c.peer};
   return http::MakeTlsClientContext(files, {"certificate-authority", "client-certificate", "client-key"});
 }
 

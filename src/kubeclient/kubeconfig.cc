@@ -98,10 +98,8 @@ Status ReadCluster(KubeContext& c, const Entry& e) {
   std::string where = "cluster \"" + c.cluster_name + "\"";
   c.server = Str(e.body, "server");
   if (c.server.empty()) return Fail(ErrorCode::kInvalidArgument, "no server found for cluster \"" + c.cluster_name + "\"");
-  if (Str(e.body, "insecure-skip-tls-verify") == "true") {
-    return Fail(ErrorCode::kInvalidArgument,
-                where + ": insecure-skip-tls-verify is refused: give the cluster's certificate-authority");
-  }
+  // Accepted only if the user asks too (LoadKubeContext).
+  if (Str(e.body, "insecure-skip-tls-verify") == "true") c.peer = http::PeerVerification::kSkipped;
   c.ca_file = Resolve(Str(e.body, "certificate-authority"), e.dir);
   auto ca = Pem(e.body, "certificate-authority-data", where);
   if (!ca) return std::unexpected(ca.error());
@@ -216,10 +214,30 @@ Result<std::string> ContextForCluster(const KubeconfigSelection& selection, cons
                                                "): choose one with --context");
 }
 
+namespace {
+
+// The context as the user's --insecure-skip-tls-verify (or its absence) allows it.
+Result<KubeContext> PeerAsAsked(KubeContext c, http::PeerVerification asked) {
+  if (asked == http::PeerVerification::kSkipped) {
+    c.peer = asked;
+    c.ca_file.clear();
+    c.ca_pem.clear();
+  } else if (c.peer == http::PeerVerification::kSkipped) {
+    return Fail(ErrorCode::kInvalidArgument, "cluster \"" + c.cluster_name +
+                                                 "\": insecure-skip-tls-verify is refused: give the cluster's "
+                                                 "certificate-authority, or accept it with --insecure-skip-tls-verify");
+  }
+  return c;
+}
+
+}  // namespace
+
 Result<KubeContext> KubeContextFromText(const std::string& text, const std::string& context) {
   Merged m;
   if (auto ok = ReadText(m, text, "kubeconfig"); !ok) return std::unexpected(ok.error());
-  return ResolveChecked(m, context);
+  auto c = ResolveChecked(m, context);
+  if (!c) return c;
+  return PeerAsAsked(std::move(*c), http::PeerVerification::kRequired);
 }
 
 Result<KubeContext> InClusterContext(const std::string& dir) {
@@ -249,7 +267,9 @@ Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection) {
   bool no_file = !m && m.error().code == ErrorCode::kNotFound && selection.kubeconfig.empty();
   if (no_file && selection.context.empty() && std::getenv("KUBERNETES_SERVICE_HOST")) return InClusterContext();
   if (!m) return std::unexpected(m.error());
-  return ResolveChecked(*m, selection.context);
+  auto c = ResolveChecked(*m, selection.context);
+  if (!c) return c;
+  return PeerAsAsked(std::move(*c), selection.peer);
 }
 
 std::optional<EksClusterHint> EksClusterOf(const KubeContext& context) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/tls_client.h"
 #include "util/error.h"
 
 namespace kubeiam::kubeclient {
@@ -29,16 +30,23 @@ struct KubeContext {
   std::string key_file, key_pem;           // client-key(-data)
   std::string token, token_file;           // a bearer token, or a file re-read on each use
   std::optional<ExecPlugin> exec;
+  // kSkipped only with the user's --insecure-skip-tls-verify (the CA is then dropped, as
+  // kubectl drops it).
+  http::PeerVerification peer = http::PeerVerification::kRequired;
 };
 
 struct KubeconfigSelection {
   std::string kubeconfig;  // --kubeconfig; empty: KUBECONFIG, then ~/.kube/config
   std::string context;     // --context; empty: current-context
+  // --insecure-skip-tls-verify: the API server's certificate is not checked, and a kubeconfig's
+  // insecure-skip-tls-verify is accepted (refused otherwise).
+  http::PeerVerification peer = http::PeerVerification::kRequired;
 };
 
 // Errors (kInvalidArgument or kNotFound) name the file and the entry, as kubectl does:
 // `context "x" does not exist`, `no server found for cluster "x"`,
-// `insecure-skip-tls-verify is refused: give the cluster's certificate-authority`.
+// `insecure-skip-tls-verify is refused: give the cluster's certificate-authority, or accept it with
+// --insecure-skip-tls-verify`.
 // Inside a pod with no kubeconfig (nor --kubeconfig, --context): the in-cluster context.
 Result<KubeContext> LoadKubeContext(const KubeconfigSelection& selection);
 

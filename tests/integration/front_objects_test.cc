@@ -340,6 +340,32 @@ TEST_F(FrontObjects, AnalysisReadsALiveCluster) {
   Outcome who = testing::Run({KUBEIAM_BINARY, "who-can", "list", "configmaps", "--kubeconfig", admin_}, env);
   EXPECT_EQ(who.exit_code, 0) << who.err;
   EXPECT_NE(who.out.find("cm-readers"), std::string::npos) << who.out;
+  {
+    // Without the CA the front's certificate is checked against the system's store and refused;
+    // --insecure-skip-tls-verify (as kubectl's) skips the check, and only it lets a kubeconfig's
+    // insecure-skip-tls-verify through.
+    std::ifstream in(admin_);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const std::string ca_line = "    certificate-authority: " + dir_.path() + "/state/ca.crt\n";
+    ASSERT_NE(text.find(ca_line), std::string::npos) << text;
+    std::string no_ca = text, insecure = text;
+    no_ca.replace(no_ca.find(ca_line), ca_line.size(), "");
+    insecure.replace(insecure.find(ca_line), ca_line.size(), "    insecure-skip-tls-verify: true\n");
+    auto who_can = [&](const std::string& kubeconfig, bool skip) {
+      std::vector<std::string> args = {KUBEIAM_BINARY, "who-can", "list", "configmaps", "--kubeconfig", kubeconfig};
+      if (skip) args.push_back("--insecure-skip-tls-verify");
+      return testing::Run(args, env);
+    };
+    Outcome unverified = who_can(dir_.Write("kubeconfig-no-ca", no_ca), false);
+    EXPECT_NE(unverified.exit_code, 0);
+    EXPECT_NE(unverified.err.find("certificate verify failed"), std::string::npos) << unverified.err;
+    Outcome skipped = who_can(dir_.path() + "/kubeconfig-no-ca", true);
+    EXPECT_EQ(skipped.out, who.out) << skipped.err;
+    Outcome refused = who_can(dir_.Write("kubeconfig-insecure", insecure), false);
+    EXPECT_EQ(refused.err, "kubeiam: cluster \"demo\": insecure-skip-tls-verify is refused: give the cluster's "
+                           "certificate-authority, or accept it with --insecure-skip-tls-verify\n");
+    EXPECT_EQ(who_can(dir_.path() + "/kubeconfig-insecure", true).out, who.out);
+  }
   // lint reads the cluster's aws-auth: here nobody administers through it (viewer does through
   // the server's config, which the cluster's API does not show).
   Outcome linted = testing::Run({KUBEIAM_BINARY, "lint", "--kubeconfig", admin_}, env);

@@ -82,7 +82,12 @@ contexts:
   EXPECT_EQ(LoadKubeContext({file, "noserver"}).error().message, "no server found for cluster \"noserver\"");
   EXPECT_EQ(LoadKubeContext({file, "lost"}).error().message, "cluster \"nowhere\" does not exist");
   EXPECT_EQ(LoadKubeContext({file, "open"}).error().message,
-            "cluster \"open\": insecure-skip-tls-verify is refused: give the cluster's certificate-authority");
+            "cluster \"open\": insecure-skip-tls-verify is refused: give the cluster's certificate-authority, or accept "
+            "it with --insecure-skip-tls-verify");
+  // Asked for, it is accepted; and the flag alone skips the check (dropping the CA, as kubectl).
+  auto asked = LoadKubeContext({file, "open", http::PeerVerification::kSkipped});
+  ASSERT_TRUE(asked) << asked.error().message;
+  EXPECT_EQ(asked->peer, http::PeerVerification::kSkipped);
   EXPECT_EQ(LoadKubeContext({dir.path() + "/missing", ""}).error().code, ErrorCode::kNotFound);
   std::string broken = dir.Write("broken", "clusters: [\n");
   EXPECT_NE(LoadKubeContext({broken, ""}).error().message.find("error loading config file \"" + broken + "\": line"),
