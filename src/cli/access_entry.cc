@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <iostream>
+#include <set>
 
 #include "aws/sigv4.h"
 #include "cli/analysis.h"
@@ -161,6 +162,7 @@ Result<EksReply> CallAllPages(const EksClient& client, const Operation& op) {
   if (ec || !page.is_object()) return reply;
   json::array all;
   json::object rest;
+  std::set<std::string> tokens;  // a token seen twice would page forever (botocore refuses it too)
   for (int pages = 1;; ++pages) {
     json::object& fields = page.as_object();
     if (const auto* items = fields.if_contains(key); items && items->is_array()) {
@@ -171,7 +173,9 @@ Result<EksReply> CallAllPages(const EksClient& client, const Operation& op) {
     for (const auto& [k, v] : fields) {
       if (k != key && k != "nextToken") rest[k] = v;
     }
-    if (next.empty() || pages >= 10000) break;
+    if (next.empty()) break;
+    if (!tokens.insert(next).second) return Fail(ErrorCode::kUpstream, op.name + ": the same nextToken was received twice");
+    if (pages >= 10000) return Fail(ErrorCode::kUpstream, op.name + ": more than 10000 pages");
     std::string target = op.target + (op.target.find('?') == std::string::npos ? "?" : "&") + "nextToken=" + aws::UriEncode(next);
     reply = client.Call(op.method, target, "");
     if (!reply || !reply->ok()) return reply;

@@ -201,7 +201,9 @@ std::string FormatAwsAnswer(std::string_view json_text, AwsOutput output, std::s
 
 int StdoutTerminalWidth() {
   winsize size{};
-  if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col == 0) return 80;
+  // As awscli: 80 when stdout is no terminal, else what the terminal says (0 included: every
+  // section turns vertical).
+  if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0) return 80;
   return size.ws_col;
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <vector>
 
@@ -53,6 +54,47 @@ std::string PythonFloat(double d) {
   if (exp < 0) return sign + "0." + std::string(size_t(-exp - 1), '0') + digits;
   if (digits.size() <= size_t(exp) + 1) return sign + digits + std::string(size_t(exp) + 1 - digits.size(), '0') + ".0";
   return sign + digits.substr(0, size_t(exp) + 1) + "." + digits.substr(size_t(exp) + 1);
+}
+
+// A string as Python's repr writes it: single quotes unless it holds one and no double quote.
+std::string PythonStringRepr(std::string_view s) {
+  char quote = s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos ? '"' : '\'';
+  std::string out(1, quote);
+  for (unsigned char c : s) {
+    if (c == '\\' || c == static_cast<unsigned char>(quote)) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", unsigned(c));
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + quote;
+}
+
+// A list or object as Python's repr writes it, which awscli shows for one in a table cell:
+// [1, 's', True], {'k': None}.
+std::string PythonRepr(const json::value& v) {
+  if (v.is_string()) return PythonStringRepr(v.as_string());
+  std::string out;
+  if (v.is_array()) {
+    for (const auto& item : v.as_array()) out += (out.empty() ? "" : ", ") + PythonRepr(item);
+    return "[" + out + "]";
+  }
+  if (v.is_object()) {
+    for (const auto& [k, item] : v.as_object()) out += (out.empty() ? "" : ", ") + PythonStringRepr(k) + ": " + PythonRepr(item);
+    return "{" + out + "}";
+  }
+  return PythonStr(v);
 }
 
 using Row = std::vector<std::string>;
@@ -110,9 +152,10 @@ class TableBuilder {
  public:
   std::vector<Section> sections;
 
-  void Build(const std::string& title, const json::value& current, int indent) {
+  // `title` null: Python's None, no section of its own (an empty key still gets one).
+  void Build(const std::string* title, const json::value& current, int indent) {
     if (!Truthy(current)) return;
-    if (!title.empty()) NewSection(title, indent);
+    if (title) NewSection(*title, indent);
     if (current.is_array()) {
       const json::array& list = current.as_array();
       if (list[0].is_object()) return FromList(list, indent, title);
@@ -144,7 +187,7 @@ class TableBuilder {
       return Current().AddRow(std::move(row));
     }
     const json::array& items = item.as_array();
-    if (!std::all_of(items.begin(), items.end(), IsScalar)) return Build("", item, 0);
+    if (!std::all_of(items.begin(), items.end(), IsScalar)) return Build(nullptr, item, 0);
     for (const auto& e : items) row.push_back(PythonStr(e));
     Current().AddRow(std::move(row));
   }
@@ -165,11 +208,11 @@ class TableBuilder {
       Current().AddHeaders(headers);
       Current().AddRow(std::move(values));
     }
-    for (const auto& k : more) Build(k, o.at(k), indent + 1);
+    for (const auto& k : more) Build(&k, o.at(k), indent + 1);
   }
 
   // A list of objects: one header row of every scalar key any item has.
-  void FromList(const json::array& list, int indent, const std::string& title) {
+  void FromList(const json::array& list, int indent, const std::string* title) {
     std::set<std::string> scalars, more;
     for (const auto& e : list) {
       if (e.is_object()) Split(e.as_object(), scalars, more);
@@ -178,7 +221,7 @@ class TableBuilder {
     Current().AddHeaders(headers);
     for (size_t i = 0; i < list.size(); ++i) {
       if (i > 0 && !more.empty()) {
-        NewSection(title, indent);
+        NewSection(title ? *title : "", indent);
         Current().AddHeaders(headers);
       }
       static const json::object kNone;
@@ -187,7 +230,7 @@ class TableBuilder {
       for (const auto& h : headers) row.push_back(e.contains(h) ? PythonStr(e.at(h)) : "");
       Current().AddRow(std::move(row));
       for (const auto& k : more) {
-        if (e.contains(k)) Build(k, e.at(k), indent + 1);
+        if (e.contains(k)) Build(&k, e.at(k), indent + 1);
       }
     }
   }
@@ -266,13 +309,15 @@ std::string PythonStr(const json::value& v) {
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_bool()) return v.as_bool() ? "True" : "False";
   if (v.is_null()) return "None";
-  if (!v.is_double()) return json::serialize(v);
-  return PythonFloat(v.as_double());
+  if (v.is_double()) return PythonFloat(v.as_double());
+  if (v.is_object() || v.is_array()) return PythonRepr(v);
+  return json::serialize(v);
 }
 
 std::string FormatAwsTable(const json::value& answer, std::string_view title, int terminal_width) {
   TableBuilder builder;
-  builder.Build(std::string(title), answer, 0);
+  const std::string name(title);
+  builder.Build(&name, answer, 0);
   std::vector<Section>& sections = builder.sections;
   if (sections.empty()) return "";
   int max_width = MaxWidth(sections);

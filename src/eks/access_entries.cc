@@ -173,8 +173,9 @@ Result<AccessEntries> ParseAccessEntries(std::string_view text, const std::strin
       auto entries = Document(JsonView(&v), file_name);
       if (entries || text.find('\n') == std::string_view::npos) return entries;
       try {
+        // The same error, or none: duplicate keys read differently must not change the message.
         auto positioned = Document(YamlView(YAML::Load(std::string(text))), file_name);
-        if (!positioned) return positioned;
+        if (!positioned && WithoutPosition(positioned.error().message, file_name) == entries.error().message) return positioned;
       } catch (const YAML::Exception&) {
         // yaml-cpp differs from strict JSON on rare input: the error without a position.
       }

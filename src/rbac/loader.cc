@@ -107,7 +107,8 @@ std::vector<Subject> Subjects(const View& doc, Reader& r, bool cluster) {
     View s = subjects.At(i);
     Subject sub{Str(s, "kind"), Str(s, "name"), Str(s, "namespace"), Str(s, "apiGroup")};
     auto at = [&](const char* key) { return s.Get(key).IsNull() ? s.Position() : s.Get(key).Position(); };
-    if (sub.name.empty()) r.Problem(at("name"), path + ".name", s.Get("name").IsNull() ? "is required" : "must be a string");
+    View name = s.Get("name");
+    if (sub.name.empty()) r.Problem(at("name"), path + ".name", name.IsNull() || name.IsScalar() ? "is required" : "must be a string");
     if (sub.kind == "ServiceAccount") {
       if (!sub.api_group.empty()) r.Problem(at("apiGroup"), path + ".apiGroup", "must be \"\" for ServiceAccount");
       if (cluster && sub.namespace_.empty()) r.Problem(at("namespace"), path + ".namespace", "is required for a ServiceAccount");
@@ -247,7 +248,13 @@ std::optional<Objects> ParseJsonManifests(std::string_view text, const std::stri
     } else {
       Document(YamlView(node), file_name, "document 1", positioned);
     }
-    if (positioned.problems.size() == out.problems.size()) out.problems = std::move(positioned.problems);
+    // The same problems, or none of them: duplicate keys read differently (Boost.JSON keeps the
+    // last, yaml-cpp finds the first) must not put a problem in place of another.
+    bool same = positioned.problems.size() == out.problems.size();
+    for (size_t i = 0; same && i < out.problems.size(); ++i) {
+      same = WithoutPosition(positioned.problems[i], file_name) == out.problems[i];
+    }
+    if (same) out.problems = std::move(positioned.problems);
   } catch (const YAML::Exception&) {
     // yaml-cpp differs from strict JSON on rare input: keep the problems without positions.
   }

@@ -55,7 +55,7 @@ Status LoadTable(const std::string& path, std::shared_ptr<const identity::Mappin
   if (!text) return std::unexpected(text.error());
   Result<identity::MappingTable> parsed = *text ? parse(**text) : identity::MappingTable();
   // A parser that names the file itself (with a line and column) is not named twice.
-  if (!parsed) return std::unexpected(parsed.error().message.starts_with(path) ? parsed.error() : parsed.error().Wrap(path));
+  if (!parsed) return std::unexpected(parsed.error().message.starts_with(path + ":") ? parsed.error() : parsed.error().Wrap(path));
   table = std::make_shared<const identity::MappingTable>(std::move(*parsed));
   return {};
 }

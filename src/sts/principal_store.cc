@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "util/file.h"
 #include "util/strings.h"
@@ -50,6 +51,19 @@ struct Reader {
     return p;
   }
 
+  // A list where one is expected (a missing one is empty); noted otherwise.
+  bool List(const YAML::Node& n, const std::string& where) {
+    if (!n || n.IsNull()) return false;
+    if (n.IsSequence()) return true;
+    Problem(n, where, "must be a list");
+    return false;
+  }
+  bool Map(const YAML::Node& n, const std::string& where) {
+    if (n.IsMap()) return true;
+    Problem(n, where, "must be a mapping");
+    return false;
+  }
+
   // Every problem, one a line.
   Status Verdict() const {
     if (problems.empty()) return {};
@@ -76,11 +90,17 @@ struct PrincipalsReader {
     }
     std::string id = r.Str(acct, "id", where, true);
     if (!id.empty() && (id.size() != 12 || !AllOf(id, Digit))) r.Problem(acct["id"], where + ".id", "must be 12 digits (quote it)");
-    if (YAML::Node list = acct["users"]) {
-      for (size_t u = 0; u < list.size(); ++u) ReadUser(list[u], id, where + ".users[" + std::to_string(u) + "]");
+    if (const YAML::Node list = acct["users"]; r.List(list, where + ".users")) {
+      for (size_t u = 0; u < list.size(); ++u) {
+        std::string uw = where + ".users[" + std::to_string(u) + "]";
+        if (r.Map(list[u], uw)) ReadUser(list[u], id, uw);
+      }
     }
-    if (YAML::Node list = acct["roles"]) {
-      for (size_t i = 0; i < list.size(); ++i) roles.push_back(ReadRole(list[i], id, where + ".roles[" + std::to_string(i) + "]"));
+    if (const YAML::Node list = acct["roles"]; r.List(list, where + ".roles")) {
+      for (size_t i = 0; i < list.size(); ++i) {
+        std::string rw = where + ".roles[" + std::to_string(i) + "]";
+        if (r.Map(list[i], rw)) roles.push_back(ReadRole(list[i], id, rw));
+      }
     }
   }
 
@@ -91,17 +111,17 @@ struct PrincipalsReader {
       r.Problem(un["userId"], uw + ".userId", "must start with AIDA and be upper-case letters and digits");
     }
     if (!user_ids.insert(user.user_id).second && !user.user_id.empty()) r.Problem(un["userId"], uw + ".userId", "is used twice");
-    if (YAML::Node list = un["accessKeys"]) {
+    if (const YAML::Node list = un["accessKeys"]; r.List(list, uw + ".accessKeys")) {
       for (size_t k = 0; k < list.size(); ++k) {
-        user.access_keys.push_back(ReadAccessKey(list, k, uw + ".accessKeys[" + std::to_string(k) + "]"));
+        std::string kw = uw + ".accessKeys[" + std::to_string(k) + "]";
+        if (r.Map(list[k], kw)) user.access_keys.push_back(ReadAccessKey(list[k], kw));
       }
     }
     users.push_back(std::move(user));
   }
 
-  // Key `k` of the user being read, who will be users[users.size()].
-  AccessKey ReadAccessKey(YAML::Node list, size_t k, const std::string& kw) {
-    const YAML::Node item = list[k];
+  // A key of the user being read, who will be users[users.size()].
+  AccessKey ReadAccessKey(const YAML::Node& item, const std::string& kw) {
     AccessKey key{r.Str(item, "accessKeyId", kw, true), r.Str(item, "secretAccessKey", kw, true)};
     if (!key.access_key_id.empty() &&
         (!key.access_key_id.starts_with("AKIA") || key.access_key_id.size() < 16 || key.access_key_id.size() > 128 ||
@@ -144,10 +164,12 @@ struct PrincipalsReader {
     return seconds;
   }
 
-  void ReadInstances(YAML::Node list) {
+  void ReadInstances(const YAML::Node& list) {
+    if (!r.List(list, "instances")) return;
     for (size_t i = 0; i < list.size(); ++i) {
       std::string iw = "instances[" + std::to_string(i) + "]";
       const YAML::Node item = list[i];
+      if (!r.Map(item, iw)) continue;
       instances.push_back({r.Str(item, "instanceId", iw, true), r.Str(item, "privateDnsName", iw, true)});
     }
   }
@@ -168,8 +190,13 @@ Result<PrincipalStore> PrincipalStore::Parse(std::string_view text, std::string_
   if (!accounts || !accounts.IsSequence()) {
     return Fail(ErrorCode::kInvalidArgument, PositionOf(accounts).In(reader.r.file) + ": accounts: must be a list of accounts");
   }
-  for (size_t a = 0; a < accounts.size(); ++a) reader.ReadAccount(accounts[a], "accounts[" + std::to_string(a) + "]");
-  if (YAML::Node instances = doc["instances"]) reader.ReadInstances(instances);
+  try {
+    for (size_t a = 0; a < accounts.size(); ++a) reader.ReadAccount(accounts[a], "accounts[" + std::to_string(a) + "]");
+    reader.ReadInstances(std::as_const(doc)["instances"]);
+  } catch (const YAML::Exception& e) {
+    // A shape no check above foresaw: a problem like the others, never an escaped exception.
+    reader.r.problems.push_back(PositionOf(e.mark).In(reader.r.file) + ": " + e.msg);
+  }
   if (auto ok = reader.r.Verdict(); !ok) return std::unexpected(ok.error());
   PrincipalStore store;
   store.users_ = std::move(reader.users);

@@ -24,6 +24,18 @@ struct TextPosition {
   }
 };
 
+// A message "FILE:LINE:COLUMN: rest" as "FILE: rest" (as it reads without a known position);
+// any other message as it is.
+inline std::string WithoutPosition(const std::string& message, std::string_view file) {
+  std::string head = std::string(file) + ":";
+  if (!message.starts_with(head)) return message;
+  size_t end = message.find(": ", head.size());
+  if (end == std::string::npos) return message;
+  std::string_view position(message.data() + head.size(), end - head.size());
+  if (position.empty() || position.find_first_not_of("0123456789:") != std::string_view::npos) return message;
+  return std::string(file) + message.substr(end);
+}
+
 // A yaml-cpp mark (0-based) as a position, for a document that starts `first_line` lines into
 // its file.
 inline TextPosition PositionOf(const YAML::Mark& mark, int first_line = 0) {

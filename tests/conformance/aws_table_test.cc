@@ -51,6 +51,8 @@ const TableCase kCases[] = {
     {"Wide", R"({"名前": "クラスター", "owner": "管理者", "note": "été"})", 80},
     {"A very long title that is wider than every column of the table", R"({"a": "b"})", 80},
     {"Empty", R"({})", 80},
+    {"EmptyKey", R"({"a": 1, "b": 2, "": {"c": 1, "d": 2}})", 80},
+    {"Repr", R"({"x": [{"a": 1}, {"a": {"q": 1, "r": [1, "s", true, null, "it's", "a\"b'c"]}}]})", 80},
 };
 
 std::string CasesJson() {

@@ -6,6 +6,7 @@
 
 #include "integration/cli_runner.h"
 #include "support/aws_auth_fixtures.h"
+#include "support/fake_http_server.h"
 #include "support/paths.h"
 #include "support/temp_dir.h"
 
@@ -97,6 +98,24 @@ TEST(CliUsage, AccessEntryPrintsWhatAwsEksPrints) {
   Outcome cluster = Kubeiam({"access-entry", "describe-cluster", "--store", store, "--name", "demo", "--output", "table"});
   ASSERT_EQ(cluster.exit_code, 0) << cluster.err;
   EXPECT_NE(cluster.out.find("|||  authenticationMode "), std::string::npos) << cluster.out;
+}
+
+// A server that keeps answering the same nextToken would be paged forever: refused, as botocore
+// refuses it.
+TEST(CliUsage, AccessEntryRefusesARepeatedNextToken) {
+  testing::TempDir home;
+  testing::FakeHttpServer eks([](const testing::SeenRequest&) {
+    return testing::CannedResponse{200, R"({"accessPolicies": [{"name": "A", "arn": "x"}], "nextToken": "same"})",
+                                   "application/json"};
+  });
+  Outcome o = testing::Run({KUBEIAM_BINARY, "access-entry", "list-access-policies", "--endpoint-url", eks.url(), "--region",
+                            "us-east-1"},
+                           {{"HOME", home.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_CONFIG_FILE", "/dev/null"},
+                            {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}, {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                            {"AWS_SECRET_ACCESS_KEY", "kubeiamExampleSecretKeyDoNotUseAnywhere0"}});
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.err, "kubeiam: ListAccessPolicies: the same nextToken was received twice\n");
+  EXPECT_EQ(eks.requests().size(), 2u);
 }
 
 }  // namespace

@@ -85,6 +85,9 @@ TEST(AccessEntries, ErrorsNameFileEntryAndField) {
       {"- principalArn: arn:aws:iam::111122223333:role/r\n- principalArn: arn:aws:iam::111122223333:role/r\n",
        "e.json:2:17: [1]: principalArn arn:aws:iam::111122223333:role/r already has an entry at [0] (one entry per principal)"},
       {"- principalArn: arn:aws:iam::111122223333:role/r\n  kubernetesGroups: [a\n", "e.json:3:1: not valid YAML or JSON: end of sequence flow not found"},
+      // Duplicate keys, read differently by the two parsers: the JSON reading's error, unplaced.
+      {"[\n  {\"principalArn\": \"arn:aws:iam::111122223333:role/r\", \"kubernetesGroups\": [\"ok\"],\n   \"kubernetesGroups\": \"devs\"}]\n",
+       "e.json: [0]: kubernetesGroups: must be a list of strings"},
   };
   for (const auto& c : cases) {
     auto r = ParseAccessEntries(c.text, "e.json");

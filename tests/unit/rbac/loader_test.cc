@@ -136,6 +136,23 @@ TEST(RbacLoader, JsonProblemsCarryPositionsToo) {
   ASSERT_TRUE(o.has_value());
   ASSERT_FALSE(o->problems.empty());
   EXPECT_EQ(o->problems[0], "dump.json:3:24: document 1 items[0] (ClusterRole x): rules[0].verbs: must be a list of strings");
+  // Read differently (duplicate keys: Boost.JSON keeps the last, yaml-cpp finds the first), the
+  // problems stay the JSON reading's, without positions.
+  auto dup = ParseManifests("{\"kind\": \"ClusterRoleBinding\", \"metadata\": {\"name\": \"b\"},\n"
+                            " \"roleRef\": {\"apiGroup\": \"rbac.authorization.k8s.io\", \"kind\": \"ClusterRole\", \"name\": \"a/b\", \"name\": \"ok\"},\n"
+                            " \"subjects\": [{\"kind\": \"User\", \"kind\": \"Bogus\", \"name\": \"x\"}]}\n",
+                            "dup.json");
+  ASSERT_TRUE(dup.has_value());
+  ASSERT_EQ(dup->problems.size(), 1u);
+  EXPECT_EQ(dup->problems[0], "dup.json: document 1 (ClusterRoleBinding b): subjects[0].kind: must be User, Group or "
+                              "ServiceAccount, not \"Bogus\"");
+  // An empty name is missing, not of the wrong type.
+  auto empty = ParseManifests("kind: ClusterRoleBinding\nmetadata: {name: b}\nroleRef: {apiGroup: rbac.authorization.k8s.io, "
+                              "kind: ClusterRole, name: view}\nsubjects:\n- {kind: Group, name: \"\", apiGroup: rbac.authorization.k8s.io}\n",
+                              "empty.yaml");
+  ASSERT_TRUE(empty.has_value());
+  ASSERT_EQ(empty->problems.size(), 1u);
+  EXPECT_EQ(empty->problems[0], "empty.yaml:5:23: document 1 (ClusterRoleBinding b): subjects[0].name: is required");
   // A one-line document (a serialized object) gains nothing from a line: none is given.
   auto line = ParseManifests(R"({"kind": "ClusterRole", "metadata": {"name": "x"}, "rules": [{"verbs": "get"}]})", "request");
   ASSERT_TRUE(line.has_value());

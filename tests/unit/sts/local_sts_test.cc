@@ -173,6 +173,12 @@ accounts:
   EXPECT_NE(m.find("accounts[0].users[0].accessKeys[0].secretAccessKey: must be at least 16 characters"), std::string::npos);
   EXPECT_NE(m.find("principals.yaml:11:25: accounts[0].roles[0].maxSessionDuration: must be 3600 to 43200 seconds"), std::string::npos) << m;
   EXPECT_FALSE(PrincipalStore::Parse("{{{", "p.yaml").has_value());
+  // Entries of the wrong shape are problems, not exceptions.
+  auto shapes = PrincipalStore::Parse("accounts:\n- id: \"111122223333\"\n  users: [bob]\n  roles: {}\ninstances: [x]\n", "p.yaml");
+  ASSERT_FALSE(shapes.has_value());
+  EXPECT_EQ(shapes.error().message, "p.yaml:3:11: accounts[0].users[0]: must be a mapping\n"
+                                    "p.yaml:4:10: accounts[0].roles: must be a list\n"
+                                    "p.yaml:5:13: instances[0]: must be a mapping");
   auto scalar = PrincipalStore::Parse("accounts: 3", "p.yaml");
   ASSERT_FALSE(scalar.has_value());
   EXPECT_EQ(scalar.error().message, "p.yaml:1:11: accounts: must be a list of accounts");
