@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/aws_table.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace kubeiam::cli {
@@ -71,11 +72,6 @@ void Indented(const json::value& v, int depth, std::string& out) {
 
 bool Scalar(const json::value& v) { return !v.is_object() && !v.is_array(); }
 
-std::string Upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-  return s;
-}
-
 void Text(const json::value& v, const std::string* id, const std::vector<std::string>* scalar_keys, std::string& out);
 
 void TextDict(const json::object& o, const std::string* id, const std::vector<std::string>* scalar_keys, std::string& out) {
@@ -97,7 +93,7 @@ void TextDict(const json::object& o, const std::string* id, const std::vector<st
     }
   }
   if (!scalars.empty()) {
-    if (id) scalars.insert(scalars.begin(), Upper(*id));
+    if (id) scalars.insert(scalars.begin(), ToUpper(*id));
     for (size_t i = 0; i < scalars.size(); ++i) out += (i ? "\t" : "") + scalars[i];
     out += "\n";
   }
@@ -124,7 +120,7 @@ void TextList(const json::array& a, const std::string* id, std::string& out) {
     if (Scalar(e)) scalars.push_back(PythonStr(e));
   }
   if (id) {
-    for (const auto& s : scalars) out += Upper(*id) + "\t" + s + "\n";
+    for (const auto& s : scalars) out += ToUpper(*id) + "\t" + s + "\n";
   } else if (!scalars.empty()) {
     for (size_t i = 0; i < scalars.size(); ++i) out += (i ? "\t" : "") + scalars[i];
     out += "\n";

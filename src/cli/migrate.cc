@@ -29,12 +29,6 @@ struct Options {
   bool apply = false;
 };
 
-std::string Join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 // Every principal ARN with an entry (lower case), following nextToken.
 Result<std::set<std::string>> ExistingEntries(const EksClient& client, const std::string& cluster) {
   std::set<std::string> out;

@@ -15,6 +15,7 @@
 #include "store/sqlite_kv.h"
 #include "store/state_transfer.h"
 #include "util/file.h"
+#include "util/strings.h"
 
 namespace kubeiam::cli {
 namespace {
@@ -24,13 +25,11 @@ struct Options {
   bool replace = false;
 };
 
-std::vector<std::string> SplitCommas(const std::string& s) {
+// etcd:URL[,URL...]: the endpoints, empty ones skipped.
+std::vector<std::string> Endpoints(const std::string& list) {
   std::vector<std::string> out;
-  for (size_t start = 0; start <= s.size();) {
-    size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
+  for (auto url : Split(list, ',')) {
+    if (!url.empty()) out.emplace_back(url);
   }
   return out;
 }
@@ -48,7 +47,7 @@ Result<std::shared_ptr<store::KvStore>> OpenStoreSpec(const std::string& spec, c
     return std::shared_ptr<store::KvStore>(*kv);
   }
   if (kind == "etcd") {
-    auto kv = store::EtcdKv::Open({SplitCommas(rest), o.etcd_prefix});
+    auto kv = store::EtcdKv::Open({Endpoints(rest), o.etcd_prefix});
     if (!kv) return std::unexpected(kv.error().Wrap(flag));
     return std::shared_ptr<store::KvStore>(*kv);
   }

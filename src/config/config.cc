@@ -10,6 +10,7 @@
 #include "http/upstream.h"
 #include "util/file.h"
 #include "util/strings.h"
+#include "util/tree_view.h"
 #include "util/utf8.h"
 
 namespace kubeiam::config {
@@ -441,8 +442,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   try {
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    std::string at = e.mark.is_null() ? file_name : file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
-    return Fail(ErrorCode::kInvalidArgument, at + ": not valid YAML: " + e.msg);
+    return Fail(ErrorCode::kInvalidArgument, PositionOf(e.mark).In(file_name) + ": not valid YAML: " + e.msg);
   }
   if (!doc.IsMap()) return Fail(ErrorCode::kInvalidArgument, file_name + ": must be a YAML mapping");
   Config c;
@@ -450,11 +450,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& file_name) 
   std::string base = file_name.find('/') == std::string::npos ? "." : file_name.substr(0, file_name.rfind('/'));
   ReadAll(r, doc, base, c);
   r.CheckUnknownKeys(doc);
-  if (!r.problems().empty()) {
-    std::string all;
-    for (const auto& p : r.problems()) all += (all.empty() ? "" : "\n") + p;
-    return Fail(ErrorCode::kInvalidArgument, all);
-  }
+  if (!r.problems().empty()) return Fail(ErrorCode::kInvalidArgument, Join(r.problems(), "\n"));
   c.warnings = r.warnings();
   return c;
 }

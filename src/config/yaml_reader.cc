@@ -4,6 +4,7 @@
 
 #include "util/did_you_mean.h"
 #include "util/strings.h"
+#include "util/tree_view.h"
 
 namespace kubeiam::config {
 namespace {
@@ -86,9 +87,7 @@ void YamlReader::Ignored(const YAML::Node& map, std::string_view key, const std:
   warnings_.push_back(where + ": " + path + ": ignored: " + why);
 }
 
-std::string YamlReader::Where(const YAML::Mark& mark) const {
-  return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-}
+std::string YamlReader::Where(const YAML::Mark& mark) const { return PositionOf(mark).In(file_); }
 
 void YamlReader::Problem(const std::string& path, const std::string& rule) {
   // The path itself, else the nearest section holding it ("a.b[2].c" -> "a.b[2]" -> "a.b" -> "a").

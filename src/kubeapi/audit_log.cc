@@ -47,13 +47,16 @@ void PutBody(json::object& event, const char* key, const std::string& body) {
   event[key] = std::move(v);
 }
 
+// The log file, opened to append (created 0600); -1 on failure, errno saying why.
+int OpenLogFile(const std::string& path) { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600); }
+
 bool Omitted(const AuditDecision& d, AuditStage s) { return std::find(d.omit_stages.begin(), d.omit_stages.end(), s) != d.omit_stages.end(); }
 
 }  // namespace
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(AuditPolicy policy, AuditOptions options) {
   std::unique_ptr<AuditLog> log(new AuditLog(std::move(policy), std::move(options)));
-  log->fd_ = ::open(log->options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  log->fd_ = OpenLogFile(log->options_.path);
   if (log->fd_ < 0) return Fail(ErrorCode::kInvalidArgument, "kubeAPI.audit.path: cannot open " + log->options_.path + ": " + std::strerror(errno));
   struct stat st {};
   if (fstat(log->fd_, &st) == 0) log->size_ = size_t(st.st_size);
@@ -132,7 +135,7 @@ void AuditLog::Write(const json::object& event) {
   std::string line = RedactSecrets(json::serialize(event)) + "\n";
   std::lock_guard<std::mutex> l(mu_);
   RotateIfNeeded(line.size());
-  if (fd_ < 0) fd_ = ::open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd_ < 0) fd_ = OpenLogFile(options_.path);
   if (fd_ < 0) return NoteDropped("cannot open " + options_.path + ": " + std::strerror(errno));
   for (size_t done = 0; done < line.size();) {
     ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
@@ -160,7 +163,7 @@ void AuditLog::RotateIfNeeded(size_t adding) {
   if (fd_ >= 0) ::close(fd_);
   std::error_code ec;
   std::filesystem::rename(options_.path, rotated, ec);
-  fd_ = ::open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);  // Write retries on failure
+  fd_ = OpenLogFile(options_.path);  // Write retries on failure
   size_ = 0;
   RemoveOldBackups();
 }

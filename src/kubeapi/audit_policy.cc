@@ -1,9 +1,11 @@
 #include "kubeapi/audit_policy.h"
-#include "util/tree_view.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+
+#include "util/strings.h"
+#include "util/tree_view.h"
 
 namespace kubeiam::kubeapi {
 namespace {
@@ -155,11 +157,7 @@ Result<AuditPolicy> AuditPolicy::ParseRules(const YAML::Node& doc, const std::st
     }
     policy.rules_.push_back(ReadRule(r, rules[i], "rules[" + std::to_string(i) + "]"));
   }
-  if (!r.problems.empty()) {
-    std::string all;
-    for (const auto& p : r.problems) all += (all.empty() ? "" : "\n") + p;
-    return Fail(ErrorCode::kInvalidArgument, all);
-  }
+  if (!r.problems.empty()) return Fail(ErrorCode::kInvalidArgument, Join(r.problems, "\n"));
   return policy;
 }
 

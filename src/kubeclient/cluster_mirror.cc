@@ -6,11 +6,11 @@
 #include <map>
 #include <optional>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include "kubeclient/cluster_kinds.h"
 #include "kubeclient/object_list.h"
+#include "util/retry_pause.h"
 
 namespace kubeiam::kubeclient {
 namespace {
@@ -102,7 +102,7 @@ Status ClusterMirror::Relist(Feed& feed) {
 void ClusterMirror::Run(Feed& feed) {
   int failures = 0, gone_in_row = 0;
   bool relist = false;
-  auto back_off = [&] { Pause(std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(failures++, 16)))); };
+  auto back_off = [&] { PauseUnlessStopped(std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(failures++, 16))), stop_); };
   while (!stop_.load()) {
     if (relist) {
       if (auto ok = Relist(feed); !ok) {
@@ -203,15 +203,6 @@ void ClusterMirror::Lost(Feed& feed, const Error& error) {
     feed.lost_at = std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch()).count();
   }
   if (options_.log) options_.log(true, "cannot watch " + feed.what.resource() + ", serving the last objects seen: " + error.message);
-}
-
-// A pause before trying again: a random part of `ceiling` (full jitter), cut short by the stop.
-void ClusterMirror::Pause(std::chrono::milliseconds ceiling) {
-  thread_local std::minstd_rand random(std::random_device{}());
-  auto wait = std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(ceiling.count() / 2, ceiling.count())(random));
-  for (auto until = SteadyClock::now() + wait; !stop_.load() && SteadyClock::now() < until;) {
-    std::this_thread::sleep_for(std::min<SteadyClock::duration>(std::chrono::milliseconds(50), until - SteadyClock::now()));
-  }
 }
 
 Result<rbac::Objects> ClusterMirror::Rbac() {

@@ -63,7 +63,6 @@ class ClusterMirror : public state::ClusterObjects {
   std::optional<WatchEnd> ApplyEvent(Feed& feed, std::string_view line);
   void Changed();
   void Lost(Feed& feed, const Error& error);
-  void Pause(std::chrono::milliseconds ceiling);
 
   KubeClient client_;
   MirrorOptions options_;

@@ -184,14 +184,22 @@ Result<KubeContext> ResolveChecked(const Merged& m, const std::string& wanted) {
   }
 }
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 bool NamesCluster(const std::string& entry, const std::string& cluster_name) {
   return entry == cluster_name || entry.ends_with(":cluster/" + cluster_name);
+}
+
+// The context as the user's --insecure-skip-tls-verify (or its absence) allows it.
+Result<KubeContext> PeerAsAsked(KubeContext c, http::PeerVerification asked) {
+  if (asked == http::PeerVerification::kSkipped) {
+    c.peer = asked;
+    c.ca_file.clear();
+    c.ca_pem.clear();
+  } else if (c.peer == http::PeerVerification::kSkipped) {
+    return Fail(ErrorCode::kInvalidArgument, "cluster \"" + c.cluster_name +
+                                                 "\": insecure-skip-tls-verify is refused: give the cluster's "
+                                                 "certificate-authority, or accept it with --insecure-skip-tls-verify");
+  }
+  return c;
 }
 
 }  // namespace
@@ -210,27 +218,9 @@ Result<std::string> ContextForCluster(const KubeconfigSelection& selection, cons
                                           "\" (run aws eks update-kubeconfig --name " + cluster_name + ")");
   }
   return Fail(ErrorCode::kInvalidArgument, std::to_string(matching.size()) + " contexts reach cluster \"" +
-                                               cluster_name + "\" (" + JoinNames(matching) +
+                                               cluster_name + "\" (" + Join(matching, ", ") +
                                                "): choose one with --context");
 }
-
-namespace {
-
-// The context as the user's --insecure-skip-tls-verify (or its absence) allows it.
-Result<KubeContext> PeerAsAsked(KubeContext c, http::PeerVerification asked) {
-  if (asked == http::PeerVerification::kSkipped) {
-    c.peer = asked;
-    c.ca_file.clear();
-    c.ca_pem.clear();
-  } else if (c.peer == http::PeerVerification::kSkipped) {
-    return Fail(ErrorCode::kInvalidArgument, "cluster \"" + c.cluster_name +
-                                                 "\": insecure-skip-tls-verify is refused: give the cluster's "
-                                                 "certificate-authority, or accept it with --insecure-skip-tls-verify");
-  }
-  return c;
-}
-
-}  // namespace
 
 Result<KubeContext> KubeContextFromText(const std::string& text, const std::string& context) {
   Merged m;

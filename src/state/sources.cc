@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 
 #include "identity/access_entry_table.h"
 #include "identity/aws_auth.h"
@@ -16,6 +15,7 @@
 #include "store/access_keys.h"
 #include "store/object_keys.h"
 #include "util/file.h"
+#include "util/retry_pause.h"
 #include "util/strings.h"
 
 namespace kubeiam::state {
@@ -360,19 +360,6 @@ void Sources::Wake() {
   if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof one);
 }
 
-namespace {
-
-// Full jitter over a pause that doubles from 250 ms to 2 s while the store stays lost: replicas
-// do not return to etcd in step.
-std::chrono::milliseconds NextPause(std::chrono::milliseconds& ceiling) {
-  static thread_local std::mt19937 random(std::random_device{}());
-  auto pause = std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(ceiling.count() / 2, ceiling.count())(random));
-  ceiling = std::min(ceiling * 2, std::chrono::milliseconds(2000));
-  return pause;
-}
-
-}  // namespace
-
 // The store's own watch wakes a Refresh when any process or replica commits. A watch that
 // fails is opened again, after a jittered pause, from the revision after the last change seen,
 // so that nothing in between is missed; when that history was compacted meanwhile (kGone),
@@ -404,10 +391,10 @@ void Sources::WatchStore(const std::function<void(const Status&)>& on_refresh) {
         if (on_refresh) on_refresh(s);
         resume = 0;
       } else if (!w) {
+        // A jittered pause that doubles from 250 ms to 2 s while the store stays lost.
         failed = true;
-        for (auto until = std::chrono::steady_clock::now() + NextPause(ceiling); std::chrono::steady_clock::now() < until && !stop_.load();) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
+        PauseUnlessStopped(ceiling, stop_);
+        ceiling = std::min(ceiling * 2, std::chrono::milliseconds(2000));
       }
       if (!w) {
         w = open(resume);

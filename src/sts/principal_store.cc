@@ -67,9 +67,7 @@ struct Reader {
   // Every problem, one a line.
   Status Verdict() const {
     if (problems.empty()) return {};
-    std::string all;
-    for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
-    return Fail(ErrorCode::kInvalidArgument, all);
+    return Fail(ErrorCode::kInvalidArgument, Join(problems, "\n"));
   }
 };
 

@@ -13,6 +13,8 @@ std::string ToUpper(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Splits on every occurrence of sep; "a,,b" gives {"a", "", "b"}; "" gives {""}.
 std::vector<std::string_view> Split(std::string_view s, char sep);
+// The parts with `sep` between them: {"a", "b"} and ", " give "a, b".
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 // Environment variable, or "" when unset.
 std::string GetEnv(const char* name);
 bool EnvIsSet(const char* name);

@@ -7,39 +7,67 @@
 
 namespace kubeiam {
 
+namespace {
+
+// A code point and the bytes of its sequence; size 0 when no valid sequence starts there.
+struct CodePoint {
+  char32_t value = 0;
+  size_t size = 0;
+};
+
+CodePoint DecodeAt(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return {c, 1};
+  size_t n;  // continuation bytes
+  char32_t cp;
+  if ((c & 0xe0) == 0xc0) {
+    n = 1;
+    cp = c & 0x1f;
+  } else if ((c & 0xf0) == 0xe0) {
+    n = 2;
+    cp = c & 0x0f;
+  } else if ((c & 0xf8) == 0xf0) {
+    n = 3;
+    cp = c & 0x07;
+  } else {
+    return {};
+  }
+  if (i + n >= s.size()) return {};
+  for (size_t k = 1; k <= n; ++k) {
+    unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xc0) != 0x80) return {};
+    cp = (cp << 6) | (cc & 0x3f);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+      (cp >= 0xd800 && cp <= 0xdfff)) {
+    return {};
+  }
+  return {cp, n + 1};
+}
+
+struct CodePointRange {
+  char32_t first, last;
+};
+
+constexpr CodePointRange kEastAsianWide[] = {
+#include "util/east_asian_wide.inc"
+};
+
+int CodePointColumns(char32_t c) {
+  auto it = std::upper_bound(std::begin(kEastAsianWide), std::end(kEastAsianWide), c,
+                             [](char32_t v, const CodePointRange& r) { return v < r.first; });
+  return it != std::begin(kEastAsianWide) && c <= std::prev(it)->last ? 2 : 1;
+}
+
+
+}  // namespace
+
 size_t FirstInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + n >= s.size()) return i;
-    for (size_t k = 1; k <= n; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return i;
-    }
-    i += n + 1;
+  for (size_t i = 0; i < s.size();) {
+    CodePoint c = DecodeAt(s, i);
+    if (c.size == 0) return i;
+    i += c.size;
   }
   return std::string_view::npos;
 }
@@ -65,38 +93,12 @@ Status ValidateUtf8(std::string_view s, std::string_view what) {
   return {};
 }
 
-namespace {
-
-struct CodePointRange {
-  char32_t first, last;
-};
-
-constexpr CodePointRange kEastAsianWide[] = {
-#include "util/east_asian_wide.inc"
-};
-
-int CodePointColumns(char32_t c) {
-  auto it = std::upper_bound(std::begin(kEastAsianWide), std::end(kEastAsianWide), c,
-                             [](char32_t v, const CodePointRange& r) { return v < r.first; });
-  return it != std::begin(kEastAsianWide) && c <= std::prev(it)->last ? 2 : 1;
-}
-
-}  // namespace
-
 size_t EastAsianWidth(std::string_view s) {
   size_t width = 0;
   for (size_t i = 0; i < s.size();) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x80 && FirstInvalidUtf8(s.substr(i, 4)) == 0) {
-      ++width;
-      ++i;
-      continue;
-    }
-    size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    char32_t c = n == 1 ? b : b & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    width += size_t(CodePointColumns(c));
-    i += n;
+    CodePoint c = DecodeAt(s, i);
+    width += c.size == 0 ? 1 : size_t(CodePointColumns(c.value));
+    i += std::max<size_t>(c.size, 1);
   }
   return width;
 }
